@@ -1,0 +1,3 @@
+"""coach: a terminal coaching assistant for first-line sales managers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from coachcli.cli.main import run
+
+run()

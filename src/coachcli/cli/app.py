@@ -1,0 +1,82 @@
+"""The root command: global options, the sub-apps, and the one place errors become exits."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from coachcli import __version__
+from coachcli.cli import config as config_cli
+from coachcli.cli import db as db_cli
+from coachcli.cli import demo as demo_cli
+from coachcli.cli import team as team_cli
+from coachcli.cli.context import state
+from coachcli.errors import CoachError
+
+EXIT_INTERRUPTED = 130
+
+
+class CoachGroup(TyperGroup):
+    """Runs every command; turns CoachError, Ctrl-C and crashes into one line and a code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from coachcli.cli import output
+
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # usage errors and deliberate exits keep Typer's handling (exit 2 …)
+        except CoachError as problem:
+            output.error(problem.message, problem.hint)
+            raise typer.Exit(problem.exit_code) from None
+        except KeyboardInterrupt:
+            output.error("Interrupted.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as crash:
+            if state.debug:
+                raise
+            # The message of an unexpected error may quote user data: show its type only.
+            output.error(f"Unexpected internal error ({type(crash).__name__}).",
+                         "Run again with --debug to see the traceback.")
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=CoachGroup,
+    name="coach",
+    help="Coaching assistant for first-line sales managers: one-on-ones, plans, deals, "
+    "forecasts - kept in a local SQLite file.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"coach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="COACH_DB", show_envvar=True,
+        help="Database file or SQLAlchemy URL (default: coach.db in the data folder).")] = None,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show tracebacks of unexpected errors.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Show the version and exit.")] = False,
+) -> None:
+    """Coaching assistant for first-line sales managers."""
+    state.db = db
+    state.debug = debug
+
+
+app.add_typer(team_cli.app, name="team")
+app.add_typer(db_cli.app, name="db")
+app.add_typer(config_cli.app, name="config")
+app.command("demo")(demo_cli.demo)

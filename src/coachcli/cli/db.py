@@ -1,0 +1,76 @@
+"""coach db: where the data lives, integrity checks, backups and restores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.options import FormatOption, JsonOption, NoInputOption, YesOption
+from coachcli.cli.output import Format
+
+app = typer.Typer(help="The database: path, check, backup, restore.", no_args_is_help=True)
+
+
+@app.command("path")
+def path() -> None:
+    """Print the database in use (a file path, or the URL given with --db)."""
+    from coachcli.config import database_url, sqlite_path
+
+    url = database_url(context.state.db)
+    output.write(f"{sqlite_path(url) or url}\n")
+
+
+@app.command("check")
+def check(fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
+    """Check integrity, foreign keys, schema version and file permissions."""
+    from dataclasses import asdict
+
+    from coachcli.render.records import to_json
+    from coachcli.render.storage import check_table
+    from coachcli.services import storage
+
+    with context.database() as db:
+        report = storage.check(db)
+    if output.chosen_format(fmt, as_json) is Format.json:
+        output.write(to_json({**asdict(report), "ok": report.ok}))
+    else:
+        output.show(check_table(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("backup")
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup.", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a consistent copy of the database (SQLite backup API), readable by you only."""
+    from coachcli.services import storage
+
+    with context.database() as db:
+        written = storage.backup(db, file, overwrite=force)
+    output.success(f"Backed up to {written}")
+
+
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup made with coach db backup.")],
+    yes: YesOption = False,
+    no_input: NoInputOption = False,
+) -> None:
+    """Replace the database with a backup; the current data is backed up first."""
+    from coachcli.interview.asker import Question, make_asker
+    from coachcli.services import storage
+
+    question = Question("yes", f"Replace the current data with {file}?", "--yes")
+    if not make_asker({"yes": True} if yes else {}, no_input).confirm(question):
+        output.note("Nothing changed.")
+        return
+    with context.database() as db:
+        safety = storage.restore(db, file)
+    output.success(f"Restored from {file}.")
+    if safety:
+        output.note(f"The data it replaced is kept in {safety}")

@@ -1,0 +1,34 @@
+"""coach demo: a workspace to try coach on, never touching your own data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coachcli.cli import context, output
+
+
+def _default_demo_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("coachcli-demo", appauthor=False)
+
+
+def demo(
+    folder: Annotated[Path | None, typer.Option(
+        "--dir", help="Folder for the demo workspace (default: a coachcli-demo folder beside "
+        "the platform's user data folder).", file_okay=False)] = None,
+) -> None:
+    """Build a demo team in a folder of its own and show it."""
+    from coachcli.render.demo import tour
+    from coachcli.services import team
+    from coachcli.services.demo import build_demo
+
+    workspace = build_demo(folder or _default_demo_dir(), context.methodology(), context.today())
+    context.state.db = f"sqlite:///{workspace.database}"
+    with context.database() as db, db.session() as session:
+        reps = team.list_reps(session, context.methodology(), context.today())
+    output.success(f"Demo workspace with {workspace.reps} reps: {workspace.folder}")
+    output.show(tour(workspace.folder, [rep.model_dump(mode="json") for rep in reps]))

@@ -1,0 +1,24 @@
+"""Options that many commands share, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coachcli.cli.output import Format
+
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+NoInputOption = Annotated[
+    bool, typer.Option("--no-input", help="Never prompt; missing required values are errors.")
+]
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option("--answers", help="YAML or JSON file with answers to the questions.",
+                 dir_okay=False),
+]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

@@ -1,0 +1,79 @@
+"""Where output goes: data to stdout, people to stderr. Formats chosen in one place."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@cache
+def stdout() -> Console:
+    # Colour follows NO_COLOR and whether stdout is a terminal (Rich decides both).
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+@cache
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def chosen_format(fmt: Format, as_json: bool) -> Format:
+    return Format.json if as_json else fmt
+
+
+def show(renderable: RenderableType) -> None:
+    stdout().print(renderable)
+
+
+def write(text: str) -> None:
+    """Raw text to stdout (JSON, Markdown): never through Rich, so nothing is altered."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def emit_records(records: Sequence[dict[str, Any]], columns: Sequence[Any], fmt: Format,
+                 title: str | None = None, empty: str = "Nothing to show.") -> None:
+    """A list in the chosen format; JSON is the list of records as given."""
+    from coachcli.render.records import markdown_table, rich_table, to_json
+
+    if fmt is Format.json:
+        write(to_json(list(records)))
+    elif fmt is Format.markdown:
+        write(markdown_table(records, columns))
+    elif not records:
+        note(empty)
+    else:
+        show(rich_table(records, columns, title))
+
+
+def note(message: str) -> None:
+    """A message for the person (stderr), user text included literally."""
+    stderr().print(Text(message, style="dim"))
+
+
+def success(message: str) -> None:
+    stderr().print(Text(message, style="green"))
+
+
+def warn(message: str) -> None:
+    stderr().print(Text(message, style="yellow"))
+
+
+def error(message: str, hint: str | None = None) -> None:
+    from coachcli.render.text import clean
+
+    stderr().print(Text("Error: ", style="bold red") + Text(clean(message)))
+    if hint:
+        stderr().print(Text(clean(hint), style="dim"))

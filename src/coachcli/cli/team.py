@@ -1,0 +1,174 @@
+"""coach team: the manager's reps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.options import (
+    AnswersOption,
+    FormatOption,
+    JsonOption,
+    NoInputOption,
+    YesOption,
+)
+from coachcli.cli.output import Format
+
+app = typer.Typer(help="Your reps: add, list, show, edit, archive.", no_args_is_help=True)
+
+RepArgument = Annotated[str, typer.Argument(help="Rep name or a unique start of it.")]
+RoleOption = Annotated[str | None, typer.Option("--role", help="Role: SDR, AE, Senior AE, KAM.")]
+EmailOption = Annotated[str | None, typer.Option("--email", help="Work email.")]
+StartOption = Annotated[str | None, typer.Option("--start", help="Start date (YYYY-MM-DD).")]
+QuotaOption = Annotated[str | None, typer.Option("--quota", help="Quota, e.g. 250000 or 250k.")]
+PeriodOption = Annotated[
+    str | None, typer.Option("--period", help="Quota period, e.g. 2026-Q4 (default: this quarter).")
+]
+
+
+@app.command("add")
+def add(
+    name: Annotated[str | None, typer.Argument(help="Full name; asked for when omitted.")] = None,
+    role: RoleOption = None,
+    email: EmailOption = None,
+    start: StartOption = None,
+    quota: QuotaOption = None,
+    period: PeriodOption = None,
+    no_input: NoInputOption = False,
+    answers: AnswersOption = None,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a rep, with role, email, start date and quota for a period."""
+    from coachcli.interview.answers import load_answers
+    from coachcli.interview.asker import make_asker
+    from coachcli.interview.team import ask_new_rep
+    from coachcli.services import team
+
+    flags = {"name": name, "role": role, "email": email, "start": start, "quota": quota,
+             "period": period}
+    known = {**load_answers(answers), **{k: v for k, v in flags.items() if v is not None}}
+    today = context.today()
+    answers_given = ask_new_rep(make_asker(known, no_input), context.methodology(), today)
+    with context.database() as db, db.session(write=True) as session:
+        rep = team.add_rep(session, context.methodology(), answers_given.name,
+                           answers_given.role, answers_given.email, answers_given.start_date,
+                           answers_given.quota, answers_given.period, today)
+    output.success(f"Added {rep.name} (id {rep.id}).")
+    _show_reps([rep], output.chosen_format(fmt, as_json), single=True)
+
+
+@app.command("list")
+def list_(
+    include_archived: Annotated[bool, typer.Option("--all", help="Include archived reps.")] = False,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List your reps with role and current quota."""
+    from coachcli.services import team
+
+    with context.database() as db, db.session() as session:
+        reps = team.list_reps(session, context.methodology(), context.today(), include_archived)
+    _show_reps(reps, output.chosen_format(fmt, as_json))
+
+
+@app.command("show")
+def show(rep: RepArgument, fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
+    """Show one rep with every quota on record."""
+    from coachcli.render.team import rep_panel
+    from coachcli.services import team
+
+    with context.database() as db, db.session() as session:
+        found = team.resolve_rep(session, rep, include_archived=True)
+        info = team.rep_info(session, context.methodology(), found, context.today(),
+                              with_quotas=True)
+    chosen = output.chosen_format(fmt, as_json)
+    if chosen is Format.table:
+        output.show(rep_panel(info.model_dump(mode="json")))
+    else:
+        _show_reps([info], chosen, single=True)
+
+
+@app.command("edit")
+def edit(
+    rep: RepArgument,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    role: RoleOption = None,
+    email: EmailOption = None,
+    start: StartOption = None,
+    quota: QuotaOption = None,
+    period: PeriodOption = None,
+) -> None:
+    """Change a rep's name, role, email, start date, or quota for a period."""
+    from coachcli.services import team
+
+    changes = _changes(name, role, email, start, quota, period)
+    with context.database() as db, db.session(write=True) as session:
+        found = team.resolve_rep(session, rep, include_archived=True)
+        info = team.edit_rep(session, context.methodology(), found, changes, context.today())
+    output.success(f"Updated {info.name}.")
+
+
+@app.command("archive")
+def archive(rep: RepArgument, yes: YesOption = False, no_input: NoInputOption = False) -> None:
+    """Archive a rep who left the team: history is kept, lists hide them unless --all."""
+    _set_archived(rep, True, yes, no_input)
+
+
+@app.command("unarchive")
+def unarchive(rep: RepArgument) -> None:
+    """Bring an archived rep back onto the team."""
+    _set_archived(rep, False, True, True)
+
+
+def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool) -> None:
+    from coachcli.interview.asker import Question, make_asker
+    from coachcli.services import team
+
+    with context.database() as db, db.session(write=True) as session:
+        found = team.resolve_rep(session, rep, include_archived=True)
+        if archived:
+            question = Question("yes", f"Archive {found.name}? Their history is kept.", "--yes")
+            if not make_asker({"yes": True} if yes else {}, no_input).confirm(question):
+                output.note("Nothing changed.")
+                return
+        info = team.set_archived(session, context.methodology(), found, archived,
+                                 context.today())
+    output.success(f"{'Archived' if archived else 'Restored'} {info.name}.")
+
+
+def _changes(name, role, email, start, quota, period):
+    from coachcli.dates import parse_date, parse_period
+    from coachcli.errors import Invalid
+    from coachcli.money import parse_amount
+    from coachcli.services.team import RepChanges
+
+    if all(value is None for value in (name, role, email, start, quota, period)):
+        raise Invalid("Nothing to change.", hint="Give --name, --role, --email, --start, "
+                      "--quota or --period.")
+    if period is not None and quota is None:
+        raise Invalid("--period needs --quota: it says which period the quota is for.")
+    if period is not None:
+        parse_period(period)
+    return RepChanges(
+        name=name, role=role, email=email,
+        start_date=parse_date(start, context.today()) if start else None,
+        quota=parse_amount(quota, "quota") if quota is not None else None,
+        period=period,
+    )
+
+
+def _show_reps(reps, fmt: Format, single: bool = False) -> None:
+    from coachcli.render.records import to_json
+    from coachcli.render.team import REP_COLUMNS
+
+    records = [rep.model_dump(mode="json", exclude={"quotas"} if not single else set())
+               for rep in reps]
+    if fmt is Format.json and single:
+        output.write(to_json(records[0]))
+    elif single and fmt is Format.table:
+        return  # the success message already said it; `team show` has the detail
+    else:
+        output.emit_records(records, REP_COLUMNS, fmt, empty="No reps yet: coach team add NAME")

@@ -1,0 +1,157 @@
+"""Dates and periods as a manager types them. Pure: every function takes `today`.
+
+Due dates: ISO (2026-11-24), today, tomorrow, yesterday, weekday names (the next
+occurrence, never today), and offsets +3d / +2w / +1m (also negative).
+Periods: ISO weeks (2026-W47), quarters (2026-Q4), months (2026-11) and years (2026).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from coachcli.errors import Invalid
+
+DATE_FORMS = "YYYY-MM-DD, today, tomorrow, a weekday (mon … sun), +3d, +2w or +1m"
+PERIOD_FORMS = "2026-W47 (week), 2026-11 (month), 2026-Q4 (quarter) or 2026 (year)"
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_OFFSET = re.compile(r"^([+-])(\d{1,4})([dwm])$")
+_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days with the label the user would type for it."""
+
+    label: str
+    start: date
+    end: date
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def parse_date(text: str, today: date) -> date:
+    """Turn any supported date form into a date, or raise Invalid naming the forms."""
+    value = text.strip().lower()
+    if not value:
+        raise Invalid(f"A date is required. Use {DATE_FORMS}.")
+    relative = _relative_day(value, today)
+    if relative is not None:
+        return relative
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"Unknown date {text.strip()!r}. Use {DATE_FORMS}.") from None
+
+
+def _relative_day(value: str, today: date) -> date | None:
+    named = {"today": 0, "tomorrow": 1, "yesterday": -1}
+    if value in named:
+        return today + timedelta(days=named[value])
+    weekday = _weekday_index(value)
+    if weekday is not None:
+        ahead = (weekday - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
+    match = _OFFSET.match(value)
+    if match:
+        sign = 1 if match[1] == "+" else -1
+        amount = sign * int(match[2])
+        unit = {"d": "days", "w": "weeks", "m": "months"}[match[3]]
+        return today + relativedelta(**{unit: amount})
+    return None
+
+
+def _weekday_index(value: str) -> int | None:
+    if len(value) < 3:
+        return None
+    for index, name in enumerate(_WEEKDAYS):
+        if name.startswith(value):
+            return index
+    return None
+
+
+def parse_period(text: str) -> Period:
+    """Turn a week, month, quarter or year label into a Period, or raise Invalid."""
+    value = text.strip()
+    for parser in (_week, _quarter, _month, _year):
+        period = parser(value)
+        if period is not None:
+            return period
+    raise Invalid(f"Unknown period {value!r}. Use {PERIOD_FORMS}.")
+
+
+def _week(value: str) -> Period | None:
+    match = _WEEK.match(value)
+    if not match:
+        return None
+    year, week = int(match[1]), int(match[2])
+    try:
+        start = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise Invalid(f"{value!r}: {year} has no ISO week {week}.") from None
+    return Period(f"{year}-W{week:02d}", start, start + timedelta(days=6))
+
+
+def _quarter(value: str) -> Period | None:
+    match = _QUARTER.match(value)
+    if not match:
+        return None
+    year, quarter = int(match[1]), int(match[2])
+    start = date(year, 3 * quarter - 2, 1)
+    return Period(f"{year}-Q{quarter}", start, start + relativedelta(months=3, days=-1))
+
+
+def _month(value: str) -> Period | None:
+    match = _MONTH.match(value)
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        raise Invalid(f"{value!r}: month must be 01 to 12.")
+    start = date(year, month, 1)
+    return Period(f"{year}-{month:02d}", start, start + relativedelta(months=1, days=-1))
+
+
+def _year(value: str) -> Period | None:
+    match = _YEAR.match(value)
+    if not match:
+        return None
+    year = int(match[1])
+    return Period(str(year), date(year, 1, 1), date(year, 12, 31))
+
+
+def quarter_of(day: date) -> Period:
+    return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+
+
+def week_of(day: date) -> Period:
+    year, week, _ = day.isocalendar()
+    return parse_period(f"{year}-W{week:02d}")
+
+
+def utc_now() -> datetime:
+    """Timestamps are stored timezone-aware in UTC (sqlmodel refuses naive ones)."""
+    return datetime.now(UTC)
+
+
+def local_today() -> date:
+    return datetime.now().astimezone().date()
+
+
+def as_local(moment: datetime) -> datetime:
+    """Show a stored UTC timestamp in the user's local time zone."""
+    if moment.tzinfo is None:  # SQLite hands back naive values: they were stored as UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()

@@ -1,0 +1,1 @@
+"""Storage: the engine and its sessions, migrations, maintenance and the queries."""

@@ -1,0 +1,88 @@
+"""Consistent backups, restores and integrity checks, through SQLite's own APIs."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+
+from coachcli.db.engine import Database, prepare_private_file, translate_errors
+from coachcli.errors import Conflict, StorageError
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    path: str
+    integrity: list[str]
+    foreign_key_problems: int
+    schema_version: int
+    latest_version: int
+    journal_mode: str
+    file_mode: str | None
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.integrity == ["ok"]
+            and self.foreign_key_problems == 0
+            and self.schema_version == self.latest_version
+        )
+
+
+def backup_database(database: Database, target: Path, overwrite: bool = False) -> Path:
+    """Copy the live database to `target` with the backup API (consistent, 0600)."""
+    target = target.expanduser().resolve()
+    if database.path is not None and target == database.path.resolve():
+        raise Conflict("The backup file cannot be the database itself; choose another path.")
+    if target.exists() and not overwrite:
+        raise Conflict(f"{target} already exists.", hint="Pass --force to overwrite it.")
+    if target.exists():
+        target.unlink()
+    prepare_private_file(target)
+    raw = database.engine.raw_connection()
+    try:
+        destination = sqlite3.connect(target)
+        with translate_errors(database.label):
+            raw.driver_connection.backup(destination)
+        destination.close()  # closing checkpoints the copy into one self-contained file
+    finally:
+        raw.close()
+    return target
+
+
+def restore_database(database: Database, source: Path) -> None:
+    """Replace the database's content with a backup's, after checking the backup."""
+    source = source.expanduser().resolve()
+    if not source.is_file():
+        raise StorageError(f"No backup file at {source}.")
+    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        verdict = origin.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {row[0] for row in origin.execute("SELECT name FROM sqlite_master")}
+        if verdict != "ok" or "coach_migration" not in tables:
+            raise StorageError(f"{source} is not a healthy coach database ({verdict}).")
+        raw = database.engine.raw_connection()
+        try:
+            origin.backup(raw.driver_connection)
+        finally:
+            raw.close()
+    except sqlite3.DatabaseError as error:
+        raise StorageError(f"Cannot read the backup {source}: {error}.") from None
+    finally:
+        origin.close()
+
+
+def check_database(database: Database, schema_version: int, latest: int) -> CheckReport:
+    with database.session() as session:
+        integrity = [row[0] for row in session.exec(text("PRAGMA integrity_check"))]
+        foreign = len(list(session.exec(text("PRAGMA foreign_key_check"))))
+        journal = session.exec(text("PRAGMA journal_mode")).one()[0]
+    mode = None
+    if database.path is not None and database.path.exists():
+        mode = oct(database.path.stat().st_mode & 0o777)
+    return CheckReport(
+        str(database.label), integrity, foreign, schema_version, latest, journal, mode
+    )
+

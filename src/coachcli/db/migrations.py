@@ -1,0 +1,143 @@
+"""Named schema migrations, recorded in the coach_migration table.
+
+A fresh database is created from the models and stamped with every migration
+name; an existing one applies the pending migrations in order, each in its own
+transaction together with its record, after a backup is taken. A database that
+has migrations this release does not know was written by a newer coach and is
+refused. The schema version is the number of applied migrations.
+
+Each migration's SQL is frozen here as it was written: the models move on, the
+history does not. tests/test_migrations.py checks that replaying the history
+gives the same schema as creating it from the models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+from sqlmodel import SQLModel
+
+from coachcli import models
+from coachcli.config import sqlite_path
+from coachcli.db.engine import Database, create_sqlite_engine, translate_errors
+from coachcli.errors import StorageError
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _run_sql(*statements: str) -> Callable[[Connection], None]:
+    def apply(connection: Connection) -> None:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+
+    return apply
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "0001_team",
+        _run_sql(
+            """CREATE TABLE coach_migration (
+                name VARCHAR NOT NULL, applied_at DATETIME NOT NULL, PRIMARY KEY (name))""",
+            """CREATE TABLE rep (
+                id INTEGER NOT NULL, name VARCHAR NOT NULL, name_key VARCHAR NOT NULL,
+                role VARCHAR NOT NULL, email VARCHAR, start_date DATE,
+                created_at DATETIME NOT NULL, archived_at DATETIME, PRIMARY KEY (id))""",
+            "CREATE UNIQUE INDEX ix_rep_name_key ON rep (name_key)",
+            """CREATE TABLE quota (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, period VARCHAR NOT NULL,
+                start DATE NOT NULL, "end" DATE NOT NULL, amount FLOAT NOT NULL,
+                PRIMARY KEY (id), UNIQUE (rep_id, period),
+                FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_quota_rep_id ON quota (rep_id)",
+        ),
+    ),
+)
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def open_database(url: str) -> Database:
+    """Open the database at `url`, creating or upgrading its schema as needed."""
+    database = Database(create_sqlite_engine(url), sqlite_path(url), url)
+    try:
+        upgrade(database)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def applied_migrations(database: Database) -> list[str] | None:
+    """Names of the applied migrations, or None when the file has no coach schema."""
+    with database.session() as session:
+        tables = {row[0] for row in session.exec(text("SELECT name FROM sqlite_master"))}
+        if models.Migration.__tablename__ not in tables:
+            if tables - {"sqlite_sequence"}:
+                raise StorageError(
+                    f"{database.label} is not a coach database (it has other tables).",
+                    hint="Point --db or COACH_DB at a coach database, or at a new file.",
+                )
+            return None
+        rows = session.exec(text("SELECT name FROM coach_migration ORDER BY name"))
+        return [row[0] for row in rows]
+
+
+def upgrade(database: Database) -> None:
+    applied = applied_migrations(database)
+    if applied is None:
+        _create_fresh(database)
+        return
+    known = [migration.name for migration in MIGRATIONS]
+    unknown = sorted(set(applied) - set(known))
+    if unknown:
+        raise StorageError(
+            f"{database.label} has schema version {len(applied)}, newer than this coach "
+            f"understands (version {LATEST_VERSION}).",
+            hint="Upgrade coach to open it; the file was left untouched.",
+        )
+    pending = [migration for migration in MIGRATIONS if migration.name not in applied]
+    if pending:
+        _backup_before_upgrade(database, len(applied))
+        for migration in pending:
+            apply_migration(database, migration)
+
+
+def _create_fresh(database: Database) -> None:
+    with translate_errors(database.label), database.writer.connect() as connection:
+        with connection.begin():
+            SQLModel.metadata.create_all(connection)
+            for migration in MIGRATIONS:
+                _record(connection, migration.name)
+
+
+def apply_migration(database: Database, migration: Migration) -> None:
+    with translate_errors(database.label), database.writer.connect() as connection:
+        with connection.begin():
+            migration.apply(connection)
+            _record(connection, migration.name)
+
+
+def _record(connection: Connection, name: str) -> None:
+    connection.execute(
+        text("INSERT INTO coach_migration (name, applied_at) VALUES (:name, :at)"),
+        {"name": name, "at": datetime.now(UTC).isoformat(sep=" ")},
+    )
+
+
+def _backup_before_upgrade(database: Database, version: int) -> Path | None:
+    from coachcli.db.maintenance import backup_database
+
+    if database.path is None:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = database.path.with_name(f"{database.path.name}.v{version}-{stamp}.bak")
+    return backup_database(database, target)

@@ -1,0 +1,44 @@
+"""Queries about reps and their quotas."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from coachcli.models import Quota, Rep
+
+
+def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
+    query = select(Rep).order_by(Rep.name_key)
+    if not include_archived:
+        query = query.where(col(Rep.archived_at).is_(None))
+    return list(session.exec(query))
+
+
+def reps_with_key_prefix(session: Session, prefix: str) -> list[Rep]:
+    """Every rep, archived or not, whose case-folded name starts with `prefix`."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = select(Rep).where(col(Rep.name_key).like(f"{escaped}%", escape="\\"))
+    return list(session.exec(query.order_by(Rep.name_key)))
+
+
+def rep_by_key(session: Session, name_key: str) -> Rep | None:
+    return session.exec(select(Rep).where(Rep.name_key == name_key)).first()
+
+
+def quotas_by_rep(session: Session, rep_ids: Iterable[int]) -> dict[int, list[Quota]]:
+    ids = list(rep_ids)
+    found: dict[int, list[Quota]] = defaultdict(list)
+    if not ids:
+        return found
+    query = select(Quota).where(col(Quota.rep_id).in_(ids)).order_by(Quota.start)
+    for quota in session.exec(query):
+        found[quota.rep_id].append(quota)
+    return found
+
+
+def quota_for(session: Session, rep_id: int, period: str) -> Quota | None:
+    query = select(Quota).where(Quota.rep_id == rep_id, Quota.period == period)
+    return session.exec(query).first()

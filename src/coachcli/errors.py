@@ -1,0 +1,35 @@
+"""The one error family of coach.
+
+Services raise these with a message written for a person; the root command turns
+them into a line on stderr and an exit code (see cli/app.py). Nothing else in the
+package decides exit codes.
+"""
+
+
+class CoachError(Exception):
+    """A problem the user can act on. Exit code 1 unless a subclass says otherwise."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class NotFound(CoachError):
+    """Something named by the user does not exist (exit 1)."""
+
+
+class Conflict(CoachError):
+    """The request clashes with what is stored: a duplicate, a wrong state (exit 1)."""
+
+
+class Invalid(CoachError):
+    """The user's input cannot be used as given (exit 2, like a usage error)."""
+
+    exit_code = 2
+
+
+class StorageError(CoachError):
+    """The database or a data file cannot be used (exit 1); the message names the file."""

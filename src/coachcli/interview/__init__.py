@@ -1,0 +1,1 @@
+"""Question flows over an Asker: the same flow serves terminals, flags and answer files."""

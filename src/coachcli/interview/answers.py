@@ -1,0 +1,27 @@
+"""Answer files (--answers FILE): YAML or JSON mappings of question keys to answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from coachcli.errors import Invalid
+
+
+def load_answers(path: Path | None) -> dict[str, Any]:
+    """Read an answers file; keys may use dashes or underscores (`start-date`)."""
+    if path is None:
+        return {}
+    import yaml  # YAML is a superset of JSON, so one loader reads both
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise Invalid(f"Cannot read the answers file {path}: {error.strerror}.") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise Invalid(f"The answers file {path} is not valid YAML or JSON: {error}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise Invalid(f"The answers file {path} must hold a mapping of question: answer.")
+    return {str(key).replace("-", "_"): value for key, value in data.items()}

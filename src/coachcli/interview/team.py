@@ -1,0 +1,48 @@
+"""The questions for a new rep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from coachcli.dates import Period, parse_date, parse_period, quarter_of
+from coachcli.interview.asker import Asker, Choice, Question
+from coachcli.methodology_schema import Methodology
+from coachcli.money import parse_amount
+from coachcli.services.team import clean_name, role_key
+
+
+@dataclass(frozen=True)
+class NewRep:
+    name: str
+    role: str
+    email: str | None
+    start_date: date | None
+    quota: float | None
+    period: Period | None
+
+
+def ask_new_rep(asker: Asker, methodology: Methodology, today: date) -> NewRep:
+    name = asker.text(Question("name", "Rep's name:", "NAME", parse=clean_name))
+    roles = [Choice(key, f"{role.name} - {role.description}") for key, role in
+             methodology.roles.items()]
+    role = asker.select(
+        Question("role", "Role:", "--role", default=_default_role(methodology),
+                 parse=partial(role_key, methodology)),
+        roles,
+    )
+    email = asker.text(Question("email", "Email (optional):", "--email", required=False))
+    start = asker.text(Question("start", "Start date (optional, e.g. 2025-03-01):", "--start",
+                                required=False, parse=partial(parse_date, today=today)))
+    quota = asker.text(Question("quota", "Quota (optional, e.g. 250000 or 250k):", "--quota",
+                                required=False, parse=partial(parse_amount, what="quota")))
+    period = None
+    if quota is not None:
+        period = asker.text(Question("period", "Quota period:", "--period",
+                                     default=quarter_of(today).label, parse=parse_period))
+    return NewRep(name, role, email, start, quota, period)
+
+
+def _default_role(methodology: Methodology) -> str:
+    return "ae" if "ae" in methodology.roles else next(iter(methodology.roles))

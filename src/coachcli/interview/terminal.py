@@ -1,0 +1,45 @@
+"""The terminal Asker, on questionary. Prompts are drawn on stderr, not stdout."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import questionary
+from prompt_toolkit.output import create_output
+
+from coachcli.interview.asker import Asker, Choice, Question, validator
+
+
+class TerminalAsker(Asker):
+    interactive = True
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._output = create_output(stdout=sys.stderr)
+
+    def _prompt_text(self, question: Question) -> Any:
+        default = "" if question.default is None else str(question.default)
+        return questionary.text(
+            question.prompt,
+            default=default,
+            validate=validator(question.parse, question.required),
+            instruction=question.hint,
+            output=self._output,
+        ).unsafe_ask()
+
+    def _prompt_select(self, question: Question, choices: Sequence[Choice]) -> str:
+        options = [questionary.Choice(title=choice.title, value=choice.value) for choice in choices]
+        return questionary.select(
+            question.prompt, choices=options, default=question.default, output=self._output
+        ).unsafe_ask()
+
+    def _prompt_confirm(self, question: Question) -> bool:
+        default = bool(question.default) if question.default is not None else False
+        return questionary.confirm(
+            question.prompt, default=default, output=self._output
+        ).unsafe_ask()
+
+    def say(self, message: str) -> None:
+        print(message, file=sys.stderr)

@@ -1,0 +1,159 @@
+"""The shape of the methodology file, validated with pydantic.
+
+Kept apart from config.py so that the rules of the file read in one place. Every
+table is keyed by a short slug, so a user override can change one field of one
+stage or competency and inherit the rest (the merge in config.py is key by key).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ROOT_CAUSES = ("knowledge", "skill", "will", "environment")
+RootCause = Literal["knowledge", "skill", "will", "environment"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(_Strict):
+    name: str
+    version: int = Field(ge=1)
+
+
+class Role(_Strict):
+    name: str
+    description: str = ""
+
+
+class Stage(_Strict):
+    name: str
+    probability: float = Field(ge=0, le=1, description="default win probability")
+    expected_days: int = Field(ge=0, description="expected days in this stage")
+    exit_criteria: list[str] = []
+    outcome: Literal["open", "won", "lost"] = "open"
+
+
+class ForecastCategory(_Strict):
+    name: str
+    description: str = ""
+    # Where the category stands in the cumulative roll-up; Omitted has none.
+    rollup_rank: int | None = Field(default=None, ge=0)
+
+
+class LearningSuggestion(_Strict):
+    title: str
+    kind: Literal["course", "reading", "practice", "role-play", "joint-call", "shadowing", "project"]
+    cause: RootCause
+
+
+class Competency(_Strict):
+    name: str
+    description: str
+    # Observable behaviours at levels 1 to 5, lowest first.
+    behaviours: list[str] = Field(min_length=5, max_length=5)
+    expected: dict[str, int]
+    learning: list[LearningSuggestion] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _levels_in_range(self) -> Competency:
+        for role, level in self.expected.items():
+            if not 1 <= level <= 5:
+                raise ValueError(f"expected level for role {role!r} must be 1 to 5, not {level}")
+        return self
+
+
+class ActivityType(_Strict):
+    name: str
+    unit: str
+    weekly_target: int = Field(ge=0)
+
+
+class RootCauseInfo(_Strict):
+    name: str
+    description: str
+    remedy: str
+
+
+class Cadence(_Strict):
+    one_on_one_days: int = Field(ge=1)
+    status_check_days: int = Field(ge=1)
+    sprint_weeks: int = Field(ge=6, le=8)
+    sprint_min_weeks: int = Field(ge=1)
+    sprint_max_weeks: int = Field(ge=1)
+    grow_minutes: int = Field(ge=1)
+
+
+class GrowQuestions(_Strict):
+    goal: list[str] = Field(min_length=1)
+    reality: list[str] = Field(min_length=1)
+    obstacles: list[str] = Field(min_length=1)
+    way_forward: list[str] = Field(min_length=1)
+    closing: list[str] = Field(min_length=1)
+
+
+class CallPrepQuestions(_Strict):
+    objective: list[str] = Field(min_length=1)
+    agenda: list[str] = Field(min_length=1)
+    questions: list[str] = Field(min_length=1)
+    lead: list[str] = Field(min_length=1)
+    objections: list[str] = Field(min_length=1)
+    manager_role: list[str] = Field(min_length=1)
+
+
+class CallDebriefQuestions(_Strict):
+    rep: list[str] = Field(min_length=1)
+    observations: list[str] = Field(min_length=1)
+    focus: list[str] = Field(min_length=1)
+
+
+class Questions(_Strict):
+    grow: GrowQuestions
+    # Keyed by stage slug, plus "always" for questions asked at every stage.
+    deal_review: dict[str, list[str]]
+    status_check: list[str] = Field(min_length=1)
+    call_prep: CallPrepQuestions
+    call_debrief: CallDebriefQuestions
+    consequence: list[str] = Field(min_length=1)
+
+
+class Methodology(_Strict):
+    meta: Meta
+    roles: dict[str, Role] = Field(min_length=1)
+    stages: dict[str, Stage] = Field(min_length=2)
+    forecast_categories: dict[str, ForecastCategory] = Field(min_length=1)
+    competencies: dict[str, Competency] = Field(min_length=1)
+    activities: dict[str, ActivityType] = Field(min_length=1)
+    root_causes: dict[str, RootCauseInfo]
+    cadence: Cadence
+    questions: Questions
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Methodology:
+        for key, competency in self.competencies.items():
+            unknown = sorted(set(competency.expected) - set(self.roles))
+            if unknown:
+                raise ValueError(f"competencies.{key}.expected names unknown role(s) {unknown}")
+            missing = sorted(set(self.roles) - set(competency.expected))
+            if missing:
+                raise ValueError(f"competencies.{key}.expected has no level for role(s) {missing}")
+        allowed = set(self.stages) | {"always"}
+        unknown_stages = sorted(set(self.questions.deal_review) - allowed)
+        if unknown_stages:
+            raise ValueError(f"questions.deal_review names unknown stage(s) {unknown_stages}")
+        if set(self.root_causes) != set(ROOT_CAUSES):
+            raise ValueError(f"root_causes must be exactly {list(ROOT_CAUSES)}")
+        if self.cadence.sprint_min_weeks > self.cadence.sprint_max_weeks:
+            raise ValueError("cadence.sprint_min_weeks is larger than cadence.sprint_max_weeks")
+        return self
+
+    def role_key(self, text: str) -> str | None:
+        """The role slug for what the user typed (slug or name, any case), if any."""
+        wanted = text.strip().casefold()
+        for key, role in self.roles.items():
+            if wanted in (key.casefold(), role.name.casefold()):
+                return key
+        return None

@@ -1,0 +1,1 @@
+"""Pure functions from values to Rich renderables, Markdown and JSON strings."""

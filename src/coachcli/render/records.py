@@ -1,0 +1,74 @@
+"""One way to show a list of records in every output format (table, JSON, Markdown)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from rich.table import Table
+
+from coachcli.render.text import literal, markdown_cell
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    justify: Literal["left", "right", "center"] = "left"
+    show: Callable[[Any], str] | None = None
+    style: str = ""
+    no_wrap: bool = False
+
+    def text(self, record: dict[str, Any]) -> str:
+        value = record.get(self.key)
+        if self.show is not None:
+            return self.show(value)
+        return _plain(value)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def rich_table(
+    records: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None
+) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        table.add_column(column.header, justify=column.justify, style=column.style,
+                         no_wrap=column.no_wrap)
+    for record in records:
+        table.add_row(*(literal(column.text(record)) for column in columns))
+    return table
+
+
+def markdown_table(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    header = "| " + " | ".join(markdown_cell(c.header) for c in columns) + " |"
+    rule = "| " + " | ".join("---:" if c.justify == "right" else "---" for c in columns) + " |"
+    rows = [
+        "| " + " | ".join(markdown_cell(column.text(record)) for column in columns) + " |"
+        for record in records
+    ]
+    return "\n".join([header, rule, *rows]) + "\n"
+
+
+def to_json(data: Any) -> str:
+    """Stable JSON: ISO dates, numbers as numbers, Unicode as is, two-space indent."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -1,0 +1,44 @@
+"""How reps look in tables and panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+
+from coachcli.money import format_money
+from coachcli.render.records import Column
+from coachcli.render.text import literal
+
+
+def _quota(record_value: Any) -> str:
+    return format_money(record_value)
+
+
+REP_COLUMNS = [
+    Column("name", "Name", style="bold"),
+    Column("role", "Role", no_wrap=True),
+    Column("email", "Email"),
+    Column("start_date", "Start", no_wrap=True),
+    Column("quota", "Quota", justify="right", show=_quota, no_wrap=True),
+    Column("quota_period", "Period", no_wrap=True),
+]
+
+
+def rep_panel(rep: dict[str, Any]) -> Panel:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    for label, value in (("Role", rep["role"]), ("Email", rep["email"]),
+                         ("Start", rep["start_date"]),
+                         ("Status", "archived" if rep["archived"] else "active")):
+        facts.add_row(label, literal(value or "-"))
+    quotas = Table("Period", "From", "To", "Quota", title="Quotas", title_justify="left")
+    quotas.columns[3].justify = "right"
+    for quota in rep["quotas"]:
+        quotas.add_row(quota["period"], quota["start"], quota["end"],
+                       format_money(quota["amount"]))
+    body = Group(facts, quotas) if rep["quotas"] else Group(facts, literal("No quota set."))
+    return Panel(body, title=literal(rep["name"]), title_align="left", expand=False)

@@ -1,0 +1,1 @@
+"""Decisions and calculations, one module per job. No typer, rich or questionary here."""

@@ -1,0 +1,72 @@
+"""A realistic demo workspace in a folder of its own; never the user's data folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from coachcli.config import DB_FILENAME, ensure_private_dir
+from coachcli.dates import quarter_of
+from coachcli.db.migrations import open_database
+from coachcli.errors import Conflict
+from coachcli.methodology_schema import Methodology
+from coachcli.services import team
+
+MARKER = ".coach-demo"
+
+# name, role, email, years on the team, quarterly quota
+DEMO_TEAM = [
+    ("Ana Souza", "AE", "ana.souza@example.com", 2.5, 250_000),
+    ("Ben Carter", "Senior AE", "ben.carter@example.com", 5.0, 400_000),
+    ("Chloe Martin", "AE", "chloe.martin@example.com", 1.2, 220_000),
+    ("Dev Patel", "SDR", "dev.patel@example.com", 0.6, 60_000),
+    ("Elena Rossi", "KAM", "elena.rossi@example.com", 7.0, 500_000),
+    ("Farid Haddad", "AE", "farid.haddad@example.com", 0.3, 180_000),
+]
+
+
+@dataclass(frozen=True)
+class DemoWorkspace:
+    folder: Path
+    database: Path
+    reps: int
+
+
+def build_demo(folder: Path, methodology: Methodology, today: date) -> DemoWorkspace:
+    """Create (or rebuild) the demo workspace in `folder` and seed it."""
+    folder = folder.expanduser().resolve()
+    _claim_folder(folder)
+    database_path = folder / DB_FILENAME
+    for leftover in folder.glob(DB_FILENAME + "*"):
+        leftover.unlink()
+    database = open_database(f"sqlite:///{database_path}")
+    try:
+        with database.session(write=True) as session:
+            _seed_team(session, methodology, today)
+    finally:
+        database.close()
+    return DemoWorkspace(folder, database_path, len(DEMO_TEAM))
+
+
+def _claim_folder(folder: Path) -> None:
+    """Use an empty or earlier demo folder; refuse anything else so no data is lost."""
+    marker = folder / MARKER
+    if folder.exists() and any(folder.iterdir()) and not marker.exists():
+        raise Conflict(
+            f"{folder} exists and is not a coach demo folder; the demo will not write there.",
+            hint="Pick an empty or new folder with --dir.",
+        )
+    ensure_private_dir(folder)
+    marker.write_text("This folder holds the coach demo workspace; `coach demo` rebuilds it.\n")
+    marker.chmod(0o600)
+
+
+def _seed_team(session, methodology: Methodology, today: date) -> None:
+    this_quarter = quarter_of(today)
+    last_quarter = quarter_of(this_quarter.start - timedelta(days=1))
+    for name, role, email, years, quota in DEMO_TEAM:
+        start = today - timedelta(days=round(years * 365))
+        rep = team.add_rep(session, methodology, name, role, email, start, quota,
+                           this_quarter, today)
+        team.set_quota(session, rep.id, round(quota * 0.95, -3), last_quarter)

@@ -1,0 +1,31 @@
+"""Looking after the database file: where it is, checks, backups and restores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from coachcli.db.engine import Database
+from coachcli.db.maintenance import CheckReport, backup_database, check_database, restore_database
+from coachcli.db.migrations import LATEST_VERSION, applied_migrations, upgrade
+
+
+def check(database: Database) -> CheckReport:
+    return check_database(database, len(applied_migrations(database) or []), LATEST_VERSION)
+
+
+def backup(database: Database, target: Path, overwrite: bool = False) -> Path:
+    return backup_database(database, target, overwrite)
+
+
+def restore(database: Database, source: Path) -> Path | None:
+    """Restore a backup; the current content is backed up first so nothing is lost."""
+    safety = None
+    if database.path is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        safety = backup_database(
+            database, database.path.with_name(f"{database.path.name}.before-restore-{stamp}.bak")
+        )
+    restore_database(database, source)
+    upgrade(database)  # an older backup is brought up to this release's schema
+    return safety

@@ -1,0 +1,241 @@
+"""The manager's reps: adding, finding by name, editing, archiving, and their quotas."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from coachcli.dates import Period, parse_period, quarter_of, utc_now
+from coachcli.db import reps as queries
+from coachcli.errors import Conflict, Invalid, NotFound
+from coachcli.methodology_schema import Methodology
+from coachcli.models import Quota, Rep
+
+MAX_NAME_LENGTH = 80
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class QuotaInfo(BaseModel):
+    period: str
+    start: date
+    end: date
+    amount: float
+
+
+class RepInfo(BaseModel):
+    """What the CLI shows of a rep: plain values, ready for any renderer."""
+
+    id: int
+    name: str
+    role: str
+    role_key: str
+    email: str | None
+    start_date: date | None
+    quota: float | None
+    quota_period: str | None
+    archived: bool
+    quotas: list[QuotaInfo] = []
+
+
+class RepChanges(BaseModel):
+    name: str | None = None
+    role: str | None = None
+    email: str | None = None
+    start_date: date | None = None
+    quota: float | None = None
+    period: str | None = None
+
+
+def clean_name(text: str) -> str:
+    """A rep's name: one line of printable text, trimmed, at most 80 characters."""
+    name = unicodedata.normalize("NFC", text).strip()
+    if not name:
+        raise Invalid("The rep's name cannot be empty.")
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+        raise Invalid("The rep's name must be one line without control characters.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise Invalid(f"The rep's name is {len(name)} characters; keep it to {MAX_NAME_LENGTH}.")
+    return name
+
+
+def name_key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def role_key(methodology: Methodology, text: str) -> str:
+    found = methodology.role_key(text)
+    if found is None:
+        names = ", ".join(role.name for role in methodology.roles.values())
+        raise Invalid(f"Unknown role {text.strip()!r}. Roles: {names}.")
+    return found
+
+
+def clean_email(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    email = text.strip()
+    if not _EMAIL.match(email):
+        raise Invalid(f"{email!r} does not look like an email address (name@example.com).")
+    return email
+
+
+def add_rep(
+    session: Session,
+    methodology: Methodology,
+    name: str,
+    role: str,
+    email: str | None = None,
+    start_date: date | None = None,
+    quota: float | None = None,
+    period: Period | None = None,
+    today: date | None = None,
+) -> RepInfo:
+    name = clean_name(name)
+    _ensure_name_free(session, name)
+    rep = Rep(
+        name=name,
+        name_key=name_key(name),
+        role=role_key(methodology, role),
+        email=clean_email(email),
+        start_date=start_date,
+        created_at=utc_now(),
+    )
+    session.add(rep)
+    session.flush()
+    if quota is not None:
+        set_quota(session, rep.id, quota, period or quarter_of(today or date.today()))
+    return rep_info(session, methodology, rep, today or date.today())
+
+
+def _ensure_name_free(session: Session, name: str, except_id: int | None = None) -> None:
+    existing = queries.rep_by_key(session, name_key(name))
+    if existing is not None and existing.id != except_id:
+        state = " (archived)" if existing.archived_at else ""
+        raise Conflict(
+            f"A rep named {existing.name!r}{state} already exists; names are unique in any case.",
+            hint="Choose a distinct name, e.g. add the surname's initial.",
+        )
+
+
+def set_quota(session: Session, rep_id: int, amount: float, period: Period) -> Quota:
+    quota = queries.quota_for(session, rep_id, period.label)
+    if quota is None:
+        quota = Quota(rep_id=rep_id, period=period.label, start=period.start, end=period.end,
+                      amount=amount)
+    quota.amount = amount
+    session.add(quota)
+    return quota
+
+
+def resolve_rep(session: Session, text: str, include_archived: bool = False) -> Rep:
+    """The rep a user means by a unique case-insensitive prefix of the name.
+
+    An exact name wins over longer names it is a prefix of ("Ana" vs "Ana Lima").
+    Archived reps are found only when asked for, or when nothing active matches.
+    """
+    wanted = name_key(text.strip())
+    if not wanted:
+        raise Invalid("Name a rep (a unique start of the name is enough).")
+    matches = queries.reps_with_key_prefix(session, wanted)
+    active = [rep for rep in matches if rep.archived_at is None]
+    pool = matches if include_archived else (active or matches)
+    exact = [rep for rep in pool if rep.name_key == wanted]
+    if exact:
+        return exact[0]
+    if len(pool) == 1:
+        return pool[0]
+    if not pool:
+        raise NotFound(_unknown_rep_message(session, text))
+    names = ", ".join(rep.name for rep in pool)
+    raise NotFound(f"{text.strip()!r} matches {len(pool)} reps: {names}. Type more of the name.")
+
+
+def _unknown_rep_message(session: Session, text: str) -> str:
+    reps = queries.all_reps(session)
+    listing = ", ".join(rep.name for rep in reps) if reps else "none yet (coach team add NAME)"
+    return f"No rep named {text.strip()!r}. Reps: {listing}."
+
+
+def list_reps(
+    session: Session, methodology: Methodology, today: date, include_archived: bool = False
+) -> list[RepInfo]:
+    reps = queries.all_reps(session, include_archived)
+    quotas = queries.quotas_by_rep(session, [rep.id for rep in reps])
+    return [_info(methodology, rep, quotas.get(rep.id, []), today) for rep in reps]
+
+
+def rep_info(
+    session: Session, methodology: Methodology, rep: Rep, today: date, with_quotas: bool = False
+) -> RepInfo:
+    quotas = queries.quotas_by_rep(session, [rep.id]).get(rep.id, [])
+    return _info(methodology, rep, quotas, today, with_quotas)
+
+
+def _info(
+    methodology: Methodology, rep: Rep, quotas: list[Quota], today: date, with_quotas=False
+) -> RepInfo:
+    current = current_quota(quotas, today)
+    role = methodology.roles.get(rep.role)
+    return RepInfo(
+        id=rep.id,
+        name=rep.name,
+        role=role.name if role else rep.role,
+        role_key=rep.role,
+        email=rep.email,
+        start_date=rep.start_date,
+        quota=current.amount if current else None,
+        quota_period=current.period if current else None,
+        archived=rep.archived_at is not None,
+        quotas=[QuotaInfo.model_validate(q, from_attributes=True) for q in quotas]
+        if with_quotas
+        else [],
+    )
+
+
+def current_quota(quotas: list[Quota], today: date) -> Quota | None:
+    """The quota whose period holds today; else the latest one that started; else the next."""
+    covering = [q for q in quotas if q.start <= today <= q.end]
+    if covering:
+        return min(covering, key=lambda q: q.end - q.start)
+    started = [q for q in quotas if q.start <= today]
+    if started:
+        return max(started, key=lambda q: q.start)
+    return min(quotas, key=lambda q: q.start, default=None)
+
+
+def edit_rep(
+    session: Session, methodology: Methodology, rep: Rep, changes: RepChanges, today: date
+) -> RepInfo:
+    if changes.name is not None:
+        name = clean_name(changes.name)
+        _ensure_name_free(session, name, except_id=rep.id)
+        rep.name, rep.name_key = name, name_key(name)
+    if changes.role is not None:
+        rep.role = role_key(methodology, changes.role)
+    if changes.email is not None:
+        rep.email = clean_email(changes.email)
+    if changes.start_date is not None:
+        rep.start_date = changes.start_date
+    session.add(rep)
+    if changes.quota is not None:
+        period = parse_period(changes.period) if changes.period else quarter_of(today)
+        set_quota(session, rep.id, changes.quota, period)
+    session.flush()
+    return rep_info(session, methodology, rep, today, with_quotas=True)
+
+
+def set_archived(
+    session: Session, methodology: Methodology, rep: Rep, archived: bool, today: date
+) -> RepInfo:
+    if archived and rep.archived_at is not None:
+        raise Conflict(f"{rep.name} is already archived.")
+    if not archived and rep.archived_at is None:
+        raise Conflict(f"{rep.name} is not archived.")
+    rep.archived_at = utc_now() if archived else None
+    session.add(rep)
+    session.flush()
+    return rep_info(session, methodology, rep, today)
