@@ -26,7 +26,8 @@ def stdout() -> Console:
 
 @cache
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+    # Soft wrap: messages carry paths and commands that must survive copy and paste.
+    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def chosen_format(fmt: Format, as_json: bool) -> Format:

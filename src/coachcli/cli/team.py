@@ -49,7 +49,7 @@ def add(
 
     flags = {"name": name, "role": role, "email": email, "start": start, "quota": quota,
              "period": period}
-    known = {**load_answers(answers), **{k: v for k, v in flags.items() if v is not None}}
+    known = {**load_answers(answers, flags), **{k: v for k, v in flags.items() if v is not None}}
     today = context.today()
     answers_given = ask_new_rep(make_asker(known, no_input), context.methodology(), today)
     with context.database() as db, db.session(write=True) as session:

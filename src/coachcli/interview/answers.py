@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from coachcli.errors import Invalid
 
 
-def load_answers(path: Path | None) -> dict[str, Any]:
-    """Read an answers file; keys may use dashes or underscores (`start-date`)."""
+def load_answers(path: Path | None, allowed: Iterable[str]) -> dict[str, Any]:
+    """Read an answers file; keys may use dashes or underscores (`start-date`).
+
+    An unknown key is an error rather than silently ignored: it is usually a typo,
+    and an interview run from a file must not quietly lose an answer.
+    """
     if path is None:
         return {}
     import yaml  # YAML is a superset of JSON, so one loader reads both
@@ -24,4 +29,11 @@ def load_answers(path: Path | None) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise Invalid(f"The answers file {path} must hold a mapping of question: answer.")
-    return {str(key).replace("-", "_"): value for key, value in data.items()}
+    answers = {str(key).replace("-", "_"): value for key, value in data.items()}
+    unknown = sorted(set(answers) - set(allowed))
+    if unknown:
+        raise Invalid(
+            f"The answers file {path} has unknown key(s): {', '.join(unknown)}.",
+            hint=f"Known keys: {', '.join(sorted(allowed))}.",
+        )
+    return answers

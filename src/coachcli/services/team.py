@@ -108,7 +108,7 @@ def add_rep(
     session.flush()
     if quota is not None:
         set_quota(session, rep.id, quota, period or quarter_of(today or date.today()))
-    return rep_info(session, methodology, rep, today or date.today())
+    return rep_info(session, methodology, rep, today or date.today(), with_quotas=True)
 
 
 def _ensure_name_free(session: Session, name: str, except_id: int | None = None) -> None:

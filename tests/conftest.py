@@ -1,0 +1,61 @@
+"""Every test runs against its own data folder (COACH_HOME) and a pinned today."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coachcli.cli.app import app
+
+TODAY = "2026-11-22"
+
+
+@pytest.fixture(autouse=True)
+def coach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "coach-home"
+    monkeypatch.setenv("COACH_HOME", str(home))
+    monkeypatch.setenv("COACH_TODAY", TODAY)
+    monkeypatch.delenv("COACH_DB", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+class Result:
+    """What a CLI run gave: exit code, stdout and stderr apart."""
+
+    def __init__(self, raw):
+        self.exit_code = raw.exit_code
+        self.stdout = raw.stdout
+        self.stderr = raw.stderr
+        self.exception = raw.exception
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def coach() -> Callable[..., Result]:
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return Result(runner.invoke(app, list(args), input=input, catch_exceptions=True))
+
+    return run
+
+
+@pytest.fixture
+def ana(coach) -> dict:
+    result = coach("team", "add", "Ana Souza", "--role", "AE", "--quota", "250000",
+                   "--period", "2026-Q4", "--no-input", "--json")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def file_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777

@@ -1,0 +1,115 @@
+"""The team service: names, roles, quotas and finding a rep by the start of the name."""
+
+from datetime import date
+
+import pytest
+
+from coachcli.config import load_methodology
+from coachcli.dates import parse_period
+from coachcli.db.migrations import open_database
+from coachcli.errors import Conflict, Invalid, NotFound
+from coachcli.services import team
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(f"sqlite:///{tmp_path / 'coach.db'}")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def method():
+    return load_methodology()
+
+
+def add(db, method, name, role="AE", **extra):
+    with db.session(write=True) as session:
+        return team.add_rep(session, method, name, role, today=TODAY, **extra)
+
+
+def resolve(db, text, **extra):
+    with db.session() as session:
+        return team.resolve_rep(session, text, **extra).name
+
+
+def test_add_rep_with_quota_defaults_to_this_quarter(db, method):
+    rep = add(db, method, "  Ana Souza ", "ae", quota=250000.0)
+    assert (rep.name, rep.role, rep.role_key) == ("Ana Souza", "AE", "ae")
+    assert (rep.quota, rep.quota_period) == (250000.0, "2026-Q4")
+
+
+def test_role_matches_key_or_name_in_any_case(db, method):
+    assert add(db, method, "Ben", "senior ae").role_key == "senior_ae"
+    with pytest.raises(Invalid, match="Roles: SDR, AE, Senior AE, KAM"):
+        add(db, method, "Chloe", "VP")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "Ana\nSouza", "Ana\x1b[31m", "x" * 81])
+def test_bad_names_are_refused(db, method, name):
+    with pytest.raises(Invalid):
+        add(db, method, name)
+    with db.session() as session:
+        assert team.list_reps(session, method, TODAY) == []
+
+
+def test_names_are_unique_in_any_case(db, method):
+    add(db, method, "Élodie Durand")
+    with pytest.raises(Conflict, match="already exists"):
+        add(db, method, "ÉLODIE durand")
+
+
+def test_prefix_resolution(db, method):
+    for name in ("Ana Souza", "Ana Lima", "Ben Carter", "Ana"):
+        add(db, method, name)
+    assert resolve(db, "ben") == "Ben Carter"
+    assert resolve(db, "ANA L") == "Ana Lima"
+    assert resolve(db, "ana") == "Ana"  # an exact name beats longer names it starts
+    with pytest.raises(NotFound, match="matches 3 reps: Ana, Ana Lima, Ana Souza"):
+        resolve(db, "an")
+    with pytest.raises(NotFound, match="No rep named 'zed'. Reps: Ana, Ana Lima"):
+        resolve(db, "zed")
+
+
+def test_like_wildcards_in_names_are_literal(db, method):
+    add(db, method, "100% Rep")
+    add(db, method, "1_0 Rep")
+    assert resolve(db, "100%") == "100% Rep"
+    with pytest.raises(NotFound):
+        resolve(db, "1%")
+
+
+def test_archived_reps_leave_lists_but_keep_their_record(db, method):
+    rep = add(db, method, "Dev Patel", "SDR", quota=60000.0)
+    with db.session(write=True) as session:
+        found = team.resolve_rep(session, "dev")
+        team.set_archived(session, method, found, True, TODAY)
+    with db.session() as session:
+        assert team.list_reps(session, method, TODAY) == []
+        archived = team.list_reps(session, method, TODAY, include_archived=True)
+    assert [(r.id, r.archived, r.quota) for r in archived] == [(rep.id, True, 60000.0)]
+    assert resolve(db, "dev") == "Dev Patel"  # still findable when nothing active matches
+
+
+def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
+    add(db, method, "Ana Souza", quota=250000.0)
+    with db.session(write=True) as session:
+        rep = team.resolve_rep(session, "ana")
+        changes = team.RepChanges(quota=300000.0, period="2027-Q1", email="ana@example.com")
+        info = team.edit_rep(session, method, rep, changes, TODAY)
+    assert [(q.period, q.amount) for q in info.quotas] == [
+        ("2026-Q4", 250000.0), ("2027-Q1", 300000.0)]
+    assert info.quota == 250000.0  # today is in Q4
+    assert info.email == "ana@example.com"
+
+
+def test_current_quota_prefers_the_period_holding_today(db, method):
+    add(db, method, "Ana Souza", quota=900000.0, period=parse_period("2026"))
+    with db.session(write=True) as session:
+        team.set_quota(session, team.resolve_rep(session, "ana").id, 250000.0,
+                       parse_period("2026-Q4"))
+    with db.session() as session:
+        [info] = team.list_reps(session, method, TODAY)
+    assert (info.quota, info.quota_period) == (250000.0, "2026-Q4")
