@@ -51,8 +51,19 @@ def coach() -> Callable[..., Result]:
 
 @pytest.fixture
 def ana(coach) -> dict:
-    result = coach("team", "add", "Ana Souza", "--role", "AE", "--quota", "250000",
-                   "--period", "2026-Q4", "--no-input", "--json")
+    result = coach(
+        "team",
+        "add",
+        "Ana Souza",
+        "--role",
+        "AE",
+        "--quota",
+        "250000",
+        "--period",
+        "2026-Q4",
+        "--no-input",
+        "--json",
+    )
     assert result.exit_code == 0, result.stderr
     return result.json()
 

@@ -99,8 +99,9 @@ def test_unknown_and_ambiguous_reps_are_exit_1_with_candidates(coach, ana):
 
 def test_answers_file_supplies_the_interview(coach, tmp_path):
     answers = tmp_path / "rep.yaml"
-    answers.write_text("name: Chloe Martin\nrole: KAM\nquota: 300k\nperiod: 2027-Q1\n"
-                       "start: 2024-05-01\n")
+    answers.write_text(
+        "name: Chloe Martin\nrole: KAM\nquota: 300k\nperiod: 2027-Q1\nstart: 2024-05-01\n"
+    )
     result = coach("team", "add", "--answers", str(answers), "--no-input", "--json")
     assert result.exit_code == 0, result.stderr
     rep = result.json()
@@ -111,8 +112,7 @@ def test_answers_file_supplies_the_interview(coach, tmp_path):
 def test_flags_override_the_answers_file(coach, tmp_path):
     answers = tmp_path / "rep.json"
     answers.write_text('{"name": "Chloe", "role": "SDR"}')
-    result = coach("team", "add", "--answers", str(answers), "--role", "AE", "--no-input",
-                   "--json")
+    result = coach("team", "add", "--answers", str(answers), "--role", "AE", "--no-input", "--json")
     assert result.json()["role"] == "AE"
 
 
@@ -134,8 +134,9 @@ def test_bad_answers_file_is_exit_2(coach, tmp_path):
 
 
 def test_edit_and_show(coach, ana):
-    result = coach("team", "edit", "ana", "--role", "Senior AE", "--quota", "300k",
-                   "--period", "2027-Q1")
+    result = coach(
+        "team", "edit", "ana", "--role", "Senior AE", "--quota", "300k", "--period", "2027-Q1"
+    )
     assert result.exit_code == 0, result.stderr
     shown = coach("team", "show", "ana", "--json").json()
     assert shown["role"] == "Senior AE"

@@ -15,17 +15,25 @@ from .conftest import file_mode
 def schema_of(path):
     """Tables with their columns, indexes and foreign keys, independent of DDL spelling."""
     with sqlite3.connect(path) as connection:
-        tables = sorted(row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"))
+        tables = sorted(
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        )
         shape = {}
         for table in tables:
             columns = [row[1:6] for row in connection.execute(f"PRAGMA table_info('{table}')")]
             indexes = sorted(
-                (row[2], tuple(col[2] for col in connection.execute(
-                    f"PRAGMA index_info('{row[1]}')")))
-                for row in connection.execute(f"PRAGMA index_list('{table}')"))
-            keys = sorted(row[2:5] for row in connection.execute(
-                f"PRAGMA foreign_key_list('{table}')"))
+                (
+                    row[2],
+                    tuple(col[2] for col in connection.execute(f"PRAGMA index_info('{row[1]}')")),
+                )
+                for row in connection.execute(f"PRAGMA index_list('{table}')")
+            )
+            keys = sorted(
+                row[2:5] for row in connection.execute(f"PRAGMA foreign_key_list('{table}')")
+            )
             shape[table] = (columns, indexes, keys)
     return shape
 
@@ -63,14 +71,16 @@ def test_pending_migration_is_applied_after_a_backup(tmp_path, monkeypatch):
         connection.execute("SELECT x FROM scratch")
     with sqlite3.connect(backup) as connection:
         assert connection.execute("SELECT count(*) FROM coach_migration").fetchone() == (
-            LATEST_VERSION,)
+            LATEST_VERSION,
+        )
 
 
 def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "coach.db"
     open_database(f"sqlite:///{path}").close()
-    broken = Migration("9999_broken", migrations._run_sql(
-        "CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"))
+    broken = Migration(
+        "9999_broken", migrations._run_sql("CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL")
+    )
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(StorageError):
         open_database(f"sqlite:///{path}")

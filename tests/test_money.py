@@ -6,8 +6,15 @@ from coachcli.money import format_money, parse_amount
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("250000", 250000), ("250,000", 250000), ("$250k", 250000), ("1.2m", 1_200_000),
-     ("€ 1 500", 1500), ("0", 0), (12.5, 12.5)],
+    [
+        ("250000", 250000),
+        ("250,000", 250000),
+        ("$250k", 250000),
+        ("1.2m", 1_200_000),
+        ("€ 1 500", 1500),
+        ("0", 0),
+        (12.5, 12.5),
+    ],
 )
 def test_amount_forms(text, value):
     assert parse_amount(text) == value

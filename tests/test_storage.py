@@ -33,11 +33,17 @@ def test_data_folder_is_0700_and_every_file_0600(coach, ana, coach_home, db_path
 def test_sqlite_is_configured_for_safety(db_path):
     database = open_database(f"sqlite:///{db_path}")
     with database.session() as session:
-        pragma = {name: session.exec(text(f"PRAGMA {name}")).one()[0]
-                  for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
+        pragma = {
+            name: session.exec(text(f"PRAGMA {name}")).one()[0]
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
     database.close()
-    assert pragma == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
-                      "busy_timeout": 10000}
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 10000,
+    }
 
 
 def test_write_sessions_take_the_write_lock_up_front(db_path):
@@ -77,8 +83,9 @@ def test_two_processes_writing_at_once_lose_nothing(db_path):
                             "VALUES (:n, :n, 'ae', '2026-01-01')"), params={{"n": f"r{{count}}"}})
         db.close()
     """)
-    workers = [subprocess.Popen([sys.executable, "-c", writer], stderr=subprocess.PIPE)
-               for _ in range(2)]
+    workers = [
+        subprocess.Popen([sys.executable, "-c", writer], stderr=subprocess.PIPE) for _ in range(2)
+    ]
     errors = [worker.communicate(timeout=120)[1].decode() for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0], errors
     with sqlite3.connect(db_path) as check:
@@ -90,8 +97,13 @@ def test_errors_never_show_bound_values(db_path):
     database = open_database(f"sqlite:///{db_path}")
     secret = "private note: struggling at home"
     with pytest.raises(Exception) as caught, database.session(write=True) as session:
-        session.exec(text("INSERT INTO quota (rep_id, period, start, \"end\", amount) "
-                          "VALUES (999, :p, '2026-01-01', '2026-03-31', 1)"), params={"p": secret})
+        session.exec(
+            text(
+                'INSERT INTO quota (rep_id, period, start, "end", amount) '
+                "VALUES (999, :p, '2026-01-01', '2026-03-31', 1)"
+            ),
+            params={"p": secret},
+        )
     database.close()
     assert secret not in str(caught.value)
     assert secret not in repr(caught.value.__cause__) if caught.value.__cause__ else True

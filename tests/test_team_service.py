@@ -69,7 +69,7 @@ def test_prefix_resolution(db, method):
     assert resolve(db, "ana") == "Ana"  # an exact name beats longer names it starts
     with pytest.raises(NotFound, match="matches 3 reps: Ana, Ana Lima, Ana Souza"):
         resolve(db, "an")
-    with pytest.raises(NotFound, match="No rep named 'zed'. Reps: Ana, Ana Lima"):
+    with pytest.raises(NotFound, match=r"No rep named 'zed'\. Reps: Ana, Ana Lima"):
         resolve(db, "zed")
 
 
@@ -100,7 +100,9 @@ def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
         changes = team.RepChanges(quota=300000.0, period="2027-Q1", email="ana@example.com")
         info = team.edit_rep(session, method, rep, changes, TODAY)
     assert [(q.period, q.amount) for q in info.quotas] == [
-        ("2026-Q4", 250000.0), ("2027-Q1", 300000.0)]
+        ("2026-Q4", 250000.0),
+        ("2027-Q1", 300000.0),
+    ]
     assert info.quota == 250000.0  # today is in Q4
     assert info.email == "ana@example.com"
 
@@ -108,8 +110,9 @@ def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
 def test_current_quota_prefers_the_period_holding_today(db, method):
     add(db, method, "Ana Souza", quota=900000.0, period=parse_period("2026"))
     with db.session(write=True) as session:
-        team.set_quota(session, team.resolve_rep(session, "ana").id, 250000.0,
-                       parse_period("2026-Q4"))
+        team.set_quota(
+            session, team.resolve_rep(session, "ana").id, 250000.0, parse_period("2026-Q4")
+        )
     with db.session() as session:
         [info] = team.list_reps(session, method, TODAY)
     assert (info.quota, info.quota_period) == (250000.0, "2026-Q4")

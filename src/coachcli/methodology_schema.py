@@ -46,7 +46,9 @@ class ForecastCategory(_Strict):
 
 class LearningSuggestion(_Strict):
     title: str
-    kind: Literal["course", "reading", "practice", "role-play", "joint-call", "shadowing", "project"]
+    kind: Literal[
+        "course", "reading", "practice", "role-play", "joint-call", "shadowing", "project"
+    ]
     cause: RootCause
 
 

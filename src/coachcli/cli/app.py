@@ -38,8 +38,10 @@ class CoachGroup(TyperGroup):
             if state.debug:
                 raise
             # The message of an unexpected error may quote user data: show its type only.
-            output.error(f"Unexpected internal error ({type(crash).__name__}).",
-                         "Run again with --debug to see the traceback.")
+            output.error(
+                f"Unexpected internal error ({type(crash).__name__}).",
+                "Run again with --debug to see the traceback.",
+            )
             raise typer.Exit(1) from None
 
 
@@ -62,14 +64,24 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: Annotated[str | None, typer.Option(
-        "--db", envvar="COACH_DB", show_envvar=True,
-        help="Database file or SQLAlchemy URL (default: coach.db in the data folder).")] = None,
-    debug: Annotated[bool, typer.Option(
-        "--debug", help="Show tracebacks of unexpected errors.")] = False,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_print_version, is_eager=True,
-        help="Show the version and exit.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="COACH_DB",
+            show_envvar=True,
+            help="Database file or SQLAlchemy URL (default: coach.db in the data folder).",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Coaching assistant for first-line sales managers."""
     state.db = db

@@ -8,8 +8,7 @@ from coachcli.cli import context, output
 from coachcli.cli.options import FormatOption, JsonOption
 from coachcli.cli.output import Format
 
-app = typer.Typer(help="The methodology in effect and where to override it.",
-                  no_args_is_help=True)
+app = typer.Typer(help="The methodology in effect and where to override it.", no_args_is_help=True)
 
 
 @app.command("path")
@@ -20,8 +19,10 @@ def path() -> None:
     target = user_methodology_path()
     output.write(f"{target}\n")
     if not target.exists():
-        output.note("Not created yet: put a methodology.toml there to override the shipped one "
-                    "key by key (see examples/methodology-override.toml).")
+        output.note(
+            "Not created yet: put a methodology.toml there to override the shipped one "
+            "key by key (see examples/methodology-override.toml)."
+        )
 
 
 @app.command("show")
@@ -38,8 +39,13 @@ def show(fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
         return
     sections = methodology_sections(data)
     if chosen is Format.markdown:
-        output.write(f"# {markdown_text(data['meta']['name'])}\n\n" + "\n".join(
-            f"## {title}\n\n{markdown_table(rows, columns)}" for title, rows, columns in sections))
+        output.write(
+            f"# {markdown_text(data['meta']['name'])}\n\n"
+            + "\n".join(
+                f"## {title}\n\n{markdown_table(rows, columns)}"
+                for title, rows, columns in sections
+            )
+        )
         return
     output.note(f"{data['meta']['name']} (version {data['meta']['version']})")
     for title, rows, columns in sections:

@@ -17,9 +17,15 @@ def _default_demo_dir() -> Path:
 
 
 def demo(
-    folder: Annotated[Path | None, typer.Option(
-        "--dir", help="Folder for the demo workspace (default: a coachcli-demo folder beside "
-        "the platform's user data folder).", file_okay=False)] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Folder for the demo workspace (default: a coachcli-demo folder beside "
+            "the platform's user data folder).",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Build a demo team in a folder of its own and show it."""
     from coachcli.render.demo import tour

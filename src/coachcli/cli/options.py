@@ -18,7 +18,8 @@ NoInputOption = Annotated[
 ]
 AnswersOption = Annotated[
     Path | None,
-    typer.Option("--answers", help="YAML or JSON file with answers to the questions.",
-                 dir_okay=False),
+    typer.Option(
+        "--answers", help="YAML or JSON file with answers to the questions.", dir_okay=False
+    ),
 ]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
@@ -44,8 +44,13 @@ def write(text: str) -> None:
     sys.stdout.flush()
 
 
-def emit_records(records: Sequence[dict[str, Any]], columns: Sequence[Any], fmt: Format,
-                 title: str | None = None, empty: str = "Nothing to show.") -> None:
+def emit_records(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Any],
+    fmt: Format,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
     """A list in the chosen format; JSON is the list of records as given."""
     from coachcli.render.records import markdown_table, rich_table, to_json
 

@@ -47,15 +47,29 @@ def add(
     from coachcli.interview.team import ask_new_rep
     from coachcli.services import team
 
-    flags = {"name": name, "role": role, "email": email, "start": start, "quota": quota,
-             "period": period}
+    flags = {
+        "name": name,
+        "role": role,
+        "email": email,
+        "start": start,
+        "quota": quota,
+        "period": period,
+    }
     known = {**load_answers(answers, flags), **{k: v for k, v in flags.items() if v is not None}}
     today = context.today()
     answers_given = ask_new_rep(make_asker(known, no_input), context.methodology(), today)
     with context.database() as db, db.session(write=True) as session:
-        rep = team.add_rep(session, context.methodology(), answers_given.name,
-                           answers_given.role, answers_given.email, answers_given.start_date,
-                           answers_given.quota, answers_given.period, today)
+        rep = team.add_rep(
+            session,
+            context.methodology(),
+            answers_given.name,
+            answers_given.role,
+            answers_given.email,
+            answers_given.start_date,
+            answers_given.quota,
+            answers_given.period,
+            today,
+        )
     output.success(f"Added {rep.name} (id {rep.id}).")
     _show_reps([rep], output.chosen_format(fmt, as_json), single=True)
 
@@ -82,8 +96,9 @@ def show(rep: RepArgument, fmt: FormatOption = Format.table, as_json: JsonOption
 
     with context.database() as db, db.session() as session:
         found = team.resolve_rep(session, rep, include_archived=True)
-        info = team.rep_info(session, context.methodology(), found, context.today(),
-                              with_quotas=True)
+        info = team.rep_info(
+            session, context.methodology(), found, context.today(), with_quotas=True
+        )
     chosen = output.chosen_format(fmt, as_json)
     if chosen is Format.table:
         output.show(rep_panel(info.model_dump(mode="json")))
@@ -134,8 +149,7 @@ def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool) -> None:
             if not make_asker({"yes": True} if yes else {}, no_input).confirm(question):
                 output.note("Nothing changed.")
                 return
-        info = team.set_archived(session, context.methodology(), found, archived,
-                                 context.today())
+        info = team.set_archived(session, context.methodology(), found, archived, context.today())
     output.success(f"{'Archived' if archived else 'Restored'} {info.name}.")
 
 
@@ -146,14 +160,17 @@ def _changes(name, role, email, start, quota, period):
     from coachcli.services.team import RepChanges
 
     if all(value is None for value in (name, role, email, start, quota, period)):
-        raise Invalid("Nothing to change.", hint="Give --name, --role, --email, --start, "
-                      "--quota or --period.")
+        raise Invalid(
+            "Nothing to change.", hint="Give --name, --role, --email, --start, --quota or --period."
+        )
     if period is not None and quota is None:
         raise Invalid("--period needs --quota: it says which period the quota is for.")
     if period is not None:
         parse_period(period)
     return RepChanges(
-        name=name, role=role, email=email,
+        name=name,
+        role=role,
+        email=email,
         start_date=parse_date(start, context.today()) if start else None,
         quota=parse_amount(quota, "quota") if quota is not None else None,
         period=period,
@@ -164,8 +181,9 @@ def _show_reps(reps, fmt: Format, single: bool = False) -> None:
     from coachcli.render.records import to_json
     from coachcli.render.team import REP_COLUMNS
 
-    records = [rep.model_dump(mode="json", exclude={"quotas"} if not single else set())
-               for rep in reps]
+    records = [
+        rep.model_dump(mode="json", exclude={"quotas"} if not single else set()) for rep in reps
+    ]
     if fmt is Format.json and single:
         output.write(to_json(records[0]))
     elif single and fmt is Format.table:

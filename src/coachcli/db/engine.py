@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
@@ -48,6 +48,16 @@ class Database:
             yield session
             if write:
                 session.commit()
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A write transaction on a bare connection: schema changes and bulk inserts."""
+        with (
+            translate_errors(self.label),
+            self.writer.connect() as connection,
+            connection.begin(),
+        ):
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()
@@ -102,7 +112,8 @@ def translate_errors(label: str) -> Iterator[None]:
         raise Conflict(f"That would duplicate or orphan a record: {error.orig}.") from None
     except DBAPIError as error:
         reason = str(error.orig) if error.orig is not None else type(error).__name__
-        raise StorageError(f"Cannot use the database {label}: {reason}.", hint=_hint(reason)) from None
+        message = f"Cannot use the database {label}: {reason}."
+        raise StorageError(message, hint=_hint(reason)) from None
 
 
 def _hint(reason: str) -> str | None:

@@ -85,4 +85,3 @@ def check_database(database: Database, schema_version: int, latest: int) -> Chec
     return CheckReport(
         str(database.label), integrity, foreign, schema_version, latest, journal, mode
     )
-

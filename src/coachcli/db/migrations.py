@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 
 from coachcli import models
 from coachcli.config import sqlite_path
-from coachcli.db.engine import Database, create_sqlite_engine, translate_errors
+from coachcli.db.engine import Database, create_sqlite_engine
 from coachcli.errors import StorageError
 
 
@@ -112,18 +112,16 @@ def upgrade(database: Database) -> None:
 
 
 def _create_fresh(database: Database) -> None:
-    with translate_errors(database.label), database.writer.connect() as connection:
-        with connection.begin():
-            SQLModel.metadata.create_all(connection)
-            for migration in MIGRATIONS:
-                _record(connection, migration.name)
+    with database.write_connection() as connection:
+        SQLModel.metadata.create_all(connection)
+        for migration in MIGRATIONS:
+            _record(connection, migration.name)
 
 
 def apply_migration(database: Database, migration: Migration) -> None:
-    with translate_errors(database.label), database.writer.connect() as connection:
-        with connection.begin():
-            migration.apply(connection)
-            _record(connection, migration.name)
+    with database.write_connection() as connection:
+        migration.apply(connection)
+        _record(connection, migration.name)
 
 
 def _record(connection: Connection, name: str) -> None:

@@ -49,8 +49,11 @@ class Asker:
 
     interactive = False
 
-    def __init__(self, known: dict[str, Any] | None = None,
-                 on_answer: Callable[[str, Any], None] | None = None):
+    def __init__(
+        self,
+        known: dict[str, Any] | None = None,
+        on_answer: Callable[[str, Any], None] | None = None,
+    ):
         self.known = {key: value for key, value in (known or {}).items() if value is not None}
         self.on_answer = on_answer
 

@@ -25,22 +25,49 @@ class NewRep:
 
 def ask_new_rep(asker: Asker, methodology: Methodology, today: date) -> NewRep:
     name = asker.text(Question("name", "Rep's name:", "NAME", parse=clean_name))
-    roles = [Choice(key, f"{role.name} - {role.description}") for key, role in
-             methodology.roles.items()]
+    roles = [
+        Choice(key, f"{role.name} - {role.description}") for key, role in methodology.roles.items()
+    ]
     role = asker.select(
-        Question("role", "Role:", "--role", default=_default_role(methodology),
-                 parse=partial(role_key, methodology)),
+        Question(
+            "role",
+            "Role:",
+            "--role",
+            default=_default_role(methodology),
+            parse=partial(role_key, methodology),
+        ),
         roles,
     )
     email = asker.text(Question("email", "Email (optional):", "--email", required=False))
-    start = asker.text(Question("start", "Start date (optional, e.g. 2025-03-01):", "--start",
-                                required=False, parse=partial(parse_date, today=today)))
-    quota = asker.text(Question("quota", "Quota (optional, e.g. 250000 or 250k):", "--quota",
-                                required=False, parse=partial(parse_amount, what="quota")))
+    start = asker.text(
+        Question(
+            "start",
+            "Start date (optional, e.g. 2025-03-01):",
+            "--start",
+            required=False,
+            parse=partial(parse_date, today=today),
+        )
+    )
+    quota = asker.text(
+        Question(
+            "quota",
+            "Quota (optional, e.g. 250000 or 250k):",
+            "--quota",
+            required=False,
+            parse=partial(parse_amount, what="quota"),
+        )
+    )
     period = None
     if quota is not None:
-        period = asker.text(Question("period", "Quota period:", "--period",
-                                     default=quarter_of(today).label, parse=parse_period))
+        period = asker.text(
+            Question(
+                "period",
+                "Quota period:",
+                "--period",
+                default=quarter_of(today).label,
+                parse=parse_period,
+            )
+        )
     return NewRep(name, role, email, start, quota, period)
 
 

@@ -17,29 +17,50 @@ def methodology_sections(data: dict[str, Any]) -> list[Section]:
     """Summaries of a methodology dump (Methodology.model_dump()) for tables and Markdown."""
     roles = list(data["roles"])
     role_names = {key: role["name"] for key, role in data["roles"].items()}
-    stages = [{"key": k, **v, "exit_criteria": "; ".join(v["exit_criteria"])}
-              for k, v in data["stages"].items()]
+    stages = [
+        {"key": k, **v, "exit_criteria": "; ".join(v["exit_criteria"])}
+        for k, v in data["stages"].items()
+    ]
     categories = [{"key": k, **v} for k, v in data["forecast_categories"].items()]
-    competencies = [{"key": k, "name": v["name"], **v["expected"],
-                     "learning": len(v["learning"])} for k, v in data["competencies"].items()]
+    competencies = [
+        {"key": k, "name": v["name"], **v["expected"], "learning": len(v["learning"])}
+        for k, v in data["competencies"].items()
+    ]
     activities = [{"key": k, **v} for k, v in data["activities"].items()]
     cadence = [{"setting": k, "value": v} for k, v in data["cadence"].items()]
     return [
-        ("Stages", stages, [
-            Column("name", "Stage"),
-            Column("probability", "Win %", justify="right", show=_percent),
-            Column("expected_days", "Days", justify="right"),
-            Column("exit_criteria", "Exit criteria"),
-        ]),
-        ("Forecast categories", categories, [
-            Column("name", "Category"), Column("description", "Evidence")]),
-        ("Competencies (expected level by role)", competencies, [
-            Column("name", "Competency"),
-            *(Column(role, role_names[role], justify="right") for role in roles),
-            Column("learning", "Ideas", justify="right"),
-        ]),
-        ("Activities (weekly targets)", activities, [
-            Column("name", "Activity"), Column("weekly_target", "Target", justify="right"),
-            Column("unit", "Unit")]),
+        (
+            "Stages",
+            stages,
+            [
+                Column("name", "Stage"),
+                Column("probability", "Win %", justify="right", show=_percent),
+                Column("expected_days", "Days", justify="right"),
+                Column("exit_criteria", "Exit criteria"),
+            ],
+        ),
+        (
+            "Forecast categories",
+            categories,
+            [Column("name", "Category"), Column("description", "Evidence")],
+        ),
+        (
+            "Competencies (expected level by role)",
+            competencies,
+            [
+                Column("name", "Competency"),
+                *(Column(role, role_names[role], justify="right") for role in roles),
+                Column("learning", "Ideas", justify="right"),
+            ],
+        ),
+        (
+            "Activities (weekly targets)",
+            activities,
+            [
+                Column("name", "Activity"),
+                Column("weekly_target", "Target", justify="right"),
+                Column("unit", "Unit"),
+            ],
+        ),
         ("Cadence", cadence, [Column("setting", "Setting"), Column("value", "Value")]),
     ]

@@ -44,8 +44,9 @@ def rich_table(
 ) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        table.add_column(column.header, justify=column.justify, style=column.style,
-                         no_wrap=column.no_wrap)
+        table.add_column(
+            column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap
+        )
     for record in records:
         table.add_row(*(literal(column.text(record)) for column in columns))
     return table

@@ -21,14 +21,21 @@ def check_table(report: CheckReport) -> Table:
     rows = [
         ("Database", literal(report.path), True),
         ("Integrity", literal(integrity), report.integrity == ["ok"]),
-        ("Foreign keys", Text(f"{report.foreign_key_problems} problems"),
-         report.foreign_key_problems == 0),
-        ("Schema", Text(f"version {report.schema_version} of {report.latest_version}"),
-         report.schema_version == report.latest_version),
+        (
+            "Foreign keys",
+            Text(f"{report.foreign_key_problems} problems"),
+            report.foreign_key_problems == 0,
+        ),
+        (
+            "Schema",
+            Text(f"version {report.schema_version} of {report.latest_version}"),
+            report.schema_version == report.latest_version,
+        ),
         ("Journal", Text(report.journal_mode), True),
         ("File mode", Text(report.file_mode or "-"), report.file_mode in (None, "0o600")),
     ]
     for label, value, good in rows:
-        table.add_row(label, value.copy().append(" ✓" if good else " ✗",
-                                                 style="green" if good else "red"))
+        table.add_row(
+            label, value.copy().append(" ✓" if good else " ✗", style="green" if good else "red")
+        )
     return table

@@ -67,6 +67,7 @@ def _seed_team(session, methodology: Methodology, today: date) -> None:
     last_quarter = quarter_of(this_quarter.start - timedelta(days=1))
     for name, role, email, years, quota in DEMO_TEAM:
         start = today - timedelta(days=round(years * 365))
-        rep = team.add_rep(session, methodology, name, role, email, start, quota,
-                           this_quarter, today)
+        rep = team.add_rep(
+            session, methodology, name, role, email, start, quota, this_quarter, today
+        )
         team.set_quota(session, rep.id, round(quota * 0.95, -3), last_quarter)

@@ -124,8 +124,9 @@ def _ensure_name_free(session: Session, name: str, except_id: int | None = None)
 def set_quota(session: Session, rep_id: int, amount: float, period: Period) -> Quota:
     quota = queries.quota_for(session, rep_id, period.label)
     if quota is None:
-        quota = Quota(rep_id=rep_id, period=period.label, start=period.start, end=period.end,
-                      amount=amount)
+        quota = Quota(
+            rep_id=rep_id, period=period.label, start=period.start, end=period.end, amount=amount
+        )
     quota.amount = amount
     session.add(quota)
     return quota

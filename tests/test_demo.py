@@ -1,0 +1,50 @@
+"""coach demo: a workspace of its own, six reps with targets, never the user's data."""
+
+import sqlite3
+
+from .conftest import file_mode
+
+
+def test_demo_builds_a_separate_workspace(coach, coach_home, tmp_path):
+    folder = tmp_path / "demo"
+    result = coach("demo", "--dir", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert str(folder) in result.stderr
+    assert "Ana Souza" in result.stdout and "Your demo team" in result.stdout
+    assert f"COACH_HOME={folder}" in result.stdout
+    assert not coach_home.exists()  # the user's own data folder was never created
+    assert file_mode(folder) == 0o700
+    assert file_mode(folder / "coach.db") == 0o600
+    with sqlite3.connect(folder / "coach.db") as connection:
+        reps = connection.execute("SELECT count(*) FROM rep").fetchone()[0]
+        quotas = connection.execute("SELECT count(DISTINCT rep_id) FROM quota").fetchone()[0]
+    assert (reps, quotas) == (6, 6)
+
+
+def test_demo_workspace_is_usable_with_coach_home(coach, tmp_path, monkeypatch):
+    folder = tmp_path / "demo"
+    coach("demo", "--dir", str(folder))
+    monkeypatch.setenv("COACH_HOME", str(folder))
+    reps = coach("team", "list", "--json").json()
+    assert len(reps) == 6
+    assert all(rep["quota"] > 0 and rep["quota_period"] == "2026-Q4" for rep in reps)
+    assert {rep["role"] for rep in reps} == {"SDR", "AE", "Senior AE", "KAM"}
+
+
+def test_demo_rebuilds_its_own_folder(coach, tmp_path):
+    folder = tmp_path / "demo"
+    coach("demo", "--dir", str(folder))
+    again = coach("demo", "--dir", str(folder))
+    assert again.exit_code == 0
+    with sqlite3.connect(folder / "coach.db") as connection:
+        assert connection.execute("SELECT count(*) FROM rep").fetchone()[0] == 6
+
+
+def test_demo_refuses_a_folder_with_other_content(coach, tmp_path):
+    folder = tmp_path / "precious"
+    folder.mkdir()
+    (folder / "coach.db").write_text("my real data")
+    result = coach("demo", "--dir", str(folder))
+    assert result.exit_code == 1
+    assert "not a coach demo folder" in result.stderr
+    assert (folder / "coach.db").read_text() == "my real data"

@@ -1,0 +1,99 @@
+"""Interactive prompts driven on a real pseudo-terminal, keystroke by keystroke."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pexpect
+import pytest
+
+DOWN = "\x1b[B"
+CTRL_C = "\x03"
+
+
+@pytest.fixture
+def spawn(coach_home):
+    children = []
+
+    def start(*args: str) -> pexpect.spawn:
+        env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "coachcli", *args],
+            env=env,
+            dimensions=(30, 100),
+            encoding="utf-8",
+            timeout=20,
+        )
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        child.close(force=True)
+
+
+def team_json():
+    result = subprocess.run(
+        [sys.executable, "-m", "coachcli", "team", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_team_add_interactive(spawn):
+    child = spawn("team", "add")
+    child.expect("Rep's name")
+    child.send("   \r")
+    child.expect("required")  # a blank name is refused in place
+    child.send("Ana Souza\r")
+    child.expect("Role")
+    child.send(DOWN + "\r")  # AE is the default; one down is Senior AE
+    child.expect("Email")
+    child.send("ana@example.com\r")
+    child.expect("Start date")
+    child.send("\r")
+    child.expect("Quota")
+    child.send("nonsense\r")
+    child.expect("must be a number")
+    child.send("\x7f" * 8 + "250k\r")
+    child.expect("Quota period")
+    child.send("\r")  # the default: this quarter
+    child.expect("Added Ana Souza")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    [rep] = team_json()
+    assert (rep["name"], rep["role"], rep["email"]) == ("Ana Souza", "Senior AE", "ana@example.com")
+    assert rep["quota"] == 250000
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(spawn):
+    child = spawn("team", "add")
+    child.expect("Rep's name")
+    child.send("Half Typed")
+    child.send(CTRL_C)
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert team_json() == []
+
+
+def test_archive_asks_for_confirmation(spawn, coach):
+    coach("team", "add", "Ben Carter", "--no-input")
+    child = spawn("team", "archive", "ben")
+    child.expect("Archive Ben Carter")
+    child.send("n")
+    child.expect("Nothing changed")
+    child.expect(pexpect.EOF)
+    assert team_json()[0]["archived"] is False
+    child = spawn("team", "archive", "ben")
+    child.expect("Archive Ben Carter")
+    child.send("y")
+    child.expect("Archived Ben Carter")
+    child.expect(pexpect.EOF)
+    assert team_json() == []

@@ -1,0 +1,56 @@
+"""Renderers: user text stays literal in every format; control characters never print."""
+
+from io import StringIO
+
+from rich.console import Console
+
+from coachcli.render.records import Column, markdown_table, rich_table, to_json
+from coachcli.render.text import clean, markdown_cell, markdown_text
+
+
+def render(renderable, width=60):
+    console = Console(file=StringIO(), width=width, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def test_control_characters_are_removed_but_lines_kept():
+    assert clean("a\x1b[31mb\x07c\x9bd\ne\tf") == "a[31mbcd\ne\tf"
+
+
+def test_markdown_cells_escape_pipes_newlines_and_html():
+    assert markdown_cell("a | b\nc <script>") == "a \\| b<br>c &lt;script&gt;"
+
+
+def test_markdown_text_is_not_a_heading_or_list():
+    assert markdown_text("# not a heading\n- not a list\n=cmd") == (
+        "\\# not a heading  \n\\- not a list  \n\\=cmd"
+    )
+
+
+def test_rich_table_shows_markup_literally():
+    columns = [Column("name", "Name"), Column("n", "N", justify="right")]
+    out = render(rich_table([{"name": "[red]x[/red]", "n": 3}], columns))
+    assert "[red]x[/red]" in out
+
+
+def test_exact_table_output():
+    columns = [Column("name", "Name"), Column("amount", "Amount", justify="right")]
+    out = render(rich_table([{"name": "Ana", "amount": "250,000"}], columns), width=40)
+    assert out == (
+        "┏━━━━━━┳━━━━━━━━━┓\n"
+        "┃ Name ┃  Amount ┃\n"
+        "┡━━━━━━╇━━━━━━━━━┩\n"
+        "│ Ana  │ 250,000 │\n"
+        "└──────┴─────────┘\n"
+    )
+
+
+def test_markdown_table_and_json():
+    columns = [Column("name", "Name"), Column("ok", "OK")]
+    assert markdown_table([{"name": "a|b", "ok": True}], columns) == (
+        "| Name | OK |\n| --- | --- |\n| a\\|b | yes |\n"
+    )
+    assert to_json([{"when": __import__("datetime").date(2026, 11, 22)}]) == (
+        '[\n  {\n    "when": "2026-11-22"\n  }\n]\n'
+    )
