@@ -53,7 +53,9 @@ def test_team_add_interactive(spawn):
     child.expect("Role")
     child.send(DOWN + "\r")  # AE is the default; one down is Senior AE
     child.expect("Email")
-    child.send("ana@example.com\r")
+    child.send("ana@example\r")
+    child.expect("does not look like an email")  # checked at the prompt, nothing lost
+    child.send(".com\r")
     child.expect("Start date")
     child.send("\r")
     child.expect("Quota")
@@ -69,6 +71,24 @@ def test_team_add_interactive(spawn):
     [rep] = team_json()
     assert (rep["name"], rep["role"], rep["email"]) == ("Ana Souza", "Senior AE", "ana@example.com")
     assert rep["quota"] == 250000
+
+
+def test_taken_name_is_refused_at_the_prompt(spawn, coach):
+    coach("team", "add", "Ana Souza", "--no-input")
+    child = spawn("team", "add", "--role", "AE")
+    child.expect("Rep's name")
+    child.send("ANA SOUZA\r")
+    child.expect("already exists")
+    child.send("\x7f" * 5 + "Lima\r")  # keep "ANA ", replace "SOUZA"
+    child.expect("Email")
+    child.send("\r")
+    child.expect("Start date")
+    child.send("\r")
+    child.expect("Quota")
+    child.send("\r")
+    child.expect("Added ANA Lima")
+    child.expect(pexpect.EOF)
+    assert sorted(rep["name"] for rep in team_json()) == ["ANA Lima", "Ana Souza"]
 
 
 def test_ctrl_c_exits_130_and_writes_nothing(spawn):

@@ -56,20 +56,26 @@ def add(
         "period": period,
     }
     known = {**load_answers(answers, flags), **{k: v for k, v in flags.items() if v is not None}}
-    today = context.today()
-    answers_given = ask_new_rep(make_asker(known, no_input), context.methodology(), today)
-    with context.database() as db, db.session(write=True) as session:
-        rep = team.add_rep(
-            session,
-            context.methodology(),
-            answers_given.name,
-            answers_given.role,
-            answers_given.email,
-            answers_given.start_date,
-            answers_given.quota,
-            answers_given.period,
-            today,
-        )
+    today, methodology = context.today(), context.methodology()
+    with context.database() as db:
+
+        def free_name(text: str) -> str:
+            with db.session() as session:
+                return team.ensure_name_free(session, team.clean_name(text))
+
+        new = ask_new_rep(make_asker(known, no_input), methodology, today, free_name)
+        with db.session(write=True) as session:
+            rep = team.add_rep(
+                session,
+                methodology,
+                new.name,
+                new.role,
+                new.email,
+                new.start_date,
+                new.quota,
+                new.period,
+                today,
+            )
     output.success(f"Added {rep.name} (id {rep.id}).")
     _show_reps([rep], output.chosen_format(fmt, as_json), single=True)
 

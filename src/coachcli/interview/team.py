@@ -7,10 +7,10 @@ from datetime import date
 from functools import partial
 
 from coachcli.dates import Period, parse_date, parse_period, quarter_of
-from coachcli.interview.asker import Asker, Choice, Question
+from coachcli.interview.asker import Asker, Choice, Parser, Question
 from coachcli.methodology_schema import Methodology
 from coachcli.money import parse_amount
-from coachcli.services.team import clean_name, role_key
+from coachcli.services.team import clean_email, clean_name, role_key
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,15 @@ class NewRep:
     period: Period | None
 
 
-def ask_new_rep(asker: Asker, methodology: Methodology, today: date) -> NewRep:
-    name = asker.text(Question("name", "Rep's name:", "NAME", parse=clean_name))
+def ask_new_rep(
+    asker: Asker, methodology: Methodology, today: date, name_parser: Parser = clean_name
+) -> NewRep:
+    """Ask for a new rep; `name_parser` may also check the name is free, so a clash shows
+    at the prompt instead of after every other answer."""
+    name = asker.text(Question("name", "Rep's name:", "NAME", parse=name_parser))
     roles = [
-        Choice(key, f"{role.name} - {role.description}") for key, role in methodology.roles.items()
+        Choice(key, f"{role.name} ({_short(role.description)})")
+        for key, role in methodology.roles.items()
     ]
     role = asker.select(
         Question(
@@ -38,7 +43,9 @@ def ask_new_rep(asker: Asker, methodology: Methodology, today: date) -> NewRep:
         ),
         roles,
     )
-    email = asker.text(Question("email", "Email (optional):", "--email", required=False))
+    email = asker.text(
+        Question("email", "Email (optional):", "--email", required=False, parse=clean_email)
+    )
     start = asker.text(
         Question(
             "start",
@@ -73,3 +80,8 @@ def ask_new_rep(asker: Asker, methodology: Methodology, today: date) -> NewRep:
 
 def _default_role(methodology: Methodology) -> str:
     return "ae" if "ae" in methodology.roles else next(iter(methodology.roles))
+
+
+def _short(description: str) -> str:
+    """The title part of a role description, so each choice fits on one line."""
+    return description.split(":", 1)[0].strip() or description

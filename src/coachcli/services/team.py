@@ -95,7 +95,7 @@ def add_rep(
     today: date | None = None,
 ) -> RepInfo:
     name = clean_name(name)
-    _ensure_name_free(session, name)
+    ensure_name_free(session, name)
     rep = Rep(
         name=name,
         name_key=name_key(name),
@@ -111,7 +111,7 @@ def add_rep(
     return rep_info(session, methodology, rep, today or date.today(), with_quotas=True)
 
 
-def _ensure_name_free(session: Session, name: str, except_id: int | None = None) -> None:
+def ensure_name_free(session: Session, name: str, except_id: int | None = None) -> str:
     existing = queries.rep_by_key(session, name_key(name))
     if existing is not None and existing.id != except_id:
         state = " (archived)" if existing.archived_at else ""
@@ -119,6 +119,7 @@ def _ensure_name_free(session: Session, name: str, except_id: int | None = None)
             f"A rep named {existing.name!r}{state} already exists; names are unique in any case.",
             hint="Choose a distinct name, e.g. add the surname's initial.",
         )
+    return name
 
 
 def set_quota(session: Session, rep_id: int, amount: float, period: Period) -> Quota:
@@ -213,7 +214,7 @@ def edit_rep(
 ) -> RepInfo:
     if changes.name is not None:
         name = clean_name(changes.name)
-        _ensure_name_free(session, name, except_id=rep.id)
+        ensure_name_free(session, name, except_id=rep.id)
         rep.name, rep.name_key = name, name_key(name)
     if changes.role is not None:
         rep.role = role_key(methodology, changes.role)
