@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from coachcli.render.text import literal
+
 
 class Format(StrEnum):
     table = "table"
@@ -66,20 +68,18 @@ def emit_records(
 
 def note(message: str) -> None:
     """A message for the person (stderr), user text included literally."""
-    stderr().print(Text(message, style="dim"))
+    stderr().print(literal(message, style="dim"))
 
 
 def success(message: str) -> None:
-    stderr().print(Text(message, style="green"))
+    stderr().print(literal(message, style="green"))
 
 
 def warn(message: str) -> None:
-    stderr().print(Text(message, style="yellow"))
+    stderr().print(literal(message, style="yellow"))
 
 
 def error(message: str, hint: str | None = None) -> None:
-    from coachcli.render.text import clean
-
-    stderr().print(Text("Error: ", style="bold red") + Text(clean(message)))
+    stderr().print(Text("Error: ", style="bold red") + literal(message))
     if hint:
-        stderr().print(Text(clean(hint), style="dim"))
+        stderr().print(literal(hint, style="dim"))

@@ -18,7 +18,7 @@ def methodology_sections(data: dict[str, Any]) -> list[Section]:
     roles = list(data["roles"])
     role_names = {key: role["name"] for key, role in data["roles"].items()}
     stages = [
-        {"key": k, **v, "exit_criteria": "; ".join(v["exit_criteria"])}
+        {"key": k, **v, "exit_criteria": "\n".join(f"• {c}" for c in v["exit_criteria"])}
         for k, v in data["stages"].items()
     ]
     categories = [{"key": k, **v} for k, v in data["forecast_categories"].items()]
@@ -27,7 +27,7 @@ def methodology_sections(data: dict[str, Any]) -> list[Section]:
         for k, v in data["competencies"].items()
     ]
     activities = [{"key": k, **v} for k, v in data["activities"].items()]
-    cadence = [{"setting": k, "value": v} for k, v in data["cadence"].items()]
+    cadence = [{"setting": k.replace("_", " "), "value": v} for k, v in data["cadence"].items()]
     return [
         (
             "Stages",

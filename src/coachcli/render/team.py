@@ -20,7 +20,6 @@ def _quota(record_value: Any) -> str:
 REP_COLUMNS = [
     Column("name", "Name", style="bold"),
     Column("role", "Role", no_wrap=True),
-    Column("email", "Email"),
     Column("start_date", "Start", no_wrap=True),
     Column("quota", "Quota", justify="right", show=_quota, no_wrap=True),
     Column("quota_period", "Period", no_wrap=True),
