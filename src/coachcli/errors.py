@@ -33,3 +33,9 @@ class Invalid(CoachError):
 
 class StorageError(CoachError):
     """The database or a data file cannot be used (exit 1); the message names the file."""
+
+
+class Interrupted(CoachError):
+    """Ctrl-C during an interview: the answers so far are kept as a draft (exit 130)."""
+
+    exit_code = 130

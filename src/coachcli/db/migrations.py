@@ -60,6 +60,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_quota_rep_id ON quota (rep_id)",
         ),
     ),
+    Migration(
+        "0002_grow_sessions_and_actions",
+        _run_sql(
+            """CREATE TABLE coaching_session (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, kind VARCHAR NOT NULL,
+                held_at DATETIME NOT NULL, duration_seconds INTEGER, goal VARCHAR,
+                reality VARCHAR, obstacles JSON NOT NULL, options JSON NOT NULL,
+                support VARCHAR, standard VARCHAR, current_measure VARCHAR, deadline DATE,
+                if_missed VARCHAR, private_note VARCHAR, evidence JSON NOT NULL,
+                PRIMARY KEY (id), FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_coaching_session_kind ON coaching_session (kind)",
+            "CREATE INDEX ix_coaching_session_rep_id ON coaching_session (rep_id)",
+            """CREATE TABLE action_item (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, session_id INTEGER,
+                what VARCHAR NOT NULL, who VARCHAR NOT NULL, due DATE NOT NULL,
+                status VARCHAR NOT NULL, created_at DATETIME NOT NULL, closed_at DATETIME,
+                closed_in_session_id INTEGER, note VARCHAR, reschedules INTEGER NOT NULL,
+                PRIMARY KEY (id), FOREIGN KEY(rep_id) REFERENCES rep (id),
+                FOREIGN KEY(session_id) REFERENCES coaching_session (id),
+                FOREIGN KEY(closed_in_session_id) REFERENCES coaching_session (id))""",
+            "CREATE INDEX ix_action_item_status ON action_item (status)",
+            "CREATE INDEX ix_action_item_rep_status ON action_item (rep_id, status)",
+            "CREATE INDEX ix_action_item_session_id ON action_item (session_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -32,6 +32,15 @@ class Question:
     required: bool = True
     parse: Parser | None = None
     hint: str | None = None
+    # How a converted answer is written into a draft (it must parse back the same).
+    dump: Callable[[Any], Any] | None = None
+
+    def dumped(self, value: Any) -> Any:
+        if self.dump is None or value is None:
+            return value
+        if isinstance(value, list):
+            return [self.dump(item) for item in value]
+        return self.dump(value)
 
     def convert(self, raw: Any) -> Any:
         """Validate and convert one answer; an empty optional answer is None."""
@@ -45,7 +54,12 @@ class Question:
 
 
 class Asker:
-    """Base class: answers from `known`, then from `_prompt_*` for what is missing."""
+    """Base class: answers from `known`, then a draft, then `_prompt_*` for what is missing.
+
+    `known` answers (flags, answer files) are strict: a bad one is an error. `draft`
+    answers come from an interrupted run: a bad one is dropped with a warning and
+    asked again, because the world may have moved on since (a due date now past).
+    """
 
     interactive = False
 
@@ -53,38 +67,94 @@ class Asker:
         self,
         known: dict[str, Any] | None = None,
         on_answer: Callable[[str, Any], None] | None = None,
+        draft: dict[str, Any] | None = None,
     ):
         self.known = {key: value for key, value in (known or {}).items() if value is not None}
         self.on_answer = on_answer
+        self.draft = dict(draft or {})
 
     def text(self, question: Question) -> Any:
-        if question.key in self.known:
-            return self._remember(question.key, question.convert(self.known[question.key]))
-        raw = self._prompt_text(question)
-        return self._remember(question.key, question.convert(raw))
+        found, value = self._given(question, question.convert)
+        if not found:
+            value = question.convert(self._prompt_text(question))
+        return self._remember(question, value)
+
+    def many(self, question: Question) -> list[Any]:
+        """Several answers to one question (obstacles, options, actions)."""
+        found, values = self._given(question, lambda raw: self._convert_all(question, raw))
+        if not found:
+            values = self._prompt_many(question)
+        return self._remember(question, values)
 
     def select(self, question: Question, choices: Sequence[Choice]) -> str:
-        values = {choice.value for choice in choices}
-        if question.key in self.known:
-            value = question.convert(self.known[question.key])
-            if value not in values:
-                allowed = ", ".join(choice.value for choice in choices)
-                raise Invalid(f"{question.flag} must be one of {allowed}, not {value!r}.")
-            return self._remember(question.key, value)
-        return self._remember(question.key, self._prompt_select(question, choices))
+        allowed = [choice.value for choice in choices]
+
+        def convert(raw: Any) -> str:
+            value = question.convert(raw)
+            if value not in allowed:
+                raise Invalid(
+                    f"{question.flag} must be one of {', '.join(allowed)}, not {value!r}."
+                )
+            return value
+
+        found, value = self._given(question, convert)
+        if not found:
+            value = self._prompt_select(question, choices)
+        return self._remember(question, value)
 
     def confirm(self, question: Question) -> bool:
-        if question.key in self.known:
-            return self._remember(question.key, bool(self.known[question.key]))
-        return self._remember(question.key, self._prompt_confirm(question))
+        found, value = self._given(question, bool)
+        if not found:
+            value = self._prompt_confirm(question)
+        return self._remember(question, value)
 
     def say(self, message: str) -> None:
         """Information for the person at the terminal; silent when scripted."""
 
-    def _remember(self, key: str, value: Any) -> Any:
+    def _given(self, question: Question, convert: Callable[[Any], Any]) -> tuple[bool, Any]:
+        if question.key in self.known:
+            return True, convert(self.known[question.key])
+        if question.key in self.draft:
+            try:
+                return True, convert(self.draft.pop(question.key))
+            except CoachError as problem:
+                self.say(
+                    f"The draft's answer for {question.flag} no longer fits "
+                    f"({problem.message}); please answer again."
+                )
+        return False, None
+
+    def _convert_all(self, question: Question, raw: Any) -> list[Any]:
+        items = raw if isinstance(raw, list | tuple) else [raw]
+        values = [question.convert(item) for item in items if item not in (None, "")]
+        if question.required and not values:
+            raise MissingAnswer(question)
+        return values
+
+    def _remember(self, question: Question, value: Any) -> Any:
         if self.on_answer is not None:
-            self.on_answer(key, value)
+            self.on_answer(question.key, question.dumped(value))
         return value
+
+    def _prompt_many(self, question: Question) -> list[Any]:
+        values: list[Any] = []
+        while True:
+            first_required = question.required and not values
+            finish = "" if first_required else " (Enter alone to finish)"
+            item = Question(
+                question.key,
+                f"{question.prompt} {len(values) + 1}{finish}:",
+                question.flag,
+                required=first_required,
+                parse=question.parse,
+                hint=question.hint,
+            )
+            value = item.convert(self._prompt_text(item))
+            if value is None:
+                return values
+            values.append(value)
+            if self.on_answer is not None:  # keep the draft current item by item
+                self.on_answer(question.key, question.dumped(values))
 
     def _prompt_text(self, question: Question) -> Any:
         raise NotImplementedError
@@ -98,6 +168,11 @@ class Asker:
 
 class ScriptedAsker(Asker):
     """No terminal: defaults stand in for missing optional answers; required ones fail."""
+
+    def _prompt_many(self, question: Question) -> list[Any]:
+        if question.required:
+            raise MissingAnswer(question)
+        return []
 
     def _prompt_text(self, question: Question) -> Any:
         if question.default is not None or not question.required:
@@ -141,16 +216,21 @@ def validator(parse: Parser | None, required: bool) -> Callable[[str], bool | st
     return check
 
 
+def can_prompt(no_input: bool) -> bool:
+    import sys
+
+    return not no_input and sys.stdin.isatty()
+
+
 def make_asker(
     known: dict[str, Any],
     no_input: bool,
     on_answer: Callable[[str, Any], None] | None = None,
+    draft: dict[str, Any] | None = None,
 ) -> Asker:
     """A terminal Asker when stdin is a terminal and prompts are allowed, else scripted."""
-    import sys
-
-    if not no_input and sys.stdin.isatty():
+    if can_prompt(no_input):
         from coachcli.interview.terminal import TerminalAsker
 
-        return TerminalAsker(known, on_answer)
-    return ScriptedAsker(known, on_answer)
+        return TerminalAsker(known, on_answer, draft)
+    return ScriptedAsker(known, on_answer, draft)

@@ -1,0 +1,161 @@
+"""Action items: What / Who / When, from agreement to done, moved or dropped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from coachcli.dates import parse_date, utc_now
+from coachcli.db import coaching as queries
+from coachcli.errors import Conflict, Invalid, NotFound
+from coachcli.models import ActionItem, ActionStatus, Rep
+
+MANAGER = "me"
+MAX_WHAT = 500
+
+
+@dataclass(frozen=True)
+class NewAction:
+    what: str
+    who: str
+    due: date
+
+    def as_text(self) -> str:
+        """The flag form, which parses back to the same action."""
+        return f"{self.what} | {self.who} | {self.due.isoformat()}"
+
+
+class ActionInfo(BaseModel):
+    id: int
+    rep: str
+    what: str
+    who: str
+    due: date
+    status: str
+    age_days: int
+    overdue_days: int
+    reschedules: int
+    session_id: int | None
+    note: str | None
+
+
+def parse_action(text: str, rep_name: str, today: date) -> NewAction:
+    """Read "WHAT | WHO | WHEN" (or "WHAT | WHEN", the rep being who).
+
+    WHAT may itself contain pipes: the last two fields are split off from the right.
+    """
+    parts = [part.strip() for part in str(text).rsplit("|", 2)]
+    if len(parts) == 1:
+        raise Invalid(
+            f"Action {text!r} needs a due date: write it as WHAT | WHO | WHEN, "
+            "e.g. 'Send ROI model | Ana | +3d'."
+        )
+    what, who, when = parts if len(parts) == 3 else (parts[0], "", parts[1])
+    if not what:
+        raise Invalid(f"Action {text!r} has no WHAT: say what will be done.")
+    if len(what) > MAX_WHAT:
+        raise Invalid(f"The action's WHAT is {len(what)} characters; keep it to {MAX_WHAT}.")
+    due = parse_date(when, today) if when else None
+    if due is None:
+        raise Invalid(f"Action {text!r} has no WHEN: give a due date such as +3d or friday.")
+    if due < today:
+        raise Invalid(
+            f"Action {what!r} is due {due.isoformat()}, in the past: choose a WHEN from today on."
+        )
+    return NewAction(what, normalise_who(who, rep_name), due)
+
+
+def normalise_who(who: str, rep_name: str) -> str:
+    """Empty or the rep's own name means the rep; "me" (any case) means the manager."""
+    if not who:
+        return rep_name
+    if who.casefold() in (MANAGER, "manager", "i"):
+        return MANAGER
+    return who
+
+
+def create_action(
+    session: Session, rep: Rep, action: NewAction, session_id: int | None = None
+) -> ActionItem:
+    item = ActionItem(
+        rep_id=rep.id,
+        session_id=session_id,
+        what=action.what,
+        who=action.who,
+        due=action.due,
+        created_at=utc_now(),
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def action_info(item: ActionItem, rep_name: str, today: date) -> ActionInfo:
+    created = item.created_at.date()
+    overdue = (today - item.due).days if item.status == ActionStatus.open else 0
+    return ActionInfo(
+        id=item.id,
+        rep=rep_name,
+        what=item.what,
+        who=item.who,
+        due=item.due,
+        status=item.status,
+        age_days=max(0, (today - created).days),
+        overdue_days=max(0, overdue),
+        reschedules=item.reschedules,
+        session_id=item.session_id,
+        note=item.note,
+    )
+
+
+def list_actions(
+    session: Session, today: date, rep: Rep | None = None, which: str = "open"
+) -> list[ActionInfo]:
+    statuses = {"open": (ActionStatus.open,), "overdue": (ActionStatus.open,), "all": ()}[which]
+    due_before = today if which == "overdue" else None
+    rows = queries.actions(session, rep.id if rep else None, statuses, due_before)
+    return [action_info(item, name, today) for item, name in rows]
+
+
+def get_action(session: Session, action_id: int) -> ActionItem:
+    item = session.get(ActionItem, action_id)
+    if item is None:
+        raise NotFound(f"No action #{action_id}.", hint="`coach actions --all` lists them.")
+    return item
+
+
+def close_action(
+    session: Session,
+    item: ActionItem,
+    status: ActionStatus,
+    note: str | None = None,
+    in_session: int | None = None,
+) -> ActionItem:
+    if item.status != ActionStatus.open:
+        raise Conflict(f"Action #{item.id} is already {item.status}.")
+    item.status = status
+    item.closed_at = utc_now()
+    item.closed_in_session_id = in_session
+    if note:
+        item.note = note.strip()
+    session.add(item)
+    return item
+
+
+def move_action(session: Session, item: ActionItem, due: date, today: date) -> ActionItem:
+    if item.status != ActionStatus.open:
+        raise Conflict(f"Action #{item.id} is {item.status}; only open actions can move.")
+    if due < today:
+        raise Invalid(f"The new due date {due.isoformat()} is in the past.")
+    if due != item.due:
+        item.due = due
+        item.reschedules += 1
+    session.add(item)
+    return item
+
+
+def rep_of(session: Session, item: ActionItem) -> Rep:
+    return session.get(Rep, item.rep_id)

@@ -1,0 +1,196 @@
+"""GROW one-on-ones and consequence conversations: the pre-brief, carry-over, saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from coachcli.dates import utc_now
+from coachcli.db import coaching as queries
+from coachcli.errors import Conflict, Invalid, NotFound
+from coachcli.methodology_schema import Methodology
+from coachcli.models import ActionItem, ActionStatus, CoachingSession, Rep, SessionKind
+from coachcli.services.actions import (
+    ActionInfo,
+    NewAction,
+    action_info,
+    close_action,
+    create_action,
+)
+
+CARRY_DECISIONS = ("done", "keep", "drop")
+
+
+class Brief(BaseModel):
+    """What the manager should see before the first question. Frozen into the session."""
+
+    rep: str
+    role: str
+    today: date
+    cadence_days: int
+    last_one_on_one: date | None
+    days_since_last: int | None
+    one_on_one_due: bool
+    open_actions: list[ActionInfo]
+    # Filled once development plans, assessments, deals and activity are recorded;
+    # until then each section says there is nothing on record.
+    sprint_focus: str | None = None
+    sprint_learning: list[str] = []
+    top_gap: str | None = None
+    deals_at_risk: list[str] = []
+    activity_last_week: list[str] = []
+
+
+@dataclass
+class CarryDecision:
+    action_id: int
+    decision: str
+    note: str | None = None
+
+
+@dataclass
+class GrowAnswers:
+    goal: str
+    reality: str
+    obstacles: list[str]
+    options: list[str]
+    actions: list[NewAction]
+    support: str
+    carry: list[CarryDecision] = field(default_factory=list)
+    private_note: str | None = None
+
+
+@dataclass
+class ConsequenceAnswers:
+    standard: str
+    current_measure: str
+    deadline: date
+    if_missed: str
+    support: str
+    carry: list[CarryDecision] = field(default_factory=list)
+    private_note: str | None = None
+
+
+def build_brief(session: Session, methodology: Methodology, rep: Rep, today: date) -> Brief:
+    last = queries.last_session(session, rep.id, SessionKind.one_on_one)
+    last_day = _local_day(last.held_at) if last else None
+    since = (today - last_day).days if last_day else None
+    cadence = methodology.cadence.one_on_one_days
+    role = methodology.roles.get(rep.role)
+    return Brief(
+        rep=rep.name,
+        role=role.name if role else rep.role,
+        today=today,
+        cadence_days=cadence,
+        last_one_on_one=last_day,
+        days_since_last=since,
+        one_on_one_due=since is None or since >= cadence,
+        open_actions=[
+            action_info(a, rep.name, today) for a in queries.open_actions(session, rep.id)
+        ],
+    )
+
+
+def _local_day(moment: datetime) -> date:
+    from coachcli.dates import as_local
+
+    return as_local(moment).date()
+
+
+def parse_carry(text: str) -> CarryDecision:
+    """Read ID=done|keep|drop, optionally followed by ':note'."""
+    head, _, note = str(text).partition(":")
+    action_id, _, decision = head.partition("=")
+    decision = decision.strip().lower()
+    if not action_id.strip().lstrip("#").isdigit() or decision not in CARRY_DECISIONS:
+        raise Invalid(f"--carry {text!r} must look like 12=done, 12=keep or 12=drop:reason.")
+    return CarryDecision(int(action_id.strip().lstrip("#")), decision, note.strip() or None)
+
+
+def check_carry(session: Session, rep: Rep, decisions: list[CarryDecision]) -> None:
+    """Every decision names an open action of this rep (exit 1 otherwise)."""
+    for decision in decisions:
+        item = session.get(ActionItem, decision.action_id)
+        if item is None:
+            raise NotFound(f"--carry names action #{decision.action_id}, which does not exist.")
+        if item.rep_id != rep.id:
+            owner = session.get(Rep, item.rep_id)
+            raise Conflict(
+                f"Action #{item.id} belongs to {owner.name}, not {rep.name}; "
+                f"carry it over in a session with {owner.name}."
+            )
+        if item.status != ActionStatus.open:
+            raise Conflict(f"Action #{item.id} is already {item.status}.")
+
+
+def save_grow(
+    session: Session, rep: Rep, answers: GrowAnswers, brief: Brief, started: datetime
+) -> int:
+    record = CoachingSession(
+        rep_id=rep.id,
+        kind=SessionKind.one_on_one,
+        held_at=started,
+        duration_seconds=_seconds_since(started),
+        goal=answers.goal,
+        reality=answers.reality,
+        obstacles=answers.obstacles,
+        options=answers.options,
+        support=answers.support,
+        private_note=answers.private_note,
+        evidence=brief.model_dump(mode="json"),
+    )
+    return _save(session, rep, record, answers.carry, answers.actions)
+
+
+def save_consequence(
+    session: Session, rep: Rep, answers: ConsequenceAnswers, brief: Brief, started: datetime
+) -> int:
+    record = CoachingSession(
+        rep_id=rep.id,
+        kind=SessionKind.consequence,
+        held_at=started,
+        duration_seconds=_seconds_since(started),
+        standard=answers.standard,
+        current_measure=answers.current_measure,
+        deadline=answers.deadline,
+        if_missed=answers.if_missed,
+        support=answers.support,
+        private_note=answers.private_note,
+        evidence=brief.model_dump(mode="json"),
+    )
+    return _save(session, rep, record, answers.carry, [])
+
+
+def _save(
+    session: Session,
+    rep: Rep,
+    record: CoachingSession,
+    carry: list[CarryDecision],
+    actions: list[NewAction],
+) -> int:
+    check_carry(session, rep, carry)
+    session.add(record)
+    session.flush()
+    for decision in carry:
+        _apply_carry(session, decision, record.id)
+    for action in actions:
+        create_action(session, rep, action, record.id)
+    return record.id
+
+
+def _apply_carry(session: Session, decision: CarryDecision, session_id: int) -> None:
+    item = session.get(ActionItem, decision.action_id)
+    if decision.decision == "keep":
+        if decision.note:
+            item.note = decision.note
+            session.add(item)
+        return
+    status = ActionStatus.done if decision.decision == "done" else ActionStatus.dropped
+    close_action(session, item, status, decision.note, in_session=session_id)
+
+
+def _seconds_since(started: datetime) -> int:
+    return max(0, round((utc_now() - started).total_seconds()))

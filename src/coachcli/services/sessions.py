@@ -1,0 +1,130 @@
+"""Past coaching sessions: listing, one in full, and what is private about them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from coachcli.dates import as_local
+from coachcli.db import coaching as queries
+from coachcli.errors import Invalid, NotFound
+from coachcli.models import CoachingSession, Rep, SessionKind
+from coachcli.services.actions import ActionInfo, action_info
+
+
+class SessionSummary(BaseModel):
+    id: int
+    rep: str
+    kind: str
+    held_at: datetime
+    minutes: int | None
+    headline: str
+    actions_agreed: int
+
+
+class SessionDetail(BaseModel):
+    id: int
+    rep: str
+    kind: str
+    held_at: datetime
+    minutes: int | None
+    goal: str | None
+    reality: str | None
+    obstacles: list[str]
+    options: list[str]
+    support: str | None
+    standard: str | None
+    current_measure: str | None
+    deadline: date | None
+    if_missed: str | None
+    private_note: str | None
+    actions: list[ActionInfo]
+    carried_over: list[ActionInfo]
+    evidence: dict
+
+
+def parse_kind(text: str | None) -> str | None:
+    if text is None:
+        return None
+    wanted = text.strip().lower().replace("_", "-").replace(" ", "-")
+    aliases = {
+        "1:1": "one-on-one",
+        "one-on-one": "one-on-one",
+        "grow": "one-on-one",
+        "consequence": "consequence",
+    }
+    if wanted not in aliases:
+        kinds = ", ".join(kind.value for kind in SessionKind)
+        raise Invalid(f"Unknown session kind {text!r}. Kinds: {kinds}.")
+    return aliases[wanted]
+
+
+def list_sessions(
+    session: Session, rep: Rep | None = None, kind: str | None = None
+) -> list[SessionSummary]:
+    rows = queries.sessions(session, rep.id if rep else None, kind)
+    return [
+        SessionSummary(
+            id=record.id,
+            rep=name,
+            kind=record.kind,
+            held_at=as_local(record.held_at),
+            minutes=_minutes(record),
+            headline=_headline(record),
+            actions_agreed=agreed,
+        )
+        for record, name, agreed in rows
+    ]
+
+
+def session_detail(session: Session, session_id: int, today: date) -> SessionDetail:
+    record = session.get(CoachingSession, session_id)
+    if record is None:
+        raise NotFound(f"No session #{session_id}.", hint="`coach sessions` lists them.")
+    rep = session.get(Rep, record.rep_id)
+    return detail_of(session, record, rep, today)
+
+
+def detail_of(session: Session, record: CoachingSession, rep: Rep, today: date) -> SessionDetail:
+    def infos(items):
+        return [action_info(item, rep.name, today) for item in items]
+
+    return SessionDetail(
+        id=record.id,
+        rep=rep.name,
+        kind=record.kind,
+        held_at=as_local(record.held_at),
+        minutes=_minutes(record),
+        goal=record.goal,
+        reality=record.reality,
+        obstacles=record.obstacles,
+        options=record.options,
+        support=record.support,
+        standard=record.standard,
+        current_measure=record.current_measure,
+        deadline=record.deadline,
+        if_missed=record.if_missed,
+        private_note=record.private_note,
+        actions=infos(queries.actions_of_session(session, record.id)),
+        carried_over=infos(queries.actions_closed_in(session, record.id)),
+        evidence=record.evidence,
+    )
+
+
+def rep_sessions(session: Session, rep: Rep, today: date) -> list[SessionDetail]:
+    """Every session of a rep in full, newest first (for the running export document)."""
+    rows = queries.sessions(session, rep.id)
+    return [detail_of(session, record, rep, today) for record, _, _ in rows]
+
+
+def _minutes(record: CoachingSession) -> int | None:
+    if record.duration_seconds is None:
+        return None
+    return max(1, round(record.duration_seconds / 60))
+
+
+def _headline(record: CoachingSession) -> str:
+    text = record.goal if record.kind == SessionKind.one_on_one else record.standard
+    return (text or "").splitlines()[0] if text else ""
