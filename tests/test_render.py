@@ -4,7 +4,8 @@ from io import StringIO
 
 from rich.console import Console
 
-from coachcli.render.records import Column, markdown_table, rich_table, to_json
+from coachcli.render.records import Column, markdown_table, to_json
+from coachcli.render.tables import rich_table
 from coachcli.render.text import clean, markdown_cell, markdown_text
 
 

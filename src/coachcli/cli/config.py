@@ -29,7 +29,8 @@ def path() -> None:
 def show(fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
     """Show the methodology in effect: shipped defaults merged with your override."""
     from coachcli.render.methodology import methodology_sections
-    from coachcli.render.records import markdown_table, rich_table, to_json
+    from coachcli.render.records import markdown_table, to_json
+    from coachcli.render.tables import rich_table
     from coachcli.render.text import markdown_text
 
     data = context.methodology().model_dump(mode="json")

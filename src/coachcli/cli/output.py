@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from coachcli.render.text import literal
+from coachcli.render.tables import literal
 
 
 class Format(StrEnum):
@@ -54,7 +54,8 @@ def emit_records(
     empty: str = "Nothing to show.",
 ) -> None:
     """A list in the chosen format; JSON is the list of records as given."""
-    from coachcli.render.records import markdown_table, rich_table, to_json
+    from coachcli.render.records import markdown_table, to_json
+    from coachcli.render.tables import rich_table
 
     if fmt is Format.json:
         write(to_json(list(records)))

@@ -184,8 +184,8 @@ def _changes(name, role, email, start, quota, period):
 
 
 def _show_reps(reps, fmt: Format, single: bool = False) -> None:
+    from coachcli.render.columns import REP_COLUMNS
     from coachcli.render.records import to_json
-    from coachcli.render.team import REP_COLUMNS
 
     records = [
         rep.model_dump(mode="json", exclude={"quotas"} if not single else set()) for rep in reps

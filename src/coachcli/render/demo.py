@@ -9,8 +9,8 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from coachcli.render.records import rich_table
-from coachcli.render.team import REP_COLUMNS
+from coachcli.render.columns import REP_COLUMNS
+from coachcli.render.tables import rich_table
 
 NEXT_STEPS = [
     ("team list --json", "the same team as JSON, for scripts"),

@@ -1,4 +1,6 @@
-"""One way to show a list of records in every output format (table, JSON, Markdown)."""
+"""Records as Markdown tables and JSON; Column describes a field for every format.
+
+No Rich here, so services can build Markdown documents (render/tables.py has Rich)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from rich.table import Table
-
-from coachcli.render.text import literal, markdown_cell
+from coachcli.render.text import markdown_cell
 
 
 @dataclass(frozen=True)
@@ -37,19 +37,6 @@ def _plain(value: Any) -> str:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return str(value)
-
-
-def rich_table(
-    records: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None
-) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        table.add_column(
-            column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap
-        )
-    for record in records:
-        table.add_row(*(literal(column.text(record)) for column in columns))
-    return table
 
 
 def markdown_table(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from coachcli.render.text import literal
+from coachcli.render.tables import literal
 
 if TYPE_CHECKING:
     from coachcli.db.maintenance import CheckReport

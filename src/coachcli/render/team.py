@@ -9,21 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from coachcli.money import format_money
-from coachcli.render.records import Column
-from coachcli.render.text import literal
-
-
-def _quota(record_value: Any) -> str:
-    return format_money(record_value)
-
-
-REP_COLUMNS = [
-    Column("name", "Name", style="bold"),
-    Column("role", "Role", no_wrap=True),
-    Column("start_date", "Start", no_wrap=True),
-    Column("quota", "Quota", justify="right", show=_quota, no_wrap=True),
-    Column("quota_period", "Period", no_wrap=True),
-]
+from coachcli.render.tables import literal
 
 
 def rep_panel(rep: dict[str, Any]) -> Panel:

@@ -1,10 +1,8 @@
-"""User text is data: strip terminal control characters, escape Markdown, never markup."""
+"""User text is data: strip terminal control characters and escape Markdown. No Rich here."""
 
 from __future__ import annotations
 
 import re
-
-from rich.text import Text
 
 # C0 controls except tab and newline, DEL, and C1 controls (ESC starts most attacks).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -16,11 +14,6 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     return _CONTROL.sub("", str(value))
-
-
-def literal(value: object, style: str = "") -> Text:
-    """User text for Rich output: shown as typed, never parsed as markup."""
-    return Text(clean(value), style=style)
 
 
 def markdown_cell(value: object) -> str:

@@ -162,6 +162,10 @@ def _unknown_rep_message(session: Session, text: str) -> str:
     return f"No rep named {text.strip()!r}. Reps: {listing}."
 
 
+def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
+    return queries.all_reps(session, include_archived)
+
+
 def list_reps(
     session: Session, methodology: Methodology, today: date, include_archived: bool = False
 ) -> list[RepInfo]:

@@ -1,0 +1,31 @@
+"""Writing files the user asked for: atomically, readable by the owner only."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from coachcli.config import PRIVATE_FILE_MODE
+from coachcli.errors import Conflict, StorageError
+
+
+def write_private_file(path: Path, text: str, overwrite: bool = False) -> Path:
+    """Write `text` to `path` (0600) so that readers see the old file or the new, never half."""
+    path = path.expanduser()
+    if path.exists() and not overwrite:
+        raise Conflict(f"{path} already exists.", hint="Pass --force to overwrite it.")
+    if path.is_dir():
+        raise Conflict(f"{path} is a folder; give a file name.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, PRIVATE_FILE_MODE)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise StorageError(f"Cannot write {path}: {error.strerror}.") from None
+    return path

@@ -1,0 +1,49 @@
+"""The columns of each list, shared by tables, Markdown and exports. No Rich here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coachcli.money import format_money
+from coachcli.render.records import Column
+
+
+def _quota(record_value: Any) -> str:
+    return format_money(record_value)
+
+
+REP_COLUMNS = [
+    Column("name", "Name", style="bold"),
+    Column("role", "Role", no_wrap=True),
+    Column("start_date", "Start", no_wrap=True),
+    Column("quota", "Quota", justify="right", show=_quota, no_wrap=True),
+    Column("quota_period", "Period", no_wrap=True),
+]
+
+
+def _due(value: Any) -> str:
+    return str(value or "")
+
+
+def _overdue(value: Any) -> str:
+    return f"{value}d late" if value else ""
+
+
+ACTION_COLUMNS = [
+    Column("id", "#", justify="right", no_wrap=True),
+    Column("rep", "Rep", no_wrap=True),
+    Column("what", "What"),
+    Column("who", "Who"),
+    Column("due", "Due", show=_due, no_wrap=True),
+    Column("status", "Status", no_wrap=True),
+    Column("overdue_days", "Late", show=_overdue, justify="right", no_wrap=True),
+]
+
+SESSION_COLUMNS = [
+    Column("id", "#", justify="right", no_wrap=True),
+    Column("held_at", "Held", show=lambda v: str(v)[:16].replace("T", " "), no_wrap=True),
+    Column("rep", "Rep", no_wrap=True),
+    Column("kind", "Kind", no_wrap=True),
+    Column("headline", "Goal / standard"),
+    Column("actions_agreed", "Actions", justify="right"),
+]

@@ -1,0 +1,120 @@
+"""How the pre-brief, sessions and actions look on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from coachcli.render.tables import literal
+
+NOTHING = {
+    "sprint_focus": "No development plan on record.",
+    "top_gap": "No skills assessment on record.",
+    "deals_at_risk": "No deals at risk on record.",
+    "activity_last_week": "No activity logged for last week.",
+}
+
+
+def last_one_on_one(brief: dict[str, Any]) -> Text:
+    since, cadence = brief["days_since_last"], brief["cadence_days"]
+    if since is None:
+        return Text("No one-on-one on record yet: due.", style="yellow")
+    due = since >= cadence
+    text = Text(f"{since} days ago ({brief['last_one_on_one']}); cadence {cadence} days")
+    text.append(": due" if due else ": on track", style="yellow" if due else "green")
+    return text
+
+
+def brief_panel(brief: dict[str, Any]) -> Panel:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column()
+    facts.add_row("Last one-on-one", last_one_on_one(brief))
+    facts.add_row("Open actions", _actions_summary(brief["open_actions"]))
+    for key, label in (
+        ("sprint_focus", "Sprint focus"),
+        ("top_gap", "Largest gap"),
+        ("deals_at_risk", "Deals at risk"),
+        ("activity_last_week", "Last week"),
+    ):
+        facts.add_row(label, _section(brief, key))
+    title = literal(f"Pre-brief: {brief['rep']} ({brief['role']}), {brief['today']}")
+    return Panel(facts, title=title, title_align="left")
+
+
+def _section(brief: dict[str, Any], key: str) -> Text:
+    value = brief.get(key)
+    if not value:
+        return Text(NOTHING[key], style="dim")
+    if isinstance(value, list):
+        return literal("\n".join(str(item) for item in value))
+    return literal(value)
+
+
+def _actions_summary(actions: list[dict[str, Any]]) -> Text | Table:
+    if not actions:
+        return Text("None open.", style="dim")
+    table = Table.grid(padding=(0, 1))
+    for _ in range(4):
+        table.add_column()
+    for action in actions:
+        late = action["overdue_days"]
+        table.add_row(
+            Text(f"#{action['id']}", style="dim"),
+            literal(action["what"]),
+            literal(f"{action['who']}, due {action['due']}, {action['age_days']}d old"),
+            Text(f"{late}d overdue", style="red") if late else Text(""),
+        )
+    return table
+
+
+def session_panel(detail: dict[str, Any]) -> Panel:
+    rows = Table.grid(padding=(0, 2))
+    rows.add_column(style="dim", no_wrap=True)
+    rows.add_column()
+    for label, key in SESSION_FIELDS[detail["kind"]]:
+        value = detail.get(key)
+        if value:
+            shown = "\n".join(f"• {item}" for item in value) if isinstance(value, list) else value
+            rows.add_row(label, literal(shown))
+    for label, key in (("Actions agreed", "actions"), ("Closed here", "carried_over")):
+        if detail[key]:
+            rows.add_row(
+                label,
+                literal(
+                    "\n".join(
+                        f"#{a['id']} {a['what']}: {a['who']}, by {a['due']} ({a['status']})"
+                        for a in detail[key]
+                    )
+                ),
+            )
+    minutes = f", {detail['minutes']} min" if detail["minutes"] else ""
+    title = literal(
+        f"#{detail['id']} {detail['kind']} with {detail['rep']}, "
+        f"{str(detail['held_at'])[:16].replace('T', ' ')}{minutes}"
+    )
+    return Panel(Group(rows), title=title, title_align="left")
+
+
+SESSION_FIELDS = {
+    "one-on-one": [
+        ("Goal", "goal"),
+        ("Reality", "reality"),
+        ("Obstacles", "obstacles"),
+        ("Options", "options"),
+        ("Support", "support"),
+        ("Private note", "private_note"),
+    ],
+    "consequence": [
+        ("Standard", "standard"),
+        ("Current", "current_measure"),
+        ("Deadline", "deadline"),
+        ("If missed", "if_missed"),
+        ("Support", "support"),
+        ("Private note", "private_note"),
+    ],
+}

@@ -1,0 +1,60 @@
+"""Markdown notes of sessions and reps, for the manager's files or to share with a rep."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from coachcli.files import write_private_file
+from coachcli.methodology_schema import Methodology
+from coachcli.models import Rep
+from coachcli.render.markdown import rep_markdown, session_markdown
+from coachcli.services import actions, sessions, team
+
+
+def session_document(session: Session, session_id: int, today: date, rep_safe: bool) -> str:
+    detail = sessions.session_detail(session, session_id, today)
+    return session_markdown(detail.model_dump(mode="json"), rep_safe)
+
+
+def rep_document(
+    session: Session, methodology: Methodology, rep: Rep, today: date, rep_safe: bool
+) -> str:
+    info = team.rep_info(session, methodology, rep, today)
+    details = sessions.rep_sessions(session, rep, today)
+    items = actions.list_actions(session, today, rep, which="all")
+    return rep_markdown(
+        info.model_dump(mode="json"),
+        [detail.model_dump(mode="json") for detail in details],
+        [item.model_dump(mode="json") for item in items],
+        plan_focus=None,
+        rep_safe=rep_safe,
+    )
+
+
+def export_all(
+    session: Session,
+    methodology: Methodology,
+    folder: Path,
+    today: date,
+    rep_safe: bool,
+    overwrite: bool,
+) -> list[Path]:
+    """One running document per rep, archived reps included, in `folder`."""
+    written: list[Path] = []
+    for rep in team.all_reps(session, include_archived=True):
+        text = rep_document(session, methodology, rep, today, rep_safe)
+        name = f"{file_slug(rep.name)}.md"
+        if folder / name in written:  # "Ana-Souza" and "Ana Souza" would share a file name
+            name = f"{file_slug(rep.name)}-{rep.id}.md"
+        written.append(write_private_file(folder / name, text, overwrite))
+    return written
+
+
+def file_slug(name: str) -> str:
+    """A file name from a rep's name: letters and digits of any script, dashes between."""
+    slug = re.sub(r"[^\w]+", "-", name.casefold()).strip("-_")
+    return slug or "rep"
