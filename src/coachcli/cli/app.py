@@ -8,9 +8,13 @@ import typer
 from typer.core import TyperGroup
 
 from coachcli import __version__
+from coachcli.cli import actions as actions_cli
 from coachcli.cli import config as config_cli
 from coachcli.cli import db as db_cli
 from coachcli.cli import demo as demo_cli
+from coachcli.cli import export as export_cli
+from coachcli.cli import grow as grow_cli
+from coachcli.cli import sessions as sessions_cli
 from coachcli.cli import team as team_cli
 from coachcli.cli.context import state
 from coachcli.errors import CoachError
@@ -89,6 +93,10 @@ def root(
 
 
 app.add_typer(team_cli.app, name="team")
+app.command("grow")(grow_cli.grow)
+app.add_typer(actions_cli.app, name="actions")
+app.add_typer(sessions_cli.app, name="sessions")
+app.add_typer(export_cli.app, name="export")
 app.add_typer(db_cli.app, name="db")
 app.add_typer(config_cli.app, name="config")
 app.command("demo")(demo_cli.demo)

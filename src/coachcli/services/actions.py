@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coachcli.dates import parse_date, utc_now
+from coachcli.dates import DATE_FORMS, parse_date, utc_now
 from coachcli.db import coaching as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.models import ActionItem, ActionStatus, Rep
@@ -58,9 +58,12 @@ def parse_action(text: str, rep_name: str, today: date) -> NewAction:
         raise Invalid(f"Action {text!r} has no WHAT: say what will be done.")
     if len(what) > MAX_WHAT:
         raise Invalid(f"The action's WHAT is {len(what)} characters; keep it to {MAX_WHAT}.")
-    due = parse_date(when, today) if when else None
-    if due is None:
+    if not when:
         raise Invalid(f"Action {text!r} has no WHEN: give a due date such as +3d or friday.")
+    try:
+        due = parse_date(when, today)
+    except Invalid:
+        raise Invalid(f"Action {what!r}: WHEN {when!r} is not a date. Use {DATE_FORMS}.") from None
     if due < today:
         raise Invalid(
             f"Action {what!r} is due {due.isoformat()}, in the past: choose a WHEN from today on."

@@ -1,0 +1,114 @@
+"""coach actions: What / Who / When items across reps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.groups import ListByDefault
+from coachcli.cli.options import FormatOption, JsonOption
+from coachcli.cli.output import Format
+
+app = typer.Typer(
+    cls=ListByDefault,
+    help="Action items: list (the default), add, done, move, drop.",
+)
+
+ActionId = Annotated[int, typer.Argument(help="Action number, as `coach actions` shows it.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why, or what happened.")]
+
+
+@app.command("list")
+def list_(
+    rep: Annotated[str | None, typer.Argument(help="Only this rep's actions.")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open actions (the default).")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Open and past due.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Done and dropped too.")] = False,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List action items, soonest due first."""
+    from coachcli.services import actions, team
+
+    which = "all" if all_ else "overdue" if overdue else "open"
+    with context.database() as db, db.session() as session:
+        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+        items = actions.list_actions(session, context.today(), found, which)
+    records = [item.model_dump(mode="json") for item in items]
+    _emit(records, output.chosen_format(fmt, as_json))
+
+
+def _emit(records: list[dict], fmt: Format) -> None:
+    from coachcli.render.columns import ACTION_COLUMNS
+
+    output.emit_records(records, ACTION_COLUMNS, fmt, empty="No actions to show.")
+
+
+@app.command("add")
+def add(
+    rep: Annotated[str, typer.Argument(help="The rep the action belongs to.")],
+    action: Annotated[str, typer.Argument(help='"WHAT | WHO | WHEN", e.g. "Call CFO | me | fri".')],
+    as_json: JsonOption = False,
+) -> None:
+    """Add an action outside a session (it is carried over at the next one-on-one)."""
+    from coachcli.services import actions, team
+
+    today = context.today()
+    with context.database() as db, db.session(write=True) as session:
+        found = team.resolve_rep(session, rep)
+        parsed = actions.parse_action(action, found.name, today)
+        info = actions.action_info(actions.create_action(session, found, parsed), found.name, today)
+    _done(f"Added action #{info.id} for {info.rep}: {info.what}, due {info.due}.", info, as_json)
+
+
+@app.command("done")
+def done(action_id: ActionId, note: NoteOption = None, as_json: JsonOption = False) -> None:
+    """Mark an action done."""
+    _close(action_id, "done", note, as_json)
+
+
+@app.command("drop")
+def drop(action_id: ActionId, note: NoteOption = None, as_json: JsonOption = False) -> None:
+    """Drop an action that is no longer needed (kept in the history)."""
+    _close(action_id, "dropped", note, as_json)
+
+
+@app.command("move")
+def move(
+    action_id: ActionId,
+    due: Annotated[str, typer.Option("--due", help="New due date: 2026-12-01, fri, +1w ...")],
+    as_json: JsonOption = False,
+) -> None:
+    """Reschedule an action; the number of reschedules is counted."""
+    from coachcli.dates import parse_date
+    from coachcli.services import actions
+
+    today = context.today()
+    with context.database() as db, db.session(write=True) as session:
+        item = actions.get_action(session, action_id)
+        actions.move_action(session, item, parse_date(due, today), today)
+        info = actions.action_info(item, actions.rep_of(session, item).name, today)
+    message = f"Action #{info.id} now due {info.due} (rescheduled {info.reschedules} times)."
+    _done(message, info, as_json)
+
+
+def _close(action_id: int, status: str, note: str | None, as_json: bool) -> None:
+    from coachcli.models import ActionStatus
+    from coachcli.services import actions
+
+    today = context.today()
+    with context.database() as db, db.session(write=True) as session:
+        item = actions.get_action(session, action_id)
+        actions.close_action(session, item, ActionStatus(status), note)
+        info = actions.action_info(item, actions.rep_of(session, item).name, today)
+    _done(f"Action #{info.id} {status}: {info.what}", info, as_json)
+
+
+def _done(message: str, info, as_json: bool) -> None:
+    from coachcli.render.records import to_json
+
+    output.success(message)
+    if as_json:
+        output.write(to_json(info.model_dump(mode="json")))

@@ -1,0 +1,235 @@
+"""coach grow: the GROW one-on-one (and --consequence conversations)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.options import AnswersOption, FormatOption, JsonOption, NoInputOption
+from coachcli.cli.output import Format
+from coachcli.errors import Invalid
+
+GROW_KEYS = ("goal", "reality", "obstacles", "options", "actions")
+CONSEQUENCE_KEYS = ("standard", "current", "deadline", "if_missed")
+ANSWER_KEYS = (*GROW_KEYS, *CONSEQUENCE_KEYS, "support", "private_note", "carry")
+
+
+def grow(
+    rep: Annotated[str, typer.Argument(help="Rep name or a unique start of it.")],
+    goal: Annotated[str | None, typer.Option(help="Goal: the one objective for today.")] = None,
+    reality: Annotated[str | None, typer.Option(help="Reality in the rep's words.")] = None,
+    obstacle: Annotated[list[str] | None, typer.Option(help="An obstacle (repeatable).")] = None,
+    option: Annotated[list[str] | None, typer.Option(help="An option (repeatable).")] = None,
+    action: Annotated[
+        list[str] | None, typer.Option(help='An agreed action "WHAT | WHO | WHEN" (repeatable).')
+    ] = None,
+    carry: Annotated[
+        list[str] | None,
+        typer.Option(help="Decide an open action: ID=done|keep|drop[:note] (repeatable)."),
+    ] = None,
+    support: Annotated[str | None, typer.Option(help="The support you will give.")] = None,
+    private_note: Annotated[
+        str | None, typer.Option(help="A note for you only; never in rep-safe or team exports.")
+    ] = None,
+    consequence: Annotated[
+        bool, typer.Option("--consequence", help="Consequence coaching instead of GROW (private).")
+    ] = False,
+    standard: Annotated[str | None, typer.Option(help="Consequence: the standard.")] = None,
+    current: Annotated[str | None, typer.Option(help="Consequence: current measure.")] = None,
+    deadline: Annotated[str | None, typer.Option(help="Consequence: deadline date.")] = None,
+    if_missed: Annotated[str | None, typer.Option(help="Consequence: if not met.")] = None,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="Only show the pre-brief; hold no session.")
+    ] = False,
+    resume: Annotated[bool, typer.Option(help="Resume a saved draft without asking.")] = False,
+    discard_draft: Annotated[bool, typer.Option(help="Throw a saved draft away.")] = False,
+    no_input: NoInputOption = False,
+    answers: AnswersOption = None,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Hold a GROW one-on-one: pre-brief, carry-over, Goal, Reality, Obstacles, Way forward."""
+    flags = {
+        "goal": goal,
+        "reality": reality,
+        "obstacles": obstacle,
+        "options": option,
+        "actions": action,
+        "support": support,
+        "private_note": private_note,
+        "carry": carry,
+        "standard": standard,
+        "current": current,
+        "deadline": deadline,
+        "if_missed": if_missed,
+    }
+    known = _known(answers, flags, consequence)
+    with context.database() as db:
+        rep_id, pre_brief = _pre_brief(db, rep)
+        if brief:
+            _show_brief(pre_brief, output.chosen_format(fmt, as_json))
+            return
+        saved = _converse(
+            db, rep_id, pre_brief, known, consequence, no_input, resume, discard_draft
+        )
+    _report(saved, consequence, output.chosen_format(fmt, as_json))
+
+
+def _known(answers_file: Path | None, flags: dict[str, Any], consequence: bool) -> dict:
+    from coachcli.interview.answers import load_answers
+    from coachcli.services.grow import parse_carry
+
+    given = {key: value for key, value in flags.items() if value not in (None, [])}
+    known = {**load_answers(answers_file, ANSWER_KEYS), **given}
+    wrong = GROW_KEYS if consequence else CONSEQUENCE_KEYS
+    misplaced = [key for key in wrong if key in given]
+    if misplaced:
+        mode = "a consequence conversation" if consequence else "a GROW session (add --consequence)"
+        raise Invalid(f"--{misplaced[0].replace('_', '-')} does not belong to {mode}.")
+    for decision in map(parse_carry, _carry_items(known.pop("carry", []))):
+        known[f"carry_{decision.action_id}"] = decision.decision
+        if decision.note:
+            known[f"carry_note_{decision.action_id}"] = decision.note
+    return known
+
+
+def _carry_items(raw: Any) -> list[str]:
+    """--carry flags are a list; an answers file may also give a mapping {12: done}."""
+    if isinstance(raw, dict):
+        return [f"{key}={value}" for key, value in raw.items()]
+    return list(raw) if isinstance(raw, list | tuple) else [raw]
+
+
+def _pre_brief(db, rep_text: str):
+    from coachcli.services import grow, team
+
+    with db.session() as session:
+        rep = team.resolve_rep(session, rep_text)
+        return rep.id, grow.build_brief(session, context.methodology(), rep, context.today())
+
+
+def _show_brief(pre_brief, fmt: Format) -> None:
+    from coachcli.render.grow import brief_panel
+    from coachcli.render.records import to_json
+
+    if fmt is Format.json:
+        output.write(to_json(pre_brief.model_dump(mode="json")))
+    else:
+        output.show(brief_panel(pre_brief.model_dump(mode="json")))
+
+
+def _converse(
+    db,
+    rep_id: int,
+    pre_brief,
+    known: dict,
+    consequence: bool,
+    no_input: bool,
+    resume: bool,
+    discard: bool,
+) -> int:
+    from coachcli.dates import utc_now
+    from coachcli.interview.asker import can_prompt, make_asker
+    from coachcli.interview.drafts import Draft
+    from coachcli.models import Rep
+    from coachcli.services import grow
+
+    interactive = can_prompt(no_input)
+    draft = Draft.for_interview("consequence" if consequence else "grow", rep_id)
+    earlier = _draft_answers(draft, pre_brief.rep, interactive, resume, discard)
+    with db.session() as session:
+        rep = session.get(Rep, rep_id)
+        grow.check_carry(session, rep, _carry_decisions(known))
+    asker = make_asker(known, no_input, draft.record if interactive else None, earlier)
+    if interactive:
+        _show_brief_on_stderr(pre_brief)
+    started = utc_now()
+    answers = _ask(asker, pre_brief, consequence, rep_id)
+    with db.session(write=True) as session:
+        rep = session.get(Rep, rep_id)
+        save = grow.save_consequence if consequence else grow.save_grow
+        saved = save(session, rep, answers, pre_brief, started)
+    draft.discard()
+    return saved
+
+
+def _carry_decisions(known: dict) -> list:
+    from coachcli.services.grow import CarryDecision
+
+    return [
+        CarryDecision(int(key.split("_")[1]), value)
+        for key, value in known.items()
+        if key.startswith("carry_") and not key.startswith("carry_note_")
+    ]
+
+
+def _draft_answers(draft, rep_name: str, interactive: bool, resume: bool, discard: bool) -> dict:
+    from coachcli.interview.asker import Question, make_asker
+
+    if not draft.exists() or discard:
+        draft.discard()
+        return {}
+    answers, problems = draft.load()
+    for problem in problems:
+        output.warn(f"Draft: {problem}.")
+    if not resume and not interactive:
+        raise Invalid(
+            f"An interrupted session with {rep_name} left a draft "
+            f"({len(answers)} answers, {draft.saved_at():%Y-%m-%d %H:%M}).",
+            hint="Pass --resume to continue it or --discard-draft to start afresh.",
+        )
+    question = Question(
+        "resume",
+        f"Resume the draft from {draft.saved_at():%Y-%m-%d %H:%M} ({len(answers)} answers)?",
+        "--resume",
+        default=True,
+    )
+    if resume or make_asker({}, False).confirm(question):
+        return answers
+    draft.discard()
+    return {}
+
+
+def _show_brief_on_stderr(pre_brief) -> None:
+    from coachcli.render.grow import brief_panel
+
+    output.stderr().print(brief_panel(pre_brief.model_dump(mode="json")))
+
+
+def _ask(asker, pre_brief, consequence: bool, rep_id: int):
+    from coachcli.errors import Interrupted
+    from coachcli.interview import grow as flow
+
+    methodology, today = context.methodology(), context.today()
+    clock = flow.Clock(methodology.cadence.grow_minutes)
+    try:
+        if consequence:
+            return flow.ask_consequence(asker, methodology.questions.consequence, today, clock)
+        return flow.ask_grow(
+            asker, pre_brief, methodology.questions.grow, today, clock, pre_brief.open_actions
+        )
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(
+            f"Interrupted. Your answers are kept as a draft: run "
+            f"`coach grow {pre_brief.rep.split()[0].lower()}"
+            f"{' --consequence' if consequence else ''}` to resume."
+        ) from None
+
+
+def _report(session_id: int, consequence: bool, fmt: Format) -> None:
+    from coachcli.render.records import to_json
+    from coachcli.services import sessions
+
+    with context.database() as db, db.session() as session:
+        detail = sessions.session_detail(session, session_id, context.today())
+    kind = "consequence conversation" if consequence else "one-on-one"
+    output.success(
+        f"Saved {kind} #{detail.id} with {detail.rep}: "
+        f"{len(detail.actions)} new action(s), {len(detail.carried_over)} closed."
+    )
+    output.note(f"Markdown notes: coach export session {detail.id}")
+    if fmt is Format.json:
+        output.write(to_json(detail.model_dump(mode="json")))

@@ -1,0 +1,64 @@
+"""coach sessions: past one-on-ones and consequence conversations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.groups import ListByDefault
+from coachcli.cli.options import FormatOption, JsonOption
+from coachcli.cli.output import Format
+
+app = typer.Typer(cls=ListByDefault, help="Past coaching sessions: list (the default), show.")
+
+
+@app.command("list")
+def list_(
+    rep: Annotated[str | None, typer.Argument(help="Only this rep's sessions.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="one-on-one or consequence.")] = None,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List sessions, newest first."""
+    from coachcli.render.columns import SESSION_COLUMNS
+    from coachcli.services import sessions, team
+
+    wanted = sessions.parse_kind(kind)
+    with context.database() as db, db.session() as session:
+        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+        rows = sessions.list_sessions(session, found, wanted)
+    records = [row.model_dump(mode="json") for row in rows]
+    output.emit_records(
+        records,
+        SESSION_COLUMNS,
+        output.chosen_format(fmt, as_json),
+        empty="No sessions yet: coach grow REP holds the first.",
+    )
+
+
+@app.command("show")
+def show(
+    session_id: Annotated[int, typer.Argument(help="Session number.")],
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one session in full, private notes included (this is your view)."""
+    from coachcli.render.records import to_json
+    from coachcli.services import sessions
+
+    with context.database() as db, db.session() as session:
+        detail = sessions.session_detail(session, session_id, context.today())
+    data = detail.model_dump(mode="json")
+    chosen = output.chosen_format(fmt, as_json)
+    if chosen is Format.json:
+        output.write(to_json(data))
+    elif chosen is Format.markdown:
+        from coachcli.render.markdown import session_markdown
+
+        output.write(session_markdown(data))
+    else:
+        from coachcli.render.grow import session_panel
+
+        output.show(session_panel(data))
