@@ -40,10 +40,10 @@ def test_whole_session_on_a_terminal(spawn, coach):  # noqa: F811
     answer(child, r"Obstacle 2 \(Enter alone to finish\)", "\r")
     answer(child, "Option 1", "Ask the champion for an intro\r")
     answer(child, "Option 2", "\r")
-    answer(child, r"Action \(What \| Who \| When\) 1", "Book CFO call | me | someday\r")
+    answer(child, "Action 1", "Book CFO call | me | someday\r")
     child.expect("not a date")  # refused in place; fix the WHEN
     child.send("\x7f" * 7 + "friday\r")
-    answer(child, r"Action \(What \| Who \| When\) 2", "\r")
+    answer(child, "Action 2", "\r")
     child.expect("Recap")
     child.expect("new   Book CFO call: me")
     answer(child, "Support you will give", "I join the CFO call\r")

@@ -101,15 +101,16 @@ def ask_grow(
     obstacles = asker.many(Question("obstacles", "Obstacle", "--obstacle"))
     stage(asker, clock, "Way forward", questions.way_forward)
     options = asker.many(Question("options", "Option", "--option"))
+    asker.say("   actions: What | Who | When (Who is the rep, me, or a name)")
     actions = asker.many(
         Question(
             "actions",
-            "Action (What | Who | When)",
+            "Action",
             "--action",
             required=False,
-            parse=partial(parse_action, rep_name=brief.rep, today=today),
             dump=NewAction.as_text,
-            hint=f"e.g. Send ROI model | {brief.rep.split()[0]} | +3d  (Who: the rep, me, a name)",
+            parse=partial(parse_action, rep_name=brief.rep, today=today),
+            hint=f"e.g. Send ROI model | {brief.rep.split()[0]} | +3d",
         )
     )
     stage(asker, clock, "Close", questions.closing)

@@ -59,16 +59,15 @@ def _actions_summary(actions: list[dict[str, Any]]) -> Text | Table:
     if not actions:
         return Text("None open.", style="dim")
     table = Table.grid(padding=(0, 1))
-    for _ in range(4):
-        table.add_column()
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)  # only the WHAT wraps; owner, due and age stay on one line
+    table.add_column(no_wrap=True)
     for action in actions:
         late = action["overdue_days"]
-        table.add_row(
-            Text(f"#{action['id']}", style="dim"),
-            literal(action["what"]),
-            literal(f"{action['who']}, due {action['due']}, {action['age_days']}d old"),
-            Text(f"{late}d overdue", style="red") if late else Text(""),
-        )
+        meta = literal(f"{action['who']} · due {action['due']} · age {action['age_days']}d")
+        if late:
+            meta.append(f" · {late}d overdue", style="bold red")
+        table.add_row(Text(f"#{action['id']}", style="dim"), literal(action["what"]), meta)
     return table
 
 
