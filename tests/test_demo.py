@@ -18,7 +18,12 @@ def test_demo_builds_a_separate_workspace(coach, coach_home, tmp_path):
     with sqlite3.connect(folder / "coach.db") as connection:
         reps = connection.execute("SELECT count(*) FROM rep").fetchone()[0]
         quotas = connection.execute("SELECT count(DISTINCT rep_id) FROM quota").fetchone()[0]
+        sessions = connection.execute("SELECT count(*) FROM coaching_session").fetchone()[0]
+        overdue = connection.execute(
+            "SELECT count(*) FROM action_item WHERE status = 'open' AND due < '2026-11-22'"
+        ).fetchone()[0]
     assert (reps, quotas) == (6, 6)
+    assert sessions >= 3 and overdue >= 2  # enough history to show grow and actions
 
 
 def test_demo_workspace_is_usable_with_coach_home(coach, tmp_path, monkeypatch):

@@ -36,14 +36,13 @@ def list_(
     with context.database() as db, db.session() as session:
         found = team.resolve_rep(session, rep, include_archived=True) if rep else None
         items = actions.list_actions(session, context.today(), found, which)
+    from coachcli.render.columns import ACTION_COLUMNS, OPEN_ACTION_COLUMNS
+
     records = [item.model_dump(mode="json") for item in items]
-    _emit(records, output.chosen_format(fmt, as_json))
-
-
-def _emit(records: list[dict], fmt: Format) -> None:
-    from coachcli.render.columns import ACTION_COLUMNS
-
-    output.emit_records(records, ACTION_COLUMNS, fmt, empty="No actions to show.")
+    columns = ACTION_COLUMNS if which == "all" else OPEN_ACTION_COLUMNS
+    output.emit_records(
+        records, columns, output.chosen_format(fmt, as_json), empty="No actions to show."
+    )
 
 
 @app.command("add")

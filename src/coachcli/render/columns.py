@@ -26,7 +26,7 @@ def _due(value: Any) -> str:
 
 
 def _overdue(value: Any) -> str:
-    return f"{value}d late" if value else ""
+    return f"{value}d" if value else ""
 
 
 ACTION_COLUMNS = [
@@ -41,9 +41,11 @@ ACTION_COLUMNS = [
 
 SESSION_COLUMNS = [
     Column("id", "#", justify="right", no_wrap=True),
-    Column("held_at", "Held", show=lambda v: str(v)[:16].replace("T", " "), no_wrap=True),
+    Column("held_at", "Held", show=lambda v: str(v)[:10], no_wrap=True),
     Column("rep", "Rep", no_wrap=True),
     Column("kind", "Kind", no_wrap=True),
     Column("headline", "Goal / standard"),
     Column("actions_agreed", "Actions", justify="right"),
 ]
+
+OPEN_ACTION_COLUMNS = [column for column in ACTION_COLUMNS if column.key != "status"]

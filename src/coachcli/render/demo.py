@@ -13,10 +13,12 @@ from coachcli.render.columns import REP_COLUMNS
 from coachcli.render.tables import rich_table
 
 NEXT_STEPS = [
-    ("team list --json", "the same team as JSON, for scripts"),
-    ("team show ana", "one rep, found by the start of the name"),
+    ("grow ben --brief", "the pre-brief before Ben's overdue one-on-one"),
+    ("grow ana", "hold a GROW one-on-one (15 minutes, on a terminal)"),
+    ("actions --overdue", "what slipped, across the team"),
+    ("export rep ana --rep-safe", "Ana's notes as Markdown, safe to share with her"),
+    ("team list --json", "the team as JSON, for scripts"),
     ("config show", "the sales methodology the coaching follows"),
-    ("db check", "integrity, schema version and file permissions"),
 ]
 
 

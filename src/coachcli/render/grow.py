@@ -60,14 +60,16 @@ def _actions_summary(actions: list[dict[str, Any]]) -> Text | Table:
         return Text("None open.", style="dim")
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
-    table.add_column(ratio=1)  # only the WHAT wraps; owner, due and age stay on one line
-    table.add_column(no_wrap=True)
+    table.add_column()
     for action in actions:
-        late = action["overdue_days"]
-        meta = literal(f"{action['who']} · due {action['due']} · age {action['age_days']}d")
-        if late:
-            meta.append(f" · {late}d overdue", style="bold red")
-        table.add_row(Text(f"#{action['id']}", style="dim"), literal(action["what"]), meta)
+        # The WHAT on its own line, owner, due date and age below: readable at 80 columns.
+        line = literal(action["what"])
+        line.append(
+            f"\n{action['who']} · due {action['due']} · age {action['age_days']}d", style="dim"
+        )
+        if action["overdue_days"]:
+            line.append(f" · {action['overdue_days']}d overdue", style="bold red")
+        table.add_row(Text(f"#{action['id']}", style="dim"), line)
     return table
 
 

@@ -44,6 +44,7 @@ def build_demo(folder: Path, methodology: Methodology, today: date) -> DemoWorks
     try:
         with database.session(write=True) as session:
             _seed_team(session, methodology, today)
+            _seed_coaching(session, methodology, today)
     finally:
         database.close()
     return DemoWorkspace(folder, database_path, len(DEMO_TEAM))
@@ -71,3 +72,83 @@ def _seed_team(session, methodology: Methodology, today: date) -> None:
             session, methodology, name, role, email, start, quota, this_quarter, today
         )
         team.set_quota(session, rep.id, round(quota * 0.95, -3), last_quarter)
+
+
+# rep, days ago, goal, reality, obstacles, options, support, actions (what, who, due in days)
+DEMO_SESSIONS = [
+    (
+        "Ana Souza",
+        8,
+        "Get Globex to a signed close plan",
+        "Champion is keen; procurement wants a third quote",
+        ["No access to the CFO"],
+        ["Ask the champion for a CFO intro", "Offer a pilot"],
+        "I join the CFO call if she gets it",
+        [
+            ("Send the ROI model to Globex", "Ana Souza", -2),
+            ("Ask champion for CFO intro", "Ana Souza", 3),
+        ],
+    ),
+    (
+        "Ben Carter",
+        15,
+        "Rebuild Q1 pipeline coverage",
+        "Coverage is 1.8x against a 3x need; most deals are renewals",
+        ["Too little new-logo prospecting time"],
+        ["Block two prospecting mornings a week"],
+        "I shield Tuesday and Thursday mornings from internal meetings",
+        [
+            ("Book 6 first meetings with new logos", "Ben Carter", -4),
+            ("Share the top-20 target account list", "me", -1),
+        ],
+    ),
+    (
+        "Chloe Martin",
+        5,
+        "Sharpen discovery on mid-market deals",
+        "Two demos last week went ahead without a confirmed pain",
+        ["Jumps to the demo too early"],
+        ["Use the discovery checklist before every demo"],
+        "Joint call on Thursday, then a debrief",
+        [("Run discovery checklist on the Initech call", "Chloe Martin", 4)],
+    ),
+]
+
+
+def _seed_coaching(session, methodology: Methodology, today: date) -> None:
+    from datetime import UTC, datetime, time
+
+    from coachcli.services import grow
+    from coachcli.services.actions import NewAction
+
+    for name, days_ago, goal, reality, obstacles, options, support, actions in DEMO_SESSIONS:
+        rep = team.resolve_rep(session, name)
+        held = datetime.combine(today - timedelta(days=days_ago), time(9, 30), tzinfo=UTC)
+        brief = grow.build_brief(session, methodology, rep, today - timedelta(days=days_ago))
+        agreed = [
+            NewAction(what, who if who == "me" else name.split()[0], today + timedelta(days=due))
+            for what, who, due in actions
+        ]
+        answers = grow.GrowAnswers(goal, reality, obstacles, options, agreed, support)
+        session_id = grow.save_grow(session, rep, answers, brief, held)
+        _backdate(session, session_id, held)
+
+
+def _backdate(session, session_id: int, held) -> None:
+    """Seeded history looks as if it was recorded at the time it happened."""
+    from coachcli.models import CoachingSession
+
+    record = session.get(CoachingSession, session_id)
+    record.duration_seconds = 14 * 60
+    session.add(record)
+    for item in session.exec(_actions_of(session_id)):
+        item.created_at = held
+        session.add(item)
+
+
+def _actions_of(session_id: int):
+    from sqlmodel import select
+
+    from coachcli.models import ActionItem
+
+    return select(ActionItem).where(ActionItem.session_id == session_id)
