@@ -151,7 +151,7 @@ def _converse(
     with db.session(write=True) as session:
         rep = session.get(Rep, rep_id)
         save = grow.save_consequence if consequence else grow.save_grow
-        saved = save(session, rep, answers, pre_brief, started)
+        saved = save(session, rep, answers, pre_brief, started, timed=interactive)
     draft.discard()
     return saved
 

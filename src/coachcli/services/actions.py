@@ -72,7 +72,8 @@ def parse_action(text: str, rep_name: str, today: date) -> NewAction:
 
 
 def normalise_who(who: str, rep_name: str) -> str:
-    """Empty or the rep's own name means the rep; "me" (any case) means the manager."""
+    """Empty means the rep (full name); "me", "manager" or "I" mean the manager; any other
+    name is kept as typed."""
     if not who:
         return rep_name
     if who.casefold() in (MANAGER, "manager", "i"):
@@ -142,7 +143,7 @@ def close_action(
     item.status = status
     item.closed_at = utc_now()
     item.closed_in_session_id = in_session
-    if note:
+    if note and note.strip():
         item.note = note.strip()
     session.add(item)
     return item

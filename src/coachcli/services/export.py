@@ -47,11 +47,18 @@ def export_all(
     written: list[Path] = []
     for rep in team.all_reps(session, include_archived=True):
         text = rep_document(session, methodology, rep, today, rep_safe)
-        name = f"{file_slug(rep.name)}.md"
-        if folder / name in written:  # "Ana-Souza" and "Ana Souza" would share a file name
-            name = f"{file_slug(rep.name)}-{rep.id}.md"
-        written.append(write_private_file(folder / name, text, overwrite))
+        written.append(write_private_file(_free_name(folder, rep, written), text, overwrite))
     return written
+
+
+def _free_name(folder: Path, rep: Rep, taken: list[Path]) -> Path:
+    """ "Ana Souza" and "Ana Souza!" share a slug: the later one gets a number."""
+    base, number = file_slug(rep.name), rep.id
+    path = folder / f"{base}.md"
+    while path in taken:
+        path = folder / f"{base}-{number}.md"
+        number += 1
+    return path
 
 
 def file_slug(name: str) -> str:

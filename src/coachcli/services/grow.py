@@ -127,13 +127,19 @@ def check_carry(session: Session, rep: Rep, decisions: list[CarryDecision]) -> N
 
 
 def save_grow(
-    session: Session, rep: Rep, answers: GrowAnswers, brief: Brief, started: datetime
+    session: Session,
+    rep: Rep,
+    answers: GrowAnswers,
+    brief: Brief,
+    started: datetime,
+    timed: bool = True,
 ) -> int:
+    """Save a one-on-one; `timed` is False when it was entered after the fact (scripted)."""
     record = CoachingSession(
         rep_id=rep.id,
         kind=SessionKind.one_on_one,
         held_at=started,
-        duration_seconds=_seconds_since(started),
+        duration_seconds=_seconds_since(started) if timed else None,
         goal=answers.goal,
         reality=answers.reality,
         obstacles=answers.obstacles,
@@ -146,13 +152,18 @@ def save_grow(
 
 
 def save_consequence(
-    session: Session, rep: Rep, answers: ConsequenceAnswers, brief: Brief, started: datetime
+    session: Session,
+    rep: Rep,
+    answers: ConsequenceAnswers,
+    brief: Brief,
+    started: datetime,
+    timed: bool = True,
 ) -> int:
     record = CoachingSession(
         rep_id=rep.id,
         kind=SessionKind.consequence,
         held_at=started,
-        duration_seconds=_seconds_since(started),
+        duration_seconds=_seconds_since(started) if timed else None,
         standard=answers.standard,
         current_measure=answers.current_measure,
         deadline=answers.deadline,
