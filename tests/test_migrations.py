@@ -102,3 +102,32 @@ def test_a_newer_database_is_refused_untouched(coach, coach_home):
     assert "newer than this coach understands" in result.stderr
     assert "Upgrade coach" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_an_older_database_with_data_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "coach.db"
+    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old")
+    migrations.apply_migration(old, MIGRATIONS[0])  # as the first release left it
+    with old.write_connection() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO rep (name, name_key, role, created_at) "
+            "VALUES ('Ana Souza', 'ana souza', 'ae', '2026-01-05 09:00:00')"
+        )
+    old.close()
+    open_database(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT name FROM rep").fetchall() == [("Ana Souza",)]
+        assert connection.execute("SELECT count(*) FROM coach_migration").fetchone() == (
+            LATEST_VERSION,
+        )
+        connection.execute("SELECT count(*) FROM action_item")
+    [backup] = tmp_path.glob("coach.db.v1-*.bak")
+    assert schema_of(path) == schema_of(_fresh(tmp_path))
+    with sqlite3.connect(backup) as connection:
+        assert connection.execute("SELECT name FROM rep").fetchall() == [("Ana Souza",)]
+
+
+def _fresh(tmp_path):
+    fresh = tmp_path / "fresh.db"
+    open_database(f"sqlite:///{fresh}").close()
+    return fresh
