@@ -1,0 +1,39 @@
+"""The files in examples/ work as the README says."""
+
+import shutil
+from pathlib import Path
+
+from coachcli.config import load_methodology, user_methodology_path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_new_rep_answers(coach):
+    result = coach("team", "add", "--answers", str(EXAMPLES / "new-rep.yaml"), "--no-input")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_grow_and_consequence_answers(coach, ana):
+    grow = coach(
+        "grow", "ana", "--answers", str(EXAMPLES / "grow-answers.yaml"), "--no-input", "--json"
+    )
+    assert grow.exit_code == 0, grow.stderr
+    assert len(grow.json()["actions"]) == 2
+    consequence = coach(
+        "grow",
+        "ana",
+        "--consequence",
+        "--no-input",
+        "--answers",
+        str(EXAMPLES / "consequence-answers.yaml"),
+    )
+    assert consequence.exit_code == 0, consequence.stderr
+
+
+def test_methodology_override_example():
+    user_methodology_path().parent.mkdir(parents=True)
+    shutil.copy(EXAMPLES / "methodology-override.toml", user_methodology_path())
+    method = load_methodology()
+    assert method.stages["negotiation"].probability == 0.65
+    assert method.cadence.one_on_one_days == 14
+    assert len(method.questions.deal_review["always"]) == 4
