@@ -46,7 +46,7 @@ def hold(db, name, **extra):
     with db.session(write=True) as session:
         found = rep(session, name)
         brief = grow.build_brief(session, load_methodology(), found, TODAY)
-        return grow.save_grow(session, found, answers(**extra), brief, utc_now())
+        return grow.save_session(session, found, answers(**extra), brief, utc_now())
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from coachcli.errors import Invalid
 
 GROW_KEYS = ("goal", "reality", "obstacles", "options", "actions")
 CONSEQUENCE_KEYS = ("standard", "current", "deadline", "if_missed")
-ANSWER_KEYS = (*GROW_KEYS, *CONSEQUENCE_KEYS, "support", "private_note", "carry")
 
 
 def grow(
@@ -79,13 +78,12 @@ def grow(
 
 
 def _known(answers_file: Path | None, flags: dict[str, Any], consequence: bool) -> dict:
-    from coachcli.interview.answers import load_answers
+    from coachcli.interview.answers import merge_answers
     from coachcli.services.grow import parse_carry
 
-    given = {key: value for key, value in flags.items() if value not in (None, [])}
-    known = {**load_answers(answers_file, ANSWER_KEYS), **given}
+    known = merge_answers(answers_file, flags)
     wrong = GROW_KEYS if consequence else CONSEQUENCE_KEYS
-    misplaced = [key for key in wrong if key in given]
+    misplaced = [key for key in wrong if flags.get(key) not in (None, [])]
     if misplaced:
         mode = "a consequence conversation" if consequence else "a GROW session (add --consequence)"
         raise Invalid(f"--{misplaced[0].replace('_', '-')} does not belong to {mode}.")
@@ -150,8 +148,7 @@ def _converse(
     answers = _ask(asker, pre_brief, consequence, rep_id)
     with db.session(write=True) as session:
         rep = session.get(Rep, rep_id)
-        save = grow.save_consequence if consequence else grow.save_grow
-        saved = save(session, rep, answers, pre_brief, started, timed=interactive)
+        saved = grow.save_session(session, rep, answers, pre_brief, started, interactive)
     draft.discard()
     return saved
 

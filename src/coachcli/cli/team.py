@@ -42,7 +42,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a rep, with role, email, start date and quota for a period."""
-    from coachcli.interview.answers import load_answers
+    from coachcli.interview.answers import merge_answers
     from coachcli.interview.asker import make_asker
     from coachcli.interview.team import ask_new_rep
     from coachcli.services import team
@@ -55,7 +55,7 @@ def add(
         "quota": quota,
         "period": period,
     }
-    known = {**load_answers(answers, flags), **{k: v for k, v in flags.items() if v is not None}}
+    known = merge_answers(answers, flags)
     today, methodology = context.today(), context.methodology()
     with context.database() as db:
 

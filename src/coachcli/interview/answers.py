@@ -37,3 +37,9 @@ def load_answers(path: Path | None, allowed: Iterable[str]) -> dict[str, Any]:
             hint=f"Known keys: {', '.join(sorted(allowed))}.",
         )
     return answers
+
+
+def merge_answers(path: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
+    """The answers file overlaid with the flags that were given (flags win)."""
+    given = {key: value for key, value in flags.items() if value not in (None, [])}
+    return {**load_answers(path, flags), **given}

@@ -130,7 +130,7 @@ def _seed_coaching(session, methodology: Methodology, today: date) -> None:
             for what, who, due in actions
         ]
         answers = grow.GrowAnswers(goal, reality, obstacles, options, agreed, support)
-        session_id = grow.save_grow(session, rep, answers, brief, held)
+        session_id = grow.save_session(session, rep, answers, brief, held)
         _backdate(session, session_id, held)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -53,6 +54,7 @@ class CarryDecision:
 
 @dataclass
 class GrowAnswers:
+    kind: ClassVar[str] = SessionKind.one_on_one
     goal: str
     reality: str
     obstacles: list[str]
@@ -62,9 +64,21 @@ class GrowAnswers:
     carry: list[CarryDecision] = field(default_factory=list)
     private_note: str | None = None
 
+    def notes(self) -> dict:
+        return {
+            "goal": self.goal,
+            "reality": self.reality,
+            "obstacles": self.obstacles,
+            "options": self.options,
+        }
+
+    def new_actions(self) -> list[NewAction]:
+        return self.actions
+
 
 @dataclass
 class ConsequenceAnswers:
+    kind: ClassVar[str] = SessionKind.consequence
     standard: str
     current_measure: str
     deadline: date
@@ -72,6 +86,17 @@ class ConsequenceAnswers:
     support: str
     carry: list[CarryDecision] = field(default_factory=list)
     private_note: str | None = None
+
+    def notes(self) -> dict:
+        return {
+            "standard": self.standard,
+            "current_measure": self.current_measure,
+            "deadline": self.deadline,
+            "if_missed": self.if_missed,
+        }
+
+    def new_actions(self) -> list[NewAction]:
+        return []
 
 
 def build_brief(session: Session, methodology: Methodology, rep: Rep, today: date) -> Brief:
@@ -126,53 +151,26 @@ def check_carry(session: Session, rep: Rep, decisions: list[CarryDecision]) -> N
             raise Conflict(f"Action #{item.id} is already {item.status}.")
 
 
-def save_grow(
+def save_session(
     session: Session,
     rep: Rep,
-    answers: GrowAnswers,
+    answers: GrowAnswers | ConsequenceAnswers,
     brief: Brief,
     started: datetime,
     timed: bool = True,
 ) -> int:
-    """Save a one-on-one; `timed` is False when it was entered after the fact (scripted)."""
+    """Save a session; `timed` is False when it was entered after the fact (scripted)."""
     record = CoachingSession(
         rep_id=rep.id,
-        kind=SessionKind.one_on_one,
+        kind=answers.kind,
         held_at=started,
         duration_seconds=_seconds_since(started) if timed else None,
-        goal=answers.goal,
-        reality=answers.reality,
-        obstacles=answers.obstacles,
-        options=answers.options,
         support=answers.support,
         private_note=answers.private_note,
         evidence=brief.model_dump(mode="json"),
+        **answers.notes(),
     )
-    return _save(session, rep, record, answers.carry, answers.actions)
-
-
-def save_consequence(
-    session: Session,
-    rep: Rep,
-    answers: ConsequenceAnswers,
-    brief: Brief,
-    started: datetime,
-    timed: bool = True,
-) -> int:
-    record = CoachingSession(
-        rep_id=rep.id,
-        kind=SessionKind.consequence,
-        held_at=started,
-        duration_seconds=_seconds_since(started) if timed else None,
-        standard=answers.standard,
-        current_measure=answers.current_measure,
-        deadline=answers.deadline,
-        if_missed=answers.if_missed,
-        support=answers.support,
-        private_note=answers.private_note,
-        evidence=brief.model_dump(mode="json"),
-    )
-    return _save(session, rep, record, answers.carry, [])
+    return _save(session, rep, record, answers.carry, answers.new_actions())
 
 
 def _save(
