@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from coachcli.render.tables import literal
+from coachcli.render.text import clean
 
 
 class Format(StrEnum):
@@ -65,6 +65,11 @@ def emit_records(
         note(empty)
     else:
         show(rich_table(records, columns, title))
+
+
+def literal(message: str, style: str = "") -> Text:
+    # Not render.tables.literal: that module imports rich.table, which --help must not pay for.
+    return Text(clean(message), style=style)
 
 
 def note(message: str) -> None:
