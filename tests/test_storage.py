@@ -200,3 +200,50 @@ def test_open_database_raises_storage_error_for_garbage(tmp_path):
     path.write_bytes(b"\x00" * 4096 + b"garbage" * 1000)
     with pytest.raises(StorageError, match=str(path)):
         open_database(f"sqlite:///{path}")
+
+
+def test_restore_refuses_a_backup_from_a_newer_coach(coach, ana, tmp_path):
+    newer = tmp_path / "newer.db"
+    coach("db", "backup", str(newer))
+    with sqlite3.connect(newer) as connection:
+        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2030-01-01')")
+    result = coach("db", "restore", str(newer), "--yes")
+    assert result.exit_code == 1
+    assert "newer coach" in result.stderr
+    assert coach("team", "list", "--json").exit_code == 0  # still usable, unchanged
+
+
+def test_restore_from_a_path_with_uri_characters(coach, ana, tmp_path):
+    odd = tmp_path / "back#up%41.db"
+    coach("db", "backup", str(odd))
+    coach("team", "add", "Ben", "--no-input")
+    result = coach("db", "restore", str(odd), "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert [r["name"] for r in coach("team", "list", "--json").json()] == ["Ana Souza"]
+
+
+def test_backup_never_overwrites_the_live_journal(coach, ana, coach_home):
+    result = coach("db", "backup", str(coach_home / "coach.db-wal"), "--force")
+    assert result.exit_code == 1
+    assert "journal" in result.stderr
+
+
+def test_non_sqlite_urls_are_refused(coach):
+    result = coach("--db", "postgresql://x@localhost/y", "team", "list")
+    assert result.exit_code == 1
+    assert "SQLite" in result.stderr
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(coach_home):
+    env = {**__import__("os").environ, "COACH_HOME": str(coach_home)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "coachcli", "team", "list", "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(6)
+    ]
+    results = [(worker.wait(timeout=120), worker.stderr.read().decode()) for worker in workers]
+    assert [code for code, _ in results] == [0] * 6, results

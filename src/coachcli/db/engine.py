@@ -64,6 +64,12 @@ class Database:
 
 
 def create_sqlite_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        raise StorageError(
+            f"coach keeps its data in SQLite; {url.split('://')[0]}:// databases are not "
+            "supported.",
+            hint="Give --db a file path or an sqlite:/// URL.",
+        )
     path = sqlite_path(url)
     if path is not None:
         prepare_private_file(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from coachcli.db.engine import Database, prepare_private_file, translate_errors
+from coachcli.db.engine import Database, prepare_private_file
 from coachcli.errors import Conflict, StorageError
 
 
@@ -31,47 +31,70 @@ class CheckReport:
         )
 
 
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
 def backup_database(database: Database, target: Path, overwrite: bool = False) -> Path:
     """Copy the live database to `target` with the backup API (consistent, 0600)."""
     target = target.expanduser().resolve()
-    if database.path is not None and target == database.path.resolve():
-        raise Conflict("The backup file cannot be the database itself; choose another path.")
+    if database.path is not None and _is_live_file(target, database.path):
+        raise Conflict("The backup cannot overwrite the database or its journal files.")
     if target.exists() and not overwrite:
         raise Conflict(f"{target} already exists.", hint="Pass --force to overwrite it.")
     if target.exists():
         target.unlink()
     prepare_private_file(target)
     raw = database.engine.raw_connection()
+    destination = None
     try:
         destination = sqlite3.connect(target)
-        with translate_errors(database.label):
-            raw.driver_connection.backup(destination)
-        destination.close()  # closing checkpoints the copy into one self-contained file
+        raw.driver_connection.backup(destination)
+    except sqlite3.Error as error:
+        raise StorageError(f"Cannot write the backup {target}: {error}.") from None
     finally:
+        if destination is not None:
+            destination.close()  # closing checkpoints the copy into one self-contained file
         raw.close()
     return target
 
 
-def restore_database(database: Database, source: Path) -> None:
-    """Replace the database's content with a backup's, after checking the backup."""
+def _is_live_file(target: Path, database: Path) -> bool:
+    live = database.resolve()
+    return target == live or any(target == live.with_name(live.name + s) for s in SIDECARS)
+
+
+def backup_migrations(source: Path) -> list[str]:
+    """Check that `source` is a healthy coach database; return its applied migrations."""
     source = source.expanduser().resolve()
     if not source.is_file():
         raise StorageError(f"No backup file at {source}.")
-    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        verdict = origin.execute("PRAGMA integrity_check").fetchone()[0]
-        tables = {row[0] for row in origin.execute("SELECT name FROM sqlite_master")}
-        if verdict != "ok" or "coach_migration" not in tables:
-            raise StorageError(f"{source} is not a healthy coach database ({verdict}).")
+        origin = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True)
+        try:
+            verdict = origin.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {row[0] for row in origin.execute("SELECT name FROM sqlite_master")}
+            if verdict != "ok" or "coach_migration" not in tables:
+                raise StorageError(f"{source} is not a healthy coach database ({verdict}).")
+            return [row[0] for row in origin.execute("SELECT name FROM coach_migration")]
+        finally:
+            origin.close()
+    except sqlite3.Error as error:
+        raise StorageError(f"Cannot read the backup {source}: {error}.") from None
+
+
+def restore_database(database: Database, source: Path) -> None:
+    """Replace the database's content with a backup's (check it with backup_migrations)."""
+    source = source.expanduser().resolve()
+    try:
+        origin = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True)
         raw = database.engine.raw_connection()
         try:
             origin.backup(raw.driver_connection)
         finally:
             raw.close()
-    except sqlite3.DatabaseError as error:
-        raise StorageError(f"Cannot read the backup {source}: {error}.") from None
-    finally:
-        origin.close()
+            origin.close()
+    except sqlite3.Error as error:
+        raise StorageError(f"Cannot restore from {source}: {error}.") from None
 
 
 def check_database(database: Database, schema_version: int, latest: int) -> CheckReport:

@@ -119,8 +119,9 @@ def applied_migrations(database: Database) -> list[str] | None:
 def upgrade(database: Database) -> None:
     applied = applied_migrations(database)
     if applied is None:
-        _create_fresh(database)
-        return
+        if _create_fresh(database):
+            return
+        applied = applied_migrations(database) or []  # another process created it first
     known = [migration.name for migration in MIGRATIONS]
     unknown = sorted(set(applied) - set(known))
     if unknown:
@@ -136,17 +137,33 @@ def upgrade(database: Database) -> None:
             apply_migration(database, migration)
 
 
-def _create_fresh(database: Database) -> None:
+def _create_fresh(database: Database) -> bool:
+    """Create the schema from the models; False if another process got there first."""
     with database.write_connection() as connection:
+        if _recorded(connection) is not None:
+            return False
         SQLModel.metadata.create_all(connection)
         for migration in MIGRATIONS:
             _record(connection, migration.name)
+    return True
 
 
 def apply_migration(database: Database, migration: Migration) -> None:
+    # Checked again under the write lock: two processes may both have seen it pending.
     with database.write_connection() as connection:
+        if migration.name in (_recorded(connection) or []):
+            return
         migration.apply(connection)
         _record(connection, migration.name)
+
+
+def _recorded(connection: Connection) -> list[str] | None:
+    exists = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coach_migration'"
+    ).first()
+    if exists is None:
+        return None
+    return [row[0] for row in connection.exec_driver_sql("SELECT name FROM coach_migration")]
 
 
 def _record(connection: Connection, name: str) -> None:
@@ -161,6 +178,6 @@ def _backup_before_upgrade(database: Database, version: int) -> Path | None:
 
     if database.path is None:
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = database.path.with_name(f"{database.path.name}.v{version}-{stamp}.bak")
     return backup_database(database, target)

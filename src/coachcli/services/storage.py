@@ -6,8 +6,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from coachcli.db.engine import Database
-from coachcli.db.maintenance import CheckReport, backup_database, check_database, restore_database
-from coachcli.db.migrations import LATEST_VERSION, applied_migrations, upgrade
+from coachcli.db.maintenance import (
+    CheckReport,
+    backup_database,
+    backup_migrations,
+    check_database,
+    restore_database,
+)
+from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, applied_migrations, upgrade
+from coachcli.errors import StorageError
 
 
 def check(database: Database) -> CheckReport:
@@ -20,9 +27,15 @@ def backup(database: Database, target: Path, overwrite: bool = False) -> Path:
 
 def restore(database: Database, source: Path) -> Path | None:
     """Restore a backup; the current content is backed up first so nothing is lost."""
+    newer = sorted(set(backup_migrations(source)) - {m.name for m in MIGRATIONS})
+    if newer:
+        raise StorageError(
+            f"{source} was written by a newer coach (it has migration {newer[0]}).",
+            hint="Upgrade coach before restoring it; nothing was changed.",
+        )
     safety = None
     if database.path is not None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         safety = backup_database(
             database, database.path.with_name(f"{database.path.name}.before-restore-{stamp}.bak")
         )
