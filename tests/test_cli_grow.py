@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from coachcli.config import data_dir
+from coachcli.config import database_url
+from coachcli.interview.drafts import Draft
 
 GROW = (
     "--goal",
@@ -182,7 +183,7 @@ def test_the_pre_brief_is_frozen_into_the_session(coach, ana):
 
 
 def write_draft(rep_id: int, lines: list[str]):
-    path = data_dir() / "drafts" / f"grow-{rep_id}.jsonl"
+    path = Draft.for_interview("grow", rep_id, database_url()).path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
     return path

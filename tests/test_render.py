@@ -20,7 +20,8 @@ def test_control_characters_are_removed_but_lines_kept():
 
 
 def test_markdown_cells_escape_pipes_newlines_and_html():
-    assert markdown_cell("a | b\nc <script>") == "a \\| b<br>c &lt;script&gt;"
+    assert markdown_cell("a | b\nc <script>") == "a \\| b<br>c \\<script\\>"
+    assert markdown_cell("**x** [y](z) `c`") == "\\*\\*x\\*\\* \\[y\\](z) \\`c\\`"
 
 
 def test_markdown_text_is_not_a_heading_or_list():

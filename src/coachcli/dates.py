@@ -52,7 +52,7 @@ def parse_date(text: str, today: date) -> date:
         return relative
     try:
         return date.fromisoformat(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Invalid(f"Unknown date {text.strip()!r}. Use {DATE_FORMS}.") from None
 
 
@@ -86,7 +86,10 @@ def parse_period(text: str) -> Period:
     """Turn a week, month, quarter or year label into a Period, or raise Invalid."""
     value = text.strip()
     for parser in (_week, _quarter, _month, _year):
-        period = parser(value)
+        try:
+            period = parser(value)
+        except (ValueError, OverflowError):  # year 0, or a period ending after 9999
+            raise Invalid(f"Period {value!r} is out of range.") from None
         if period is not None:
             return period
     raise Invalid(f"Unknown period {value!r}. Use {PERIOD_FORMS}.")

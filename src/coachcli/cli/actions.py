@@ -16,7 +16,9 @@ app = typer.Typer(
     help="Action items: list (the default), add, done, move, drop.",
 )
 
-ActionId = Annotated[int, typer.Argument(help="Action number, as `coach actions` shows it.")]
+ActionId = Annotated[
+    int, typer.Argument(min=1, max=2**63 - 1, help="Action number, as `coach actions` shows it.")
+]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why, or what happened.")]
 
 

@@ -23,7 +23,7 @@ RepSafeOption = Annotated[
 
 @app.command("session")
 def session_(
-    session_id: Annotated[int, typer.Argument(help="Session number.")],
+    session_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="Session number.")],
     out: OutputFile = None,
     force: ForceOption = False,
     rep_safe: RepSafeOption = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from coachcli.cli.options import AnswersOption, FormatOption, JsonOption, NoInpu
 from coachcli.cli.output import Format
 from coachcli.errors import Invalid
 
-GROW_KEYS = ("goal", "reality", "obstacles", "options", "actions")
+GROW_KEYS = ("goal", "reality", "obstacles", "options", "actions", "carry")
 CONSEQUENCE_KEYS = ("standard", "current", "deadline", "if_missed")
 
 
@@ -87,7 +88,13 @@ def _known(answers_file: Path | None, flags: dict[str, Any], consequence: bool) 
     if misplaced:
         mode = "a consequence conversation" if consequence else "a GROW session (add --consequence)"
         raise Invalid(f"--{misplaced[0].replace('_', '-')} does not belong to {mode}.")
-    for decision in map(parse_carry, _carry_items(known.pop("carry", []))):
+    decisions = [parse_carry(item) for item in _carry_items(known.pop("carry", []))]
+    repeated = {
+        d.action_id for d in decisions if [e.action_id for e in decisions].count(d.action_id) > 1
+    }
+    if repeated:
+        raise Invalid(f"--carry decides action #{min(repeated)} more than once.")
+    for decision in decisions:
         known[f"carry_{decision.action_id}"] = decision.decision
         if decision.note:
             known[f"carry_note_{decision.action_id}"] = decision.note
@@ -136,7 +143,7 @@ def _converse(
     from coachcli.services import grow
 
     interactive = can_prompt(no_input)
-    draft = Draft.for_interview("consequence" if consequence else "grow", rep_id)
+    draft = Draft.for_interview("consequence" if consequence else "grow", rep_id, db.url)
     earlier = _draft_answers(draft, pre_brief.rep, interactive, resume, discard)
     with db.session() as session:
         rep = session.get(Rep, rep_id)
@@ -209,10 +216,10 @@ def _ask(asker, pre_brief, consequence: bool, rep_id: int):
             asker, pre_brief, methodology.questions.grow, today, clock, pre_brief.open_actions
         )
     except (KeyboardInterrupt, EOFError):
+        mode = " --consequence" if consequence else ""
         raise Interrupted(
             f"Interrupted. Your answers are kept as a draft: run "
-            f"`coach grow {pre_brief.rep.split()[0].lower()}"
-            f"{' --consequence' if consequence else ''}` to resume."
+            f"`coach grow {shlex.quote(pre_brief.rep)}{mode}` to resume."
         ) from None
 
 

@@ -40,7 +40,7 @@ def list_(
 
 @app.command("show")
 def show(
-    session_id: Annotated[int, typer.Argument(help="Session number.")],
+    session_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="Session number.")],
     fmt: FormatOption = Format.table,
     as_json: JsonOption = False,
 ) -> None:

@@ -148,14 +148,19 @@ def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool) -> None:
     from coachcli.interview.asker import Question, make_asker
     from coachcli.services import team
 
-    with context.database() as db, db.session(write=True) as session:
-        found = team.resolve_rep(session, rep, include_archived=True)
+    with context.database() as db:
+        with db.session() as session:  # no write lock while the question waits
+            found = team.resolve_rep(session, rep, include_archived=True)
         if archived:
             question = Question("yes", f"Archive {found.name}? Their history is kept.", "--yes")
             if not make_asker({"yes": True} if yes else {}, no_input).confirm(question):
                 output.note("Nothing changed.")
                 return
-        info = team.set_archived(session, context.methodology(), found, archived, context.today())
+        with db.session(write=True) as session:
+            current = session.get(type(found), found.id)
+            info = team.set_archived(
+                session, context.methodology(), current, archived, context.today()
+            )
     output.success(f"{'Archived' if archived else 'Restored'} {info.name}.")
 
 
@@ -177,7 +182,7 @@ def _changes(name, role, email, start, quota, period):
         name=name,
         role=role,
         email=email,
-        start_date=parse_date(start, context.today()) if start else None,
+        start_date=parse_date(start, context.today()) if start is not None else None,
         quota=parse_amount(quota, "quota") if quota is not None else None,
         period=period,
     )

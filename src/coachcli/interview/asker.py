@@ -44,13 +44,14 @@ class Question:
 
     def convert(self, raw: Any) -> Any:
         """Validate and convert one answer; an empty optional answer is None."""
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if isinstance(raw, list | tuple | dict):
+            raise Invalid(f"{self.flag} takes one answer, not a list or a mapping.")
+        text = "" if raw is None else str(raw)  # answer files may hold numbers or dates
+        if not text.strip():
             if self.required:
                 raise Invalid(f"{self.prompt.rstrip('?: ')} is required ({self.flag}).")
             return None
-        if self.parse is None:
-            return raw.strip() if isinstance(raw, str) else raw
-        return self.parse(raw if isinstance(raw, str) else str(raw))
+        return text.strip() if self.parse is None else self.parse(text)
 
 
 class Asker:

@@ -7,6 +7,7 @@ and the last value of each key wins.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import datetime
@@ -21,8 +22,10 @@ class Draft:
         self.path = path
 
     @classmethod
-    def for_interview(cls, kind: str, rep_id: int) -> Draft:
-        return cls(data_dir() / "drafts" / f"{kind}-{rep_id}.jsonl")
+    def for_interview(cls, kind: str, rep_id: int, database: str) -> Draft:
+        # Rep ids repeat across databases (--db): the draft belongs to one database.
+        scope = hashlib.sha256(database.encode()).hexdigest()[:8]
+        return cls(data_dir() / "drafts" / f"{kind}-{rep_id}-{scope}.jsonl")
 
     def exists(self) -> bool:
         return self.path.exists() and self.path.stat().st_size > 0

@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 
 from coachcli.dates import Period, parse_date, parse_period, quarter_of
+from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Parser, Question
 from coachcli.methodology_schema import Methodology
 from coachcli.money import parse_amount
@@ -65,6 +66,8 @@ def ask_new_rep(
         )
     )
     period = None
+    if quota is None and "period" in asker.known:
+        raise Invalid("--period needs --quota: it says which period the quota is for.")
     if quota is not None:
         period = asker.text(
             Question(

@@ -6,7 +6,7 @@ import re
 
 # C0 controls except tab and newline, DEL, and C1 controls (ESC starts most attacks).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_MARKDOWN_CELL = str.maketrans({"|": "\\|", "\\": "\\\\", "<": "&lt;", ">": "&gt;"})
+_INLINE = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def clean(value: object) -> str:
@@ -17,9 +17,9 @@ def clean(value: object) -> str:
 
 
 def markdown_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: pipes escaped, lines joined with <br>."""
-    text = clean(value).translate(_MARKDOWN_CELL)
-    return "<br>".join(line.strip() for line in text.splitlines()) if "\n" in text else text
+    """Text shown literally in a Markdown table cell: markup escaped, lines joined by <br>."""
+    lines = clean(value).splitlines() or [""]
+    return "<br>".join(_escape_inline(line.strip()) for line in lines)
 
 
 def markdown_text(value: object) -> str:
@@ -28,6 +28,10 @@ def markdown_text(value: object) -> str:
     return "  \n".join(_escape_line(line) for line in lines)
 
 
+def _escape_inline(text: str) -> str:
+    """Backslash-escape what Markdown would read as emphasis, code, links, HTML or cells."""
+    return _INLINE.sub(r"\\\1", text)
+
+
 def _escape_line(line: str) -> str:
-    escaped = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", line)
-    return re.sub(r"^(\s*)([#>+\-=]|\d+[.)])", r"\1\\\2", escaped)
+    return re.sub(r"^(\s*)([#>+\-=]|\d+[.)])", r"\1\\\2", _escape_inline(line))

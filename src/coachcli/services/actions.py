@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coachcli.dates import DATE_FORMS, parse_date, utc_now
+from coachcli.dates import DATE_FORMS, as_local, parse_date, utc_now
 from coachcli.db import coaching as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.models import ActionItem, ActionStatus, Rep
@@ -98,7 +98,7 @@ def create_action(
 
 
 def action_info(item: ActionItem, rep_name: str, today: date) -> ActionInfo:
-    created = item.created_at.date()
+    created = as_local(item.created_at).date()
     overdue = (today - item.due).days if item.status == ActionStatus.open else 0
     return ActionInfo(
         id=item.id,

@@ -136,19 +136,12 @@ def _seed_coaching(session, methodology: Methodology, today: date) -> None:
 
 def _backdate(session, session_id: int, held) -> None:
     """Seeded history looks as if it was recorded at the time it happened."""
+    from coachcli.db.coaching import actions_of_session
     from coachcli.models import CoachingSession
 
     record = session.get(CoachingSession, session_id)
     record.duration_seconds = 14 * 60
     session.add(record)
-    for item in session.exec(_actions_of(session_id)):
+    for item in actions_of_session(session, session_id):
         item.created_at = held
         session.add(item)
-
-
-def _actions_of(session_id: int):
-    from sqlmodel import select
-
-    from coachcli.models import ActionItem
-
-    return select(ActionItem).where(ActionItem.session_id == session_id)

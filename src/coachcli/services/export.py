@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from coachcli.errors import Conflict
 from coachcli.files import write_private_file
 from coachcli.methodology_schema import Methodology
 from coachcli.models import Rep
@@ -44,11 +45,20 @@ def export_all(
     overwrite: bool,
 ) -> list[Path]:
     """One running document per rep, archived reps included, in `folder`."""
-    written: list[Path] = []
-    for rep in team.all_reps(session, include_archived=True):
+    reps = team.all_reps(session, include_archived=True)
+    targets: list[Path] = []
+    for rep in reps:
+        targets.append(_free_name(folder, rep, targets))
+    existing = [path for path in targets if path.exists()]
+    if existing and not overwrite:  # all or nothing: never a half-written set of notes
+        raise Conflict(
+            f"{len(existing)} file(s) already exist in {folder}, e.g. {existing[0].name}.",
+            hint="Pass --force to overwrite them.",
+        )
+    for rep, path in zip(reps, targets, strict=True):
         text = rep_document(session, methodology, rep, today, rep_safe)
-        written.append(write_private_file(_free_name(folder, rep, written), text, overwrite))
-    return written
+        write_private_file(path, text, overwrite)
+    return targets
 
 
 def _free_name(folder: Path, rep: Rep, taken: list[Path]) -> Path:

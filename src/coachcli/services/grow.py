@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar
@@ -128,11 +129,11 @@ def _local_day(moment: datetime) -> date:
 def parse_carry(text: str) -> CarryDecision:
     """Read ID=done|keep|drop, optionally followed by ':note'."""
     head, _, note = str(text).partition(":")
-    action_id, _, decision = head.partition("=")
-    decision = decision.strip().lower()
-    if not action_id.strip().lstrip("#").isdigit() or decision not in CARRY_DECISIONS:
-        raise Invalid(f"--carry {text!r} must look like 12=done, 12=keep or 12=drop:reason.")
-    return CarryDecision(int(action_id.strip().lstrip("#")), decision, note.strip() or None)
+    match = re.fullmatch(r"\s*#?(\d{1,18})\s*=\s*(\w+)\s*", head, re.ASCII)
+    if not match or match[2].lower() not in CARRY_DECISIONS:
+        # Only the part before ':' is echoed: what follows is a note about a person.
+        raise Invalid(f"--carry {head!r} must look like 12=done, 12=keep or 12=drop:reason.")
+    return CarryDecision(int(match[1]), match[2].lower(), note.strip() or None)
 
 
 def check_carry(session: Session, rep: Rep, decisions: list[CarryDecision]) -> None:
