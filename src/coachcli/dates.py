@@ -37,10 +37,6 @@ class Period:
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
 
 def parse_date(text: str, today: date) -> date:
     """Turn any supported date form into a date, or raise Invalid naming the forms."""

@@ -80,7 +80,7 @@ def grow(
 
 def _known(answers_file: Path | None, flags: dict[str, Any], consequence: bool) -> dict:
     from coachcli.interview.answers import merge_answers
-    from coachcli.services.grow import parse_carry
+    from coachcli.interview.grow import carry_answers
 
     known = merge_answers(answers_file, flags)
     wrong = GROW_KEYS if consequence else CONSEQUENCE_KEYS
@@ -88,24 +88,8 @@ def _known(answers_file: Path | None, flags: dict[str, Any], consequence: bool) 
     if misplaced:
         mode = "a consequence conversation" if consequence else "a GROW session (add --consequence)"
         raise Invalid(f"--{misplaced[0].replace('_', '-')} does not belong to {mode}.")
-    decisions = [parse_carry(item) for item in _carry_items(known.pop("carry", []))]
-    repeated = {
-        d.action_id for d in decisions if [e.action_id for e in decisions].count(d.action_id) > 1
-    }
-    if repeated:
-        raise Invalid(f"--carry decides action #{min(repeated)} more than once.")
-    for decision in decisions:
-        known[f"carry_{decision.action_id}"] = decision.decision
-        if decision.note:
-            known[f"carry_note_{decision.action_id}"] = decision.note
+    known.update(carry_answers(known.pop("carry", [])))
     return known
-
-
-def _carry_items(raw: Any) -> list[str]:
-    """--carry flags are a list; an answers file may also give a mapping {12: done}."""
-    if isinstance(raw, dict):
-        return [f"{key}={value}" for key, value in raw.items()]
-    return list(raw) if isinstance(raw, list | tuple) else [raw]
 
 
 def _pre_brief(db, rep_text: str):
@@ -139,15 +123,16 @@ def _converse(
     from coachcli.dates import utc_now
     from coachcli.interview.asker import can_prompt, make_asker
     from coachcli.interview.drafts import Draft
+    from coachcli.interview.grow import carry_decisions, resume_draft
     from coachcli.models import Rep
     from coachcli.services import grow
 
     interactive = can_prompt(no_input)
     draft = Draft.for_interview("consequence" if consequence else "grow", rep_id, db.url)
-    earlier = _draft_answers(draft, pre_brief.rep, interactive, resume, discard)
+    earlier = resume_draft(draft, pre_brief.rep, interactive, resume, discard, output.warn)
     with db.session() as session:
         rep = session.get(Rep, rep_id)
-        grow.check_carry(session, rep, _carry_decisions(known))
+        grow.check_carry(session, rep, carry_decisions(known))
     asker = make_asker(known, no_input, draft.record if interactive else None, earlier)
     if interactive:
         _show_brief_on_stderr(pre_brief)
@@ -158,43 +143,6 @@ def _converse(
         saved = grow.save_session(session, rep, answers, pre_brief, started, interactive)
     draft.discard()
     return saved
-
-
-def _carry_decisions(known: dict) -> list:
-    from coachcli.services.grow import CarryDecision
-
-    return [
-        CarryDecision(int(key.split("_")[1]), value)
-        for key, value in known.items()
-        if key.startswith("carry_") and not key.startswith("carry_note_")
-    ]
-
-
-def _draft_answers(draft, rep_name: str, interactive: bool, resume: bool, discard: bool) -> dict:
-    from coachcli.interview.asker import Question, make_asker
-
-    if not draft.exists() or discard:
-        draft.discard()
-        return {}
-    answers, problems = draft.load()
-    for problem in problems:
-        output.warn(f"Draft: {problem}.")
-    if not resume and not interactive:
-        raise Invalid(
-            f"An interrupted session with {rep_name} left a draft "
-            f"({len(answers)} answers, {draft.saved_at():%Y-%m-%d %H:%M}).",
-            hint="Pass --resume to continue it or --discard-draft to start afresh.",
-        )
-    question = Question(
-        "resume",
-        f"Resume the draft from {draft.saved_at():%Y-%m-%d %H:%M} ({len(answers)} answers)?",
-        "--resume",
-        default=True,
-    )
-    if resume or make_asker({}, False).confirm(question):
-        return answers
-    draft.discard()
-    return {}
 
 
 def _show_brief_on_stderr(pre_brief) -> None:

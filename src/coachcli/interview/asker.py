@@ -62,8 +62,6 @@ class Asker:
     asked again, because the world may have moved on since (a due date now past).
     """
 
-    interactive = False
-
     def __init__(
         self,
         known: dict[str, Any] | None = None,

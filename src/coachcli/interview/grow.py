@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
+from typing import Any
 
 from coachcli.dates import parse_date
 from coachcli.errors import Invalid
-from coachcli.interview.asker import Asker, Choice, Question
+from coachcli.interview.asker import Asker, Choice, Question, make_asker
+from coachcli.interview.drafts import Draft
 from coachcli.methodology_schema import GrowQuestions
 from coachcli.services.actions import ActionInfo, NewAction, parse_action
 from coachcli.services.grow import (
@@ -17,6 +19,7 @@ from coachcli.services.grow import (
     CarryDecision,
     ConsequenceAnswers,
     GrowAnswers,
+    parse_carry,
 )
 
 CARRY_CHOICES = [
@@ -172,3 +175,63 @@ def _future_date(text: str, today: date) -> date:
     if day <= today:
         raise Invalid(f"The deadline {day.isoformat()} must be after today.")
     return day
+
+
+def carry_answers(raw: Any) -> dict[str, str]:
+    """--carry values (a list, or a mapping {12: done} in a file) as answers by question key."""
+    if isinstance(raw, dict):
+        raw = [f"{key}={value}" for key, value in raw.items()]
+    items = list(raw) if isinstance(raw, list | tuple) else [raw]
+    decisions = [parse_carry(item) for item in items]
+    ids = [decision.action_id for decision in decisions]
+    repeated = sorted({action_id for action_id in ids if ids.count(action_id) > 1})
+    if repeated:
+        raise Invalid(f"--carry decides action #{repeated[0]} more than once.")
+    answers = {}
+    for decision in decisions:
+        answers[f"carry_{decision.action_id}"] = decision.decision
+        if decision.note:
+            answers[f"carry_note_{decision.action_id}"] = decision.note
+    return answers
+
+
+def carry_decisions(answers: dict[str, Any]) -> list[CarryDecision]:
+    return [
+        CarryDecision(int(key.removeprefix("carry_")), value)
+        for key, value in answers.items()
+        if key.startswith("carry_") and not key.startswith("carry_note_")
+    ]
+
+
+def resume_draft(
+    draft: Draft,
+    rep_name: str,
+    interactive: bool,
+    resume: bool,
+    discard: bool,
+    warn: Callable[[str], None],
+) -> dict[str, Any]:
+    """The answers of an interrupted run to start from, or {} after discarding the draft."""
+    if not draft.exists() or discard:
+        draft.discard()
+        return {}
+    answers, problems = draft.load()
+    for problem in problems:
+        warn(f"Draft: {problem}.")
+    saved = f"{draft.saved_at():%Y-%m-%d %H:%M}"
+    if not resume and not interactive:
+        raise Invalid(
+            f"An interrupted session with {rep_name} left a draft ({len(answers)} answers, "
+            f"{saved}).",
+            hint="Pass --resume to continue it or --discard-draft to start afresh.",
+        )
+    question = Question(
+        "resume",
+        f"Resume the draft from {saved} ({len(answers)} answers)?",
+        "--resume",
+        default=True,
+    )
+    if resume or make_asker({}, no_input=False).confirm(question):
+        return answers
+    draft.discard()
+    return {}

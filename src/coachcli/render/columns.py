@@ -7,22 +7,13 @@ from typing import Any
 from coachcli.money import format_money
 from coachcli.render.records import Column
 
-
-def _quota(record_value: Any) -> str:
-    return format_money(record_value)
-
-
 REP_COLUMNS = [
     Column("name", "Name", style="bold"),
     Column("role", "Role", no_wrap=True),
     Column("start_date", "Start", no_wrap=True),
-    Column("quota", "Quota", justify="right", show=_quota, no_wrap=True),
+    Column("quota", "Quota", justify="right", show=format_money, no_wrap=True),
     Column("quota_period", "Period", no_wrap=True),
 ]
-
-
-def _due(value: Any) -> str:
-    return str(value or "")
 
 
 def _overdue(value: Any) -> str:
@@ -34,7 +25,7 @@ ACTION_COLUMNS = [
     Column("rep", "Rep", no_wrap=True),
     Column("what", "What"),
     Column("who", "Who"),
-    Column("due", "Due", show=_due, no_wrap=True),
+    Column("due", "Due", no_wrap=True),
     Column("status", "Status", no_wrap=True),
     Column("overdue_days", "Late", show=_overdue, justify="right", no_wrap=True),
 ]

@@ -10,7 +10,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coachcli.dates import utc_now
+from coachcli.dates import as_local, utc_now
 from coachcli.db import coaching as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
@@ -121,8 +121,6 @@ def build_brief(session: Session, methodology: Methodology, rep: Rep, today: dat
 
 
 def _local_day(moment: datetime) -> date:
-    from coachcli.dates import as_local
-
     return as_local(moment).date()
 
 
