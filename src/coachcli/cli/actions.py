@@ -88,9 +88,7 @@ def move(
 
     today = context.today()
     with context.database() as db, db.session(write=True) as session:
-        item = actions.get_action(session, action_id)
-        actions.move_action(session, item, parse_date(due, today), today)
-        info = actions.action_info(item, actions.rep_of(session, item).name, today)
+        info = actions.reschedule(session, action_id, parse_date(due, today), today)
     message = f"Action #{info.id} now due {info.due} (rescheduled {info.reschedules} times)."
     _done(message, info, as_json)
 
@@ -101,9 +99,7 @@ def _close(action_id: int, status: str, note: str | None, as_json: bool) -> None
 
     today = context.today()
     with context.database() as db, db.session(write=True) as session:
-        item = actions.get_action(session, action_id)
-        actions.close_action(session, item, ActionStatus(status), note)
-        info = actions.action_info(item, actions.rep_of(session, item).name, today)
+        info = actions.finish(session, action_id, ActionStatus(status), note, today)
     _done(f"Action #{info.id} {status}: {info.what}", info, as_json)
 
 

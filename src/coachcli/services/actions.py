@@ -161,5 +161,18 @@ def move_action(session: Session, item: ActionItem, due: date, today: date) -> A
     return item
 
 
-def rep_of(session: Session, item: ActionItem) -> Rep:
-    return session.get(Rep, item.rep_id)
+def finish(
+    session: Session, action_id: int, status: ActionStatus, note: str | None, today: date
+) -> ActionInfo:
+    """Mark an open action done or dropped, outside a session."""
+    item = close_action(session, get_action(session, action_id), status, note)
+    return _info_with_rep(session, item, today)
+
+
+def reschedule(session: Session, action_id: int, due: date, today: date) -> ActionInfo:
+    item = move_action(session, get_action(session, action_id), due, today)
+    return _info_with_rep(session, item, today)
+
+
+def _info_with_rep(session: Session, item: ActionItem, today: date) -> ActionInfo:
+    return action_info(item, session.get(Rep, item.rep_id).name, today)
