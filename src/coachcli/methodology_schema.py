@@ -74,6 +74,11 @@ class ActivityType(_Strict):
     weekly_target: int = Field(ge=0)
 
 
+class TimeShare(_Strict):
+    name: str
+    percent: int = Field(ge=0, le=100)
+
+
 class RootCauseInfo(_Strict):
     name: str
     description: str
@@ -129,6 +134,7 @@ class Methodology(_Strict):
     forecast_categories: dict[str, ForecastCategory] = Field(min_length=1)
     competencies: dict[str, Competency] = Field(min_length=1)
     activities: dict[str, ActivityType] = Field(min_length=1)
+    time_allocation: dict[str, TimeShare] = Field(min_length=1)
     root_causes: dict[str, RootCauseInfo]
     cadence: Cadence
     questions: Questions
@@ -148,6 +154,9 @@ class Methodology(_Strict):
             raise ValueError(f"questions.deal_review names unknown stage(s) {unknown_stages}")
         if set(self.root_causes) != set(ROOT_CAUSES):
             raise ValueError(f"root_causes must be exactly {list(ROOT_CAUSES)}")
+        total = sum(share.percent for share in self.time_allocation.values())
+        if total != 100:
+            raise ValueError(f"time_allocation percents must total 100, not {total}")
         if self.cadence.sprint_min_weeks > self.cadence.sprint_max_weeks:
             raise ValueError("cadence.sprint_min_weeks is larger than cadence.sprint_max_weeks")
         return self

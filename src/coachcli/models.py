@@ -105,3 +105,117 @@ class ActionItem(SQLModel, table=True):
     closed_in_session_id: int | None = Field(default=None, foreign_key="coaching_session.id")
     note: str | None = None
     reschedules: int = 0
+
+
+class Expectation(SQLModel, table=True):
+    """What the role asks of one rep in one period: targets, activity levels, time split."""
+
+    __tablename__ = "expectation"
+    __table_args__ = (UniqueConstraint("rep_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id", index=True)
+    period: str
+    start: date
+    end: date
+    quota: float | None = None
+    new_logos: int | None = None
+    renewals: float | None = None
+    expansion: float | None = None
+    # Agreed weekly level per activity slug, and percent of time per allocation slug.
+    activity_targets: dict = Field(default_factory=dict, sa_type=JSON)
+    time_allocation: dict = Field(default_factory=dict, sa_type=JSON)
+    set_at: datetime
+
+
+class Assessment(SQLModel, table=True):
+    """One competency assessment of a rep; earlier ones are kept to show the trend."""
+
+    __tablename__ = "assessment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id", index=True)
+    # The role the expected levels were taken from, as it was on the day.
+    role: str
+    assessed_at: datetime
+
+
+class Rating(SQLModel, table=True):
+    """One competency's rating within an assessment, with its evidence and root cause."""
+
+    __tablename__ = "rating"
+    __table_args__ = (UniqueConstraint("assessment_id", "competency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    competency: str
+    rating: int
+    expected: int
+    evidence: str | None = None
+    source: str | None = None
+    root_cause: str | None = None
+    cause_note: str | None = None
+
+
+class DevelopmentPlan(SQLModel, table=True):
+    """A rep's annual development plan: one to three goals, delivered in sprints."""
+
+    __tablename__ = "development_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id", index=True)
+    year: int
+    goals: list[str] = Field(default_factory=list, sa_type=JSON)
+    created_at: datetime
+
+
+class PlanRevision(SQLModel, table=True):
+    """A change to a plan after it met reality: why, and what it was before."""
+
+    __tablename__ = "plan_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="development_plan.id", index=True)
+    revised_at: datetime
+    reason: str
+    changes: dict = Field(default_factory=dict, sa_type=JSON)
+
+
+class SprintOutcome(StrEnum):
+    achieved = "achieved"
+    partly = "partly"
+    not_achieved = "not"
+
+
+class Sprint(SQLModel, table=True):
+    """A 6-8 week action plan with exactly one focus competency."""
+
+    __tablename__ = "sprint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="development_plan.id", index=True)
+    number: int
+    focus: str
+    objectives: list[str] = Field(default_factory=list, sa_type=JSON)
+    start: date
+    end: date
+    closed_at: datetime | None = None
+    outcome: str | None = None
+    retro: str | None = None
+
+
+class LearningActivity(SQLModel, table=True):
+    """Something the rep will study or practise, for a competency, by a date."""
+
+    __tablename__ = "learning_activity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id", index=True)
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    competency: str
+    title: str
+    kind: str | None = None
+    due: date
+    created_at: datetime
+    done_at: datetime | None = None
+    note: str | None = None

@@ -14,6 +14,8 @@ from coachcli.cli import db as db_cli
 from coachcli.cli import demo as demo_cli
 from coachcli.cli import export as export_cli
 from coachcli.cli import grow as grow_cli
+from coachcli.cli import learning as learning_cli
+from coachcli.cli import plan as plan_cli
 from coachcli.cli import sessions as sessions_cli
 from coachcli.cli import team as team_cli
 from coachcli.cli.context import state
@@ -93,8 +95,10 @@ def root(
 
 
 app.add_typer(team_cli.app, name="team")
+app.add_typer(plan_cli.app, name="plan")
 app.command("grow")(grow_cli.grow)
 app.add_typer(actions_cli.app, name="actions")
+app.add_typer(learning_cli.app, name="learning")
 app.add_typer(sessions_cli.app, name="sessions")
 app.add_typer(export_cli.app, name="export")
 app.add_typer(db_cli.app, name="db")

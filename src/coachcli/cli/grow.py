@@ -122,8 +122,8 @@ def _converse(
 ) -> int:
     from coachcli.dates import utc_now
     from coachcli.interview.asker import can_prompt, make_asker
-    from coachcli.interview.drafts import Draft
-    from coachcli.interview.grow import carry_decisions, resume_draft
+    from coachcli.interview.drafts import Draft, resume_draft
+    from coachcli.interview.grow import carry_decisions
     from coachcli.models import Rep
     from coachcli.services import grow
 
@@ -152,23 +152,18 @@ def _show_brief_on_stderr(pre_brief) -> None:
 
 
 def _ask(asker, pre_brief, consequence: bool, rep_id: int):
-    from coachcli.errors import Interrupted
     from coachcli.interview import grow as flow
+    from coachcli.interview.drafts import kept_on_interrupt
 
     methodology, today = context.methodology(), context.today()
     clock = flow.Clock(methodology.cadence.grow_minutes)
-    try:
+    mode = " --consequence" if consequence else ""
+    with kept_on_interrupt(f"coach grow {shlex.quote(pre_brief.rep)}{mode}"):
         if consequence:
             return flow.ask_consequence(asker, methodology.questions.consequence, today, clock)
         return flow.ask_grow(
             asker, pre_brief, methodology.questions.grow, today, clock, pre_brief.open_actions
         )
-    except (KeyboardInterrupt, EOFError):
-        mode = " --consequence" if consequence else ""
-        raise Interrupted(
-            f"Interrupted. Your answers are kept as a draft: run "
-            f"`coach grow {shlex.quote(pre_brief.rep)}{mode}` to resume."
-        ) from None
 
 
 def _report(session_id: int, consequence: bool, fmt: Format) -> None:

@@ -85,6 +85,55 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_action_item_session_id ON action_item (session_id)",
         ),
     ),
+    Migration(
+        "0003_development_plans",
+        _run_sql(
+            """CREATE TABLE expectation (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, period VARCHAR NOT NULL,
+                start DATE NOT NULL, "end" DATE NOT NULL, quota FLOAT, new_logos INTEGER,
+                renewals FLOAT, expansion FLOAT, activity_targets JSON NOT NULL,
+                time_allocation JSON NOT NULL, set_at DATETIME NOT NULL,
+                PRIMARY KEY (id), UNIQUE (rep_id, period),
+                FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_expectation_rep_id ON expectation (rep_id)",
+            """CREATE TABLE assessment (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, role VARCHAR NOT NULL,
+                assessed_at DATETIME NOT NULL, PRIMARY KEY (id),
+                FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_assessment_rep_id ON assessment (rep_id)",
+            """CREATE TABLE rating (
+                id INTEGER NOT NULL, assessment_id INTEGER NOT NULL,
+                competency VARCHAR NOT NULL, rating INTEGER NOT NULL, expected INTEGER NOT NULL,
+                evidence VARCHAR, source VARCHAR, root_cause VARCHAR, cause_note VARCHAR,
+                PRIMARY KEY (id), UNIQUE (assessment_id, competency),
+                FOREIGN KEY(assessment_id) REFERENCES assessment (id))""",
+            "CREATE INDEX ix_rating_assessment_id ON rating (assessment_id)",
+            """CREATE TABLE development_plan (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, year INTEGER NOT NULL,
+                goals JSON NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (id),
+                FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_development_plan_rep_id ON development_plan (rep_id)",
+            """CREATE TABLE plan_revision (
+                id INTEGER NOT NULL, plan_id INTEGER NOT NULL, revised_at DATETIME NOT NULL,
+                reason VARCHAR NOT NULL, changes JSON NOT NULL, PRIMARY KEY (id),
+                FOREIGN KEY(plan_id) REFERENCES development_plan (id))""",
+            "CREATE INDEX ix_plan_revision_plan_id ON plan_revision (plan_id)",
+            """CREATE TABLE sprint (
+                id INTEGER NOT NULL, plan_id INTEGER NOT NULL, number INTEGER NOT NULL,
+                focus VARCHAR NOT NULL, objectives JSON NOT NULL, start DATE NOT NULL,
+                "end" DATE NOT NULL, closed_at DATETIME, outcome VARCHAR, retro VARCHAR,
+                PRIMARY KEY (id), FOREIGN KEY(plan_id) REFERENCES development_plan (id))""",
+            "CREATE INDEX ix_sprint_plan_id ON sprint (plan_id)",
+            """CREATE TABLE learning_activity (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, sprint_id INTEGER,
+                competency VARCHAR NOT NULL, title VARCHAR NOT NULL, kind VARCHAR,
+                due DATE NOT NULL, created_at DATETIME NOT NULL, done_at DATETIME, note VARCHAR,
+                PRIMARY KEY (id), FOREIGN KEY(rep_id) REFERENCES rep (id),
+                FOREIGN KEY(sprint_id) REFERENCES sprint (id))""",
+            "CREATE INDEX ix_learning_activity_rep_id ON learning_activity (rep_id)",
+            "CREATE INDEX ix_learning_activity_sprint_id ON learning_activity (sprint_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

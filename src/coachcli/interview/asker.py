@@ -34,6 +34,8 @@ class Question:
     hint: str | None = None
     # How a converted answer is written into a draft (it must parse back the same).
     dump: Callable[[Any], Any] | None = None
+    # How the answer is written in an --answers file, when it is not `key: value`.
+    file_form: str | None = None
 
     def dumped(self, value: Any) -> Any:
         if self.dump is None or value is None:
@@ -61,6 +63,9 @@ class Asker:
     answers come from an interrupted run: a bad one is dropped with a warning and
     asked again, because the world may have moved on since (a due date now past).
     """
+
+    # Whether a person is answering (and can be asked again after a mistake).
+    interactive = False
 
     def __init__(
         self,
@@ -109,6 +114,16 @@ class Asker:
 
     def say(self, message: str) -> None:
         """Information for the person at the terminal; silent when scripted."""
+
+    def has_answer(self, key: str) -> bool:
+        """Whether `key` was answered beforehand (flags, an answers file or a draft)."""
+        return key in self.known or key in self.draft
+
+    def forget(self, keys: Sequence[str]) -> None:
+        """Drop given answers so that they are asked again (after a check across answers)."""
+        for key in keys:
+            self.known.pop(key, None)
+            self.draft.pop(key, None)
 
     def _given(self, question: Question, convert: Callable[[Any], Any]) -> tuple[bool, Any]:
         if question.key in self.known:
@@ -194,7 +209,8 @@ class MissingAnswer(Invalid):
         super().__init__(
             f"Missing {question.flag}: {question.prompt.rstrip('?: ')} is required "
             "when there is no terminal to ask.",
-            hint=f"Pass {question.flag}, or an --answers FILE with '{question.key}'.",
+            hint=f"Pass {question.flag}, or an --answers FILE with "
+            f"'{question.file_form or question.key + ': …'}'.",
         )
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from coachcli.config import PRIVATE_FILE_MODE, data_dir, ensure_private_dir
+from coachcli.errors import Interrupted, Invalid
 
 
 class Draft:
@@ -59,3 +62,52 @@ class Draft:
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def resume_draft(
+    draft: Draft,
+    rep_name: str,
+    interactive: bool,
+    resume: bool,
+    discard: bool,
+    warn: Callable[[str], None],
+    what: str = "session",
+) -> dict[str, Any]:
+    """The answers of an interrupted run to start from, or {} after discarding the draft."""
+    from coachcli.interview.asker import Question, make_asker
+
+    if not draft.exists() or discard:
+        draft.discard()
+        return {}
+    answers, problems = draft.load()
+    for problem in problems:
+        warn(f"Draft: {problem}.")
+    saved = f"{draft.saved_at():%Y-%m-%d %H:%M}"
+    if not resume and not interactive:
+        raise Invalid(
+            f"An interrupted {what} with {rep_name} left a draft ({len(answers)} answers, "
+            f"{saved}).",
+            hint="Pass --resume to continue it or --discard-draft to start afresh.",
+        )
+    question = Question(
+        "resume",
+        f"Resume the draft from {saved} ({len(answers)} answers)?",
+        "--resume",
+        default=True,
+    )
+    if resume or make_asker({}, no_input=False).confirm(question):
+        return answers
+    draft.discard()
+    return {}
+
+
+@contextmanager
+def kept_on_interrupt(command: str) -> Iterator[None]:
+    """Ctrl-C or a closed terminal mid-interview: the draft stays, and the user is told how
+    to pick it up again."""
+    try:
+        yield
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(
+            f"Interrupted. Your answers are kept as a draft: run `{command}` to resume."
+        ) from None

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from typing import Any
 
 from coachcli.dates import parse_date
 from coachcli.errors import Invalid
-from coachcli.interview.asker import Asker, Choice, Question, make_asker
-from coachcli.interview.drafts import Draft
+from coachcli.interview.asker import Asker, Choice, Question
 from coachcli.methodology_schema import GrowQuestions
 from coachcli.services.actions import ActionInfo, NewAction, parse_action
 from coachcli.services.grow import (
@@ -95,9 +94,9 @@ def ask_grow(
 ) -> GrowAnswers:
     carry = ask_carry_over(asker, open_actions, clock)
     stage(asker, clock, "Goal", questions.goal)
-    goal = asker.text(
-        Question("goal", "Goal, the one objective for today:", "--goal", default=brief.sprint_focus)
-    )
+    if brief.sprint_focus:
+        asker.say(f"   sprint focus: {brief.sprint_focus}")
+    goal = asker.text(Question("goal", "Goal, the one objective for today:", "--goal"))
     stage(asker, clock, "Reality", questions.reality)
     reality = asker.text(Question("reality", "Reality, in the rep's words:", "--reality"))
     stage(asker, clock, "Obstacles", questions.obstacles)
@@ -201,37 +200,3 @@ def carry_decisions(answers: dict[str, Any]) -> list[CarryDecision]:
         for key, value in answers.items()
         if key.startswith("carry_") and not key.startswith("carry_note_")
     ]
-
-
-def resume_draft(
-    draft: Draft,
-    rep_name: str,
-    interactive: bool,
-    resume: bool,
-    discard: bool,
-    warn: Callable[[str], None],
-) -> dict[str, Any]:
-    """The answers of an interrupted run to start from, or {} after discarding the draft."""
-    if not draft.exists() or discard:
-        draft.discard()
-        return {}
-    answers, problems = draft.load()
-    for problem in problems:
-        warn(f"Draft: {problem}.")
-    saved = f"{draft.saved_at():%Y-%m-%d %H:%M}"
-    if not resume and not interactive:
-        raise Invalid(
-            f"An interrupted session with {rep_name} left a draft ({len(answers)} answers, "
-            f"{saved}).",
-            hint="Pass --resume to continue it or --discard-draft to start afresh.",
-        )
-    question = Question(
-        "resume",
-        f"Resume the draft from {saved} ({len(answers)} answers)?",
-        "--resume",
-        default=True,
-    )
-    if resume or make_asker({}, no_input=False).confirm(question):
-        return answers
-    draft.discard()
-    return {}

@@ -13,6 +13,8 @@ from coachcli.interview.asker import Asker, Choice, Question, validator
 
 
 class TerminalAsker(Asker):
+    interactive = True
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._output = create_output(stdout=sys.stderr)

@@ -48,6 +48,8 @@ def brief_panel(brief: dict[str, Any]) -> Panel:
 
 def _section(brief: dict[str, Any], key: str) -> Text:
     value = brief.get(key)
+    if key == "sprint_focus" and value and brief.get("sprint_learning"):
+        value = "\n".join([value, *(f"learning: {item}" for item in brief["sprint_learning"])])
     if not value:
         return Text(NOTHING[key], style="dim")
     if isinstance(value, list):

@@ -65,15 +65,14 @@ def rep_markdown(
     rep: dict[str, Any],
     sessions: list[dict[str, Any]],
     actions: list[dict[str, Any]],
-    plan_focus: str | None,
+    plan: str | None,
     rep_safe: bool = False,
 ) -> str:
-    """One running document per rep: plan focus, actions, then sessions newest first."""
+    """One running document per rep: the plan (Markdown), actions, then sessions newest first."""
     parts = [
         f"# Coaching notes: {markdown_text(rep['name'])}\n",
         f"Role: {markdown_text(rep['role'])}\n",
-        "## Development focus\n",
-        (markdown_text(plan_focus) if plan_focus else "No development plan on record.") + "\n",
+        plan or "## Development plan\n\nNo development plan on record.\n",
         "## Actions\n",
     ]
     parts.append(markdown_table(actions, ACTION_COLUMNS[2:]) if actions else "No actions.\n")

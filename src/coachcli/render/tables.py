@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.box import HEAVY_HEAD, Box
 from rich.table import Table
 from rich.text import Text
 
@@ -13,9 +14,12 @@ from coachcli.render.text import clean
 
 
 def rich_table(
-    records: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    box: Box = HEAVY_HEAD,
 ) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=title, title_justify="left", header_style="bold", box=box)
     for column in columns:
         table.add_column(
             column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap

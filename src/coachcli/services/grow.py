@@ -15,6 +15,7 @@ from coachcli.db import coaching as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import ActionItem, ActionStatus, CoachingSession, Rep, SessionKind
+from coachcli.services import plans
 from coachcli.services.actions import (
     ActionInfo,
     NewAction,
@@ -37,8 +38,7 @@ class Brief(BaseModel):
     days_since_last: int | None
     one_on_one_due: bool
     open_actions: list[ActionInfo]
-    # Filled once development plans, assessments, deals and activity are recorded;
-    # until then each section says there is nothing on record.
+    # Each section says there is nothing on record until plans, deals and activity exist.
     sprint_focus: str | None = None
     sprint_learning: list[str] = []
     top_gap: str | None = None
@@ -106,6 +106,7 @@ def build_brief(session: Session, methodology: Methodology, rep: Rep, today: dat
     since = (today - last_day).days if last_day else None
     cadence = methodology.cadence.one_on_one_days
     role = methodology.roles.get(rep.role)
+    focus, learning = plans.current_focus(session, methodology, rep)
     return Brief(
         rep=rep.name,
         role=role.name if role else rep.role,
@@ -117,6 +118,9 @@ def build_brief(session: Session, methodology: Methodology, rep: Rep, today: dat
         open_actions=[
             action_info(a, rep.name, today) for a in queries.open_actions(session, rep.id)
         ],
+        sprint_focus=focus,
+        sprint_learning=learning,
+        top_gap=plans.largest_gap(session, methodology, rep),
     )
 
 

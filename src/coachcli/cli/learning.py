@@ -1,0 +1,100 @@
+"""coach learning: learning activities per rep, linked to a competency and a sprint."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.groups import ListByDefault
+from coachcli.cli.options import FormatOption, JsonOption
+from coachcli.cli.output import Format
+
+app = typer.Typer(
+    cls=ListByDefault,
+    help="Learning activities: list (the default), assign, done.",
+)
+
+
+@app.command("list")
+def list_(
+    rep: Annotated[str | None, typer.Argument(help="Only this rep's learning.")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Only what is not done yet.")] = False,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List learning activities, soonest due first."""
+    from coachcli.render.plan_text import LEARNING_COLUMNS
+    from coachcli.services import learning, team
+
+    with context.database() as db, db.session() as session:
+        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+        items = learning.list_learning(
+            session, context.methodology(), context.today(), found, open_
+        )
+    output.emit_records(
+        [item.model_dump(mode="json") for item in items],
+        LEARNING_COLUMNS,
+        output.chosen_format(fmt, as_json),
+        empty="No learning activities to show.",
+    )
+
+
+@app.command("assign")
+def assign(
+    rep: Annotated[str, typer.Argument(help="The rep who will do it.")],
+    competency: Annotated[str, typer.Option(help="Competency key, e.g. discovery.")],
+    title: Annotated[str, typer.Option(help="What to study or practise.")],
+    due: Annotated[str, typer.Option(help="Due date (inside the current sprint).")],
+    outside_sprint: Annotated[
+        bool, typer.Option("--outside-sprint", help="Do not tie it to the current sprint.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Assign a learning activity; it joins the rep's current sprint."""
+    from coachcli.dates import parse_date, utc_now
+    from coachcli.services import learning, team
+
+    today = context.today()
+    with context.database() as db, db.session(write=True) as session:
+        found = team.resolve_rep(session, rep)
+        info = learning.assign(
+            session,
+            context.methodology(),
+            found,
+            competency,
+            title,
+            parse_date(due, today),
+            today,
+            utc_now(),
+            outside_sprint,
+        )
+    _report(info, f"Assigned learning #{info.id} to {info.rep}, due {info.due}.", as_json)
+
+
+@app.command("done")
+def done(
+    learning_id: Annotated[
+        int, typer.Argument(min=1, max=2**63 - 1, help="Number shown by `coach learning`.")
+    ],
+    note: Annotated[str | None, typer.Option(help="What the rep took from it.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Mark a learning activity done."""
+    from coachcli.dates import utc_now
+    from coachcli.services import learning
+
+    with context.database() as db, db.session(write=True) as session:
+        info = learning.complete(
+            session, context.methodology(), learning_id, note, context.today(), utc_now()
+        )
+    _report(info, f"Learning #{info.id} done: {info.title}", as_json)
+
+
+def _report(info, message: str, as_json: bool) -> None:
+    from coachcli.render.records import to_json
+
+    output.success(message)
+    if as_json:
+        output.write(to_json(info.model_dump(mode="json")))
