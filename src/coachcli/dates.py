@@ -8,8 +8,10 @@ Periods: ISO weeks (2026-W47), quarters (2026-Q4), months (2026-11) and years (2
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -154,3 +156,69 @@ def as_local(moment: datetime) -> datetime:
     if moment.tzinfo is None:  # SQLite hands back naive values: they were stored as UTC
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone()
+
+
+# Dates as CRMs export them: ISO, M/D/YYYY (D/M/YYYY when day first) or D.M.YYYY,
+# two- or four-digit years, optionally followed by a time that is dropped.
+EXPORT_DATE_FORMS = "YYYY-MM-DD, M/D/YYYY (D/M/YYYY when day first) or D.M.YYYY"
+_EXPORT_DAY = re.compile(r"^(\d{1,4})([-/.])(\d{1,2})\2(\d{1,4})$")
+_EXPORT_TIME = re.compile(
+    r"^\s*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/\d")
+
+
+def parse_export_date(text: str, day_first: bool = False) -> date:
+    """A date as a CRM export writes it; slashes are month first unless `day_first`.
+
+    Dotted dates are always day first and dashed dates always year first. A time of
+    day after the date is accepted and dropped (the date is taken as written).
+    """
+    value = text.strip()
+    day, mark, time = value.partition("T") if "T" in value else value.partition(" ")
+    if mark and not _EXPORT_TIME.match(time):
+        raise Invalid(f"Unknown date {value!r}. Use {EXPORT_DATE_FORMS}.")
+    return _export_day(day, day_first)
+
+
+@lru_cache(maxsize=4096)  # exports repeat the same days with different times
+def _export_day(value: str, day_first: bool) -> date:
+    match = _EXPORT_DAY.match(value)
+    if not match:
+        raise Invalid(f"Unknown date {value!r}. Use {EXPORT_DATE_FORMS}.")
+    first, separator, middle, last = match[1], match[2], int(match[3]), match[4]
+    if len(first) == 4:
+        year, month, day = int(first), middle, int(last)
+        if len(last) > 2:
+            raise Invalid(f"Unknown date {value!r}. Use {EXPORT_DATE_FORMS}.")
+    elif separator == "-" or len(first) > 2 or len(last) not in (2, 4):
+        raise Invalid(f"Unknown date {value!r}. Use {EXPORT_DATE_FORMS}.")
+    else:
+        year = _full_year(last)
+        month, day = (middle, int(first)) if day_first or separator == "." else (int(first), middle)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        order = "day/month" if day_first or separator == "." else "month/day"
+        raise Invalid(f"{value!r} is not a valid date (read as {order}/year).") from None
+
+
+def _full_year(digits: str) -> int:
+    year = int(digits)
+    if len(digits) == 2:  # the POSIX pivot, as strptime's %y: 69-99 → 1900s, 00-68 → 2000s
+        year += 1900 if year >= 69 else 2000
+    return year
+
+
+def guess_day_first(texts: Iterable[str]) -> bool | None:
+    """Whether slashed dates are day first: True or False at the first date that can
+    only be read one way (13/11/2026 or 11/13/2026), None when every one is ambiguous."""
+    for text in texts:
+        match = _SLASHED.match(text.strip())
+        if match:
+            if int(match[1]) > 12 >= int(match[2]):
+                return True
+            if int(match[2]) > 12 >= int(match[1]):
+                return False
+    return None

@@ -1,0 +1,696 @@
+"""Deals from a CRM's CSV export: Salesforce, HubSpot, Pipedrive or any file a mapping
+describes. Pure: bytes in, typed rows and per-line errors out; nothing is stored here.
+
+Headers match ignoring case, spaces and punctuation ("Close Date" = "close_date").
+The methodology's stages are passed in (the shipped defaults when not), so stage
+text maps to a slug without this module knowing where the methodology comes from.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache, lru_cache
+from typing import Any, Literal, NamedTuple, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from coachcli.dates import guess_day_first, parse_export_date
+from coachcli.errors import Invalid
+from coachcli.money import currency_in, parse_csv_amount
+
+SOURCES = ("salesforce", "hubspot", "pipedrive")
+SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "pipedrive": "Pipedrive"}
+CUSTOM = "custom"  # no built-in map: the mapping file's [columns] say it all
+
+FIELDS = (
+    "external_id",
+    "name",
+    "account",
+    "owner",
+    "stage",
+    "amount",
+    "currency",
+    "close_date",
+    "forecast_category",
+    "created_date",
+    "last_activity",
+    "next_step",
+    "probability",
+    "status",
+    "lost_reason",
+    "won_date",
+)
+# Salesforce says won or lost with two flags; they become `status`.
+FLAG_FIELDS = ("is_closed", "is_won")
+REQUIRED = ("external_id", "name", "stage", "close_date", "owner")
+_LABELS = {
+    "external_id": "deal id",
+    "close_date": "close date",
+    "is_won": "won flag",
+    "is_closed": "closed flag",
+}
+
+_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    # Preferred header first: when a file has both, the earlier candidate wins.
+    "salesforce": {
+        "external_id": ("Id", "Opportunity ID"),
+        "name": ("Name", "Opportunity Name"),
+        "account": ("Account Name", "Account.Name", "AccountId"),
+        "owner": ("Opportunity Owner", "Owner.Name", "OwnerId"),
+        "stage": ("StageName", "Stage"),
+        "amount": ("Amount",),
+        "currency": ("CurrencyIsoCode", "Opportunity Currency"),
+        "close_date": ("CloseDate", "Close Date"),
+        "forecast_category": ("ForecastCategoryName", "Forecast Category"),
+        "created_date": ("CreatedDate", "Created Date"),
+        "last_activity": ("LastActivityDate", "Last Activity"),
+        "next_step": ("NextStep", "Next Step"),
+        "probability": ("Probability", "Probability (%)"),
+        "is_closed": ("IsClosed", "Closed"),
+        "is_won": ("IsWon", "Won"),
+    },
+    "hubspot": {
+        "external_id": ("Record ID", "hs_object_id"),
+        "name": ("Deal Name", "dealname"),
+        "account": ("Associated Company",),
+        "owner": ("Deal owner", "hubspot_owner_id"),
+        "stage": ("Deal Stage", "dealstage"),
+        "amount": ("Amount",),
+        "currency": ("Currency", "deal_currency_code"),
+        "close_date": ("Close Date", "closedate"),
+        "forecast_category": ("Forecast category", "hs_forecast_category"),
+        "created_date": ("Create Date", "createdate"),
+        "last_activity": ("Last Activity Date", "notes_last_updated"),
+        "next_step": ("Next step", "hs_next_step"),
+        "probability": ("Deal probability", "hs_deal_stage_probability"),
+        "lost_reason": ("Closed lost reason", "closed_lost_reason"),
+    },
+    "pipedrive": {
+        "external_id": ("Deal - ID",),
+        "name": ("Deal - Title",),
+        "account": ("Deal - Organization",),
+        "owner": ("Deal - Owner",),
+        "stage": ("Deal - Stage",),
+        "amount": ("Deal - Value",),
+        "currency": ("Deal - Currency of Value", "Deal - Currency"),
+        "close_date": ("Deal - Expected close date",),
+        "created_date": ("Deal - Deal created",),
+        "last_activity": ("Deal - Last activity date",),
+        "probability": ("Deal - Probability",),
+        "status": ("Deal - Status",),
+        "lost_reason": ("Deal - Lost reason",),
+        "won_date": ("Deal - Won time",),
+    },
+}
+_REQUIRED_HEADERS = {
+    "salesforce": "Id, Name, StageName, CloseDate, OwnerId, or in a report Opportunity ID, "
+    "Opportunity Name, Stage, Close Date, Opportunity Owner",
+    "hubspot": "Record ID, Deal Name, Deal Stage, Close Date, Deal owner",
+    "pipedrive": "Deal - ID, Deal - Title, Deal - Stage, Deal - Expected close date, Deal - Owner",
+}
+# Salesforce and Pipedrive write probability as a percent (10 = 10 %); HubSpot as 0-1.
+_PERCENT_SOURCES = {"salesforce", "pipedrive"}
+
+# CRM default stage names → methodology slugs; keys compare like headers do.
+_STAGE_SYNONYMS = {
+    "appointmentscheduled": "qualification",
+    "qualifiedtobuy": "qualification",
+    "presentationscheduled": "discovery",
+    "decisionmakerboughtin": "proposal",
+    "contractsent": "negotiation",
+    "closedwon": "closed_won",
+    "closedlost": "closed_lost",
+    "prospecting": "prospecting",
+    "qualification": "qualification",
+    "needsanalysis": "discovery",
+    "valueproposition": "discovery",
+    "iddecisionmakers": "discovery",
+    "perceptionanalysis": "proposal",
+    "proposalpricequote": "proposal",
+    "negotiationreview": "negotiation",
+}
+_OUTCOME_SLUGS = {"closed_won": "won", "closed_lost": "lost"}
+_CATEGORY_SYNONYMS = {
+    "pipeline": "pipeline",
+    "bestcase": "best_case",
+    "commit": "commit",
+    "closed": "closed",
+    "omitted": "omitted",
+    "omit": "omitted",
+}
+_TRUE = {"true", "1", "yes", "y", "t", "x"}
+_FALSE = {"false", "0", "no", "n", "f", ""}
+_DATE_FIELDS = ("close_date", "created_date", "last_activity", "won_date")
+
+
+class StageLike(Protocol):
+    """What the parser needs of a methodology stage (methodology_schema.Stage fits)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+
+class StageInfo(NamedTuple):
+    name: str
+    outcome: str = "open"
+
+
+class DealRow(BaseModel):
+    """One deal as the file gives it, typed; `line` is where its record starts."""
+
+    line: int
+    external_id: str
+    name: str
+    account: str | None = None
+    owner: str
+    stage: str  # methodology slug
+    stage_text: str  # the stage as the CRM wrote it
+    amount: float | None = None
+    currency: str | None = None
+    close_date: date
+    forecast_category: str | None = None
+    created_date: date | None = None
+    last_activity: date | None = None
+    next_step: str | None = None
+    probability: float | None = Field(default=None, ge=0, le=1)
+    status: Literal["open", "won", "lost"] = "open"
+    lost_reason: str | None = None
+    won_date: date | None = None
+
+
+class RowError(BaseModel):
+    line: int
+    reason: str
+
+
+class ParsedExport(BaseModel):
+    source: str
+    day_first: bool
+    rows: list[DealRow]
+    errors: list[RowError]
+    columns: dict[str, str]  # canonical field → header as written in the file
+    unmapped: list[str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # TOML has types
+
+
+class MappingOptions(_Strict):
+    day_first: bool | None = None
+    currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
+
+
+class ImportMapping(_Strict):
+    """A --mapping file: where each field is, and what the CRM's words mean here."""
+
+    columns: dict[str, str | list[str]] = {}
+    stages: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    forecast_categories: dict[str, str] = {}
+    options: MappingOptions = MappingOptions()
+
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, columns: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        for key, headers in columns.items():
+            if key not in FIELDS and key not in FLAG_FIELDS:
+                raise ValueError(f"unknown field {key!r}; use one of {', '.join(FIELDS)}")
+            if not headers or (isinstance(headers, list) and not all(headers)):
+                raise ValueError(f"{key} names no header")
+        return columns
+
+
+def parse_mapping(text: str, origin: str = "the mapping file") -> ImportMapping:
+    """Read a mapping file's TOML, or raise Invalid naming the key that is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise Invalid(f"{origin} is not valid TOML: {error}.") from None
+    try:
+        return ImportMapping.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            f"  {'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            for item in error.errors()[:5]
+        ]
+        raise Invalid(f"{origin} is invalid:\n" + "\n".join(problems)) from None
+
+
+@lru_cache(maxsize=4096)
+def header_key(text: str) -> str:
+    """How headers and CRM words compare: case, spaces and punctuation ignored."""
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+_SOURCE_KEYS = {
+    source: frozenset(header_key(name) for names in table.values() for name in names)
+    for source, table in _COLUMNS.items()
+}
+
+
+def parse_export(
+    data: bytes,
+    source: str = "auto",
+    mapping: ImportMapping | None = None,
+    stages: Mapping[str, StageLike] | None = None,
+    day_first: bool | None = None,
+) -> ParsedExport:
+    """Parse a CRM export into deal rows and per-line errors.
+
+    `source` is salesforce, hubspot, pipedrive or auto (the map matching most headers).
+    `stages` maps methodology slugs to stages (default: the shipped methodology).
+    `day_first` None means the mapping's option, else a guess from the file's dates.
+    Raises Invalid when the file as a whole cannot be read as a deal export.
+    """
+    with _collector_paused():
+        return _parse(data, source, mapping or ImportMapping(), stages, day_first)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tens of thousands of small dicts and rows make the cyclic garbage collector run
+    over and over (a quarter of the time); parsing creates no cycles, so pause it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(
+    data: bytes,
+    source: str,
+    mapping: ImportMapping,
+    stages: Mapping[str, StageLike] | None,
+    day_first: bool | None,
+) -> ParsedExport:
+    if source != "auto" and source not in SOURCES:
+        raise Invalid(f"Unknown source {source!r}; use auto, {', '.join(SOURCES)}.")
+    text = _decode(data, source)
+    records = _records(text, source)
+    if not records:
+        raise Invalid(f"The file is empty. {_expected(source)}")
+    headers = records[0][1]
+    chosen = _detect(headers, source, mapping)
+    columns = _match_columns(headers, chosen, mapping)
+    if day_first is None:
+        day_first = mapping.options.day_first
+    if day_first is None:
+        day_first = bool(_guess_day_first(records[1:], columns))
+    parser = _RowParser(chosen, columns, len(headers), mapping, _stage_table(stages), day_first)
+    for line, fields in records[1:]:
+        parser.add(line, fields)
+    used = set(columns.values())
+    return ParsedExport(
+        source=chosen,
+        day_first=day_first,
+        rows=_DEAL_ROWS.validate_python(parser.rows),
+        errors=parser.errors,
+        columns={name: headers[index] for name, index in columns.items()},
+        unmapped=[h for i, h in enumerate(headers) if i not in used and h.strip()],
+    )
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in data:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise Invalid(
+                f"The file is not UTF-8 text (byte {error.start + 1}); export or save it as "
+                f"CSV UTF-8. {_expected(source)}"
+            ) from None
+    raise Invalid(f"The file is not a CSV file (it holds binary data). {_expected(source)}")
+
+
+def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """Non-empty records with the physical line each starts on (quoted newlines count)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    records = []
+    last = 0
+    try:
+        for fields in reader:
+            start, last = last + 1, reader.line_num
+            if fields and (fields[0].strip() or any(value.strip() for value in fields)):
+                records.append((start, fields))
+    except csv.Error as error:
+        raise Invalid(
+            f"Line {last + 1} is not valid CSV ({error}); check its quotes. {_expected(source)}"
+        ) from None
+    return records
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the header line clearly uses semicolons or tabs (European Excel)."""
+    first = text.lstrip("\r\n").partition("\n")[0]
+    counts = {mark: first.count(mark) for mark in ",;\t"}
+    return max(counts, key=lambda mark: (counts[mark], mark == ","))
+
+
+def _detect(headers: list[str], source: str, mapping: ImportMapping) -> str:
+    if source != "auto":
+        return source
+    keys = {header_key(header) for header in headers}
+    scores = {name: len(keys & _SOURCE_KEYS[name]) for name in SOURCES}
+    best = max(scores.values())
+    winners = [name for name, score in scores.items() if score == best]
+    if best and len(winners) == 1:
+        return winners[0]
+    if mapping.columns:
+        return CUSTOM
+    if best:
+        tied = " and ".join(SOURCE_NAMES[name] for name in winners)
+        raise Invalid(
+            f"Cannot tell whether this is a {tied} export: the headers fit each equally well. "
+            f"Give --from. {_expected('auto')}"
+        )
+    raise Invalid(f"No recognisable columns in the file. {_expected('auto')}")
+
+
+def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> dict[str, int]:
+    """Field → column index: the mapping's own columns first, then the source's map."""
+    positions: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(header_key(header), index)
+    columns: dict[str, int] = {}
+    for name, wanted in mapping.columns.items():
+        candidates = [wanted] if isinstance(wanted, str) else wanted
+        found = [positions[header_key(c)] for c in candidates if header_key(c) in positions]
+        if not found:
+            listed = " or ".join(repr(c) for c in candidates)
+            raise Invalid(
+                f"The mapping puts {name} in column {listed}, but the file has no such column.",
+                hint=f"Columns in the file: {_shorten(headers)}.",
+            )
+        columns[name] = found[0]
+    taken = set(columns.values())
+    for name, candidates in _COLUMNS.get(source, {}).items():
+        if name in columns:
+            continue
+        for candidate in candidates:
+            index = positions.get(header_key(candidate))
+            if index is not None and index not in taken:
+                columns[name] = index
+                taken.add(index)
+                break
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        raise Invalid(
+            f"The {SOURCE_NAMES.get(source, 'mapped')} export has no column for "
+            + "; ".join(_wanted(source, name) for name in missing)
+            + ". Add the column to the export, or name it under [columns] in a --mapping file.",
+            hint=f"Columns in the file: {_shorten(headers)}.",
+        )
+    return columns
+
+
+def _wanted(source: str, name: str) -> str:
+    label = _LABELS.get(name, name)
+    candidates = _COLUMNS.get(source, {}).get(name)
+    if not candidates:
+        return f'{label} ({name} = "Header" under [columns])'
+    return f"{label} (expected {' or '.join(candidates)})"
+
+
+def _expected(source: str) -> str:
+    """The required columns of one source, or of each when the source is auto."""
+    sources = SOURCES if source == "auto" else (source,)
+    parts = "; ".join(f"{SOURCE_NAMES[name]}: {_REQUIRED_HEADERS[name]}" for name in sources)
+    return (
+        f"Expected a CRM export with columns for id, name, stage, close date and owner "
+        f"({parts}), or a --mapping file whose [columns] name them."
+    )
+
+
+def _shorten(headers: list[str], limit: int = 12) -> str:
+    shown = ", ".join(repr(h) for h in headers[:limit])
+    return shown + (f" and {len(headers) - limit} more" if len(headers) > limit else "")
+
+
+def _guess_day_first(records: list[tuple[int, list[str]]], columns: dict[str, int]) -> bool:
+    indexes = [columns[name] for name in _DATE_FIELDS if name in columns]
+    values = {fields[i] for _, fields in records for i in indexes if i < len(fields)}
+    return bool(guess_day_first(values))
+
+
+@dataclass(frozen=True)
+class _StageTable:
+    """Stage words → slug, each slug's outcome, and the stage won or lost deals land on."""
+
+    by_key: dict[str, str]
+    outcome: dict[str, str]
+    for_outcome: dict[str, str]
+
+
+def _stage_table(stages: Mapping[str, StageLike] | None) -> _StageTable:
+    stages = stages if stages is not None else _shipped_stages()
+    outcome = {slug: stage.outcome for slug, stage in stages.items()}
+    for_outcome: dict[str, str] = {}
+    for slug, result in outcome.items():
+        for_outcome.setdefault(result, slug)
+    for slug in _OUTCOME_SLUGS:  # prefer the conventional slug when there are several
+        if slug in outcome:
+            for_outcome[outcome[slug]] = slug
+    by_key: dict[str, str] = {}
+    for key, target in _STAGE_SYNONYMS.items():
+        if target in stages:
+            by_key[key] = target
+        elif _OUTCOME_SLUGS.get(target) in for_outcome:
+            by_key[key] = for_outcome[_OUTCOME_SLUGS[target]]
+    for slug, stage in stages.items():  # the methodology's own words beat CRM defaults
+        by_key[header_key(stage.name)] = slug
+        by_key[header_key(slug)] = slug
+    return _StageTable(by_key, outcome, for_outcome)
+
+
+@cache
+def _shipped_stages() -> dict[str, StageInfo]:
+    from coachcli.config import shipped_methodology_path
+
+    table = tomllib.loads(shipped_methodology_path().read_text(encoding="utf-8"))["stages"]
+    return {slug: StageInfo(s["name"], s.get("outcome", "open")) for slug, s in table.items()}
+
+
+_UNSEEN = object()
+_DEAL_ROWS = TypeAdapter(list[DealRow])  # one validation pass over all rows is fast
+_TEXT_FIELDS = ("external_id", "name", "account", "next_step", "lost_reason", "stage")
+_REQUIRED = frozenset(REQUIRED)
+
+
+@dataclass
+class _RowParser:
+    """Turns records into row dicts or RowErrors. Every conversion is cached per field:
+    exports repeat the same dates, stages and words thousands of times."""
+
+    source: str
+    columns: dict[str, int]
+    width: int
+    mapping: ImportMapping
+    stages: _StageTable
+    day_first: bool
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    _seen: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        user_stages = {header_key(text): slug for text, slug in self.mapping.stages.items()}
+        unknown = sorted({slug for slug in user_stages.values() if slug not in self.stages.outcome})
+        if unknown:
+            raise Invalid(
+                f"The mapping's [stages] name unknown stage(s) {', '.join(unknown)}; "
+                f"the methodology has {', '.join(self.stages.outcome)}."
+            )
+        self.stage_by_key = {**self.stages.by_key, **user_stages}
+        self.owners = {_loose(text): name.strip() for text, name in self.mapping.owners.items()}
+        self.categories = {
+            **_CATEGORY_SYNONYMS,
+            **{header_key(text): slug for text, slug in self.mapping.forecast_categories.items()},
+        }
+        self.percent = self.source in _PERCENT_SOURCES
+        currency = self.mapping.options.currency
+        self.default_currency = currency.upper() if currency else None
+        self.has_won_flag = "is_won" in self.columns
+        convert = {
+            **dict.fromkeys(_DATE_FIELDS, self._date),
+            "owner": self._owner,
+            "stage": self._stage,
+            "amount": _amount,
+            "currency": _currency,
+            "probability": self._probability,
+            "forecast_category": self._category,
+            "status": _status,
+            "is_won": _flag,
+            "is_closed": _flag,
+        }
+        columns = self.columns
+        self.texts = [(name, columns[name]) for name in _TEXT_FIELDS if name in columns]
+        self.converters = [
+            (name, columns[name], function, {})
+            for name, function in convert.items()
+            if name in columns
+        ]
+
+    def add(self, line: int, fields: list[str]) -> None:
+        problems: list[str] = []
+        if len(fields) != self.width:
+            fields = self._fit(fields, problems)
+        parsed: dict[str, Any] = {"line": line}
+        for name, index in self.texts:
+            raw = fields[index].strip()
+            if raw:
+                parsed[name] = _text(raw) if "\r" in raw else raw
+            elif name in _REQUIRED:
+                problems.append(f"missing {_label(name)}")
+        converted: dict[str, Any] = {}
+        for name, index, convert, known in self.converters:
+            raw = fields[index].strip()
+            if not raw:
+                if name in _REQUIRED:
+                    problems.append(f"missing {_label(name)}")
+                continue
+            value = known.get(raw, _UNSEEN)
+            if value is _UNSEEN:
+                try:
+                    value = known[raw] = convert(raw)
+                except Invalid as error:
+                    problems.append(f"{_label(name)}: {error.message}")
+                    continue
+            converted[name] = value
+        self._finish(parsed, converted, problems)
+        if problems:
+            self.errors.append(RowError(line=line, reason="; ".join(problems)))
+        else:
+            self.rows.append(parsed)
+
+    def _fit(self, fields: list[str], problems: list[str]) -> list[str]:
+        """Short records are padded (spreadsheets drop empty trailing cells)."""
+        if len(fields) < self.width:
+            return fields + [""] * (self.width - len(fields))
+        if any(value.strip() for value in fields[self.width :]):
+            problems.append(f"has {len(fields)} fields but the header has {self.width}")
+        return fields
+
+    def _finish(self, parsed: dict[str, Any], converted: dict[str, Any], problems: list[str]):
+        external_id = parsed.get("external_id")
+        if external_id:
+            first = self._seen.setdefault(external_id, parsed["line"])
+            if first != parsed["line"]:
+                problems.append(f"duplicate id {external_id!r} (first on line {first})")
+        amount, amount_currency = converted.pop("amount", (None, None))
+        parsed["amount"] = amount
+        parsed["currency"] = converted.pop("currency", amount_currency) or self.default_currency
+        status = converted.pop("status", None)
+        won, closed = converted.pop("is_won", False), converted.pop("is_closed", False)
+        if status is None and (won or (closed and self.has_won_flag)):
+            status = "won" if won else "lost"
+        parsed["stage_text"] = parsed.pop("stage", None) or ""
+        stage = converted.pop("stage", None)
+        if status in ("won", "lost"):  # the CRM's own won/lost beats its stage text
+            stage = self.stages.for_outcome.get(status)
+            if stage is None:
+                problems.append(f"the methodology has no stage for {status} deals")
+        elif stage is None:
+            if parsed["stage_text"]:
+                problems.append(
+                    f"unknown stage {parsed['stage_text']!r}; "
+                    "add it under [stages] in a --mapping file"
+                )
+            return
+        else:
+            outcome = self.stages.outcome[stage]
+            status = outcome if outcome in ("won", "lost") else "open"
+        parsed.update(converted, stage=stage, status=status)
+
+    def _date(self, raw: str) -> date:
+        try:
+            return parse_export_date(raw, self.day_first)
+        except Invalid as error:
+            if "/" in raw and not self.day_first:
+                error.message += " If the file writes the day first, use --day-first."
+            raise
+
+    def _owner(self, raw: str) -> str:
+        text = _text(raw)
+        return self.owners.get(_loose(text), text)
+
+    def _stage(self, raw: str) -> str | None:
+        return self.stage_by_key.get(header_key(raw))
+
+    def _probability(self, raw: str) -> float:
+        try:
+            value = float(raw.removesuffix("%").strip())
+        except ValueError:
+            raise Invalid(f"{raw!r} is not a number.") from None
+        if raw.endswith("%") or self.percent or value > 1:
+            value /= 100
+        if not 0 <= value <= 1:
+            raise Invalid(f"{raw!r} is not between 0 and 100 %.")
+        return value
+
+    def _category(self, raw: str) -> str:
+        slug = self.categories.get(header_key(raw))
+        if slug is None:
+            raise Invalid(
+                f"unknown forecast category {raw!r}; "
+                "add it under [forecast_categories] in a --mapping file"
+            )
+        return slug
+
+
+def _label(name: str) -> str:
+    return _LABELS.get(name, name.replace("_", " "))
+
+
+def _text(raw: str) -> str:
+    """User text is data: kept as written; only line ends become plain newlines."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _amount(raw: str) -> tuple[float | None, str | None]:
+    return parse_csv_amount(raw), currency_in(raw)
+
+
+def _currency(raw: str) -> str:
+    if len(raw) != 3 or not raw.isalpha():
+        raise Invalid(f"{raw!r} is not a three-letter currency code.")
+    return raw.upper()
+
+
+def _status(raw: str) -> str:
+    word = raw.casefold()
+    if word in ("open", "won", "lost"):
+        return word
+    if word == "deleted":
+        raise Invalid("the deal is deleted in the CRM")
+    raise Invalid(f"unknown status {raw!r}; use open, won or lost")
+
+
+def _flag(raw: str) -> bool:
+    word = raw.casefold()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise Invalid(f"{raw!r} is not true or false.")

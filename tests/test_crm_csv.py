@@ -1,0 +1,606 @@
+"""The CRM CSV parsing layer: exports in, typed deal rows and per-line errors out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coachcli.dates import guess_day_first, parse_export_date
+from coachcli.errors import Invalid
+from coachcli.money import currency_in, parse_csv_amount
+from coachcli.services.crm_csv import (
+    ImportMapping,
+    StageInfo,
+    header_key,
+    parse_export,
+    parse_mapping,
+)
+
+
+def csv_bytes(*lines: str, newline: str = "\n") -> bytes:
+    return (newline.join(lines) + newline).encode("utf-8")
+
+
+def errors_of(parsed) -> list[tuple[int, str]]:
+    return [(error.line, error.reason) for error in parsed.errors]
+
+
+SALESFORCE_API = csv_bytes(
+    "Id,Name,AccountId,OwnerId,StageName,Amount,CurrencyIsoCode,CloseDate,"
+    "ForecastCategoryName,CreatedDate,LastActivityDate,NextStep,Probability,IsClosed,IsWon",
+    "0061x00000AbCdE,Acme renewal,Acme Corp,Dana Reyes,Needs Analysis,120000.50,USD,2026-12-15,"
+    "BestCase,2026-09-01T10:00:00.000+0000,2026-11-20,Send pricing,20,false,false",
+    "0061x00000AbCdF,Globex expansion,Globex,Sam Otieno,Closed Won,45000,EUR,2026-10-30,"
+    "Closed,2026-06-12T08:30:00.000+0000,,,100,true,true",
+    "0061x00000AbCdG,Initech pilot,Initech,Dana Reyes,Perception Analysis,9900,USD,2026-11-28,"
+    "Omitted,2026-08-02T00:00:00.000+0000,2026-10-01,,0,true,false",
+)
+
+
+def test_salesforce_api_names():
+    parsed = parse_export(SALESFORCE_API)
+    assert parsed.source == "salesforce"
+    assert parsed.errors == []
+    assert parsed.unmapped == []
+    assert parsed.columns["stage"] == "StageName"
+    assert parsed.columns["is_won"] == "IsWon"
+    first = parsed.rows[0].model_dump()
+    assert first == {
+        "line": 2,
+        "external_id": "0061x00000AbCdE",
+        "name": "Acme renewal",
+        "account": "Acme Corp",
+        "owner": "Dana Reyes",
+        "stage": "discovery",
+        "stage_text": "Needs Analysis",
+        "amount": 120000.5,
+        "currency": "USD",
+        "close_date": date(2026, 12, 15),
+        "forecast_category": "best_case",
+        "created_date": date(2026, 9, 1),
+        "last_activity": date(2026, 11, 20),
+        "next_step": "Send pricing",
+        "probability": 0.2,
+        "status": "open",
+        "lost_reason": None,
+        "won_date": None,
+    }
+    won, lost = parsed.rows[1], parsed.rows[2]
+    assert (won.line, won.stage, won.status, won.forecast_category) == (
+        3,
+        "closed_won",
+        "won",
+        "closed",
+    )
+    assert won.probability == 1.0
+    assert won.last_activity is None and won.next_step is None
+    # IsClosed without IsWon is a loss, whatever the stage text says.
+    assert (lost.stage, lost.stage_text, lost.status) == (
+        "closed_lost",
+        "Perception Analysis",
+        "lost",
+    )
+
+
+SALESFORCE_REPORT = csv_bytes(
+    "Opportunity Owner,Account Name,Opportunity Name,Opportunity ID,Stage,Fiscal Period,"
+    "Amount,Probability (%),Close Date,Created Date,Next Step,Forecast Category,Closed,Won",
+    "Dana Reyes,Acme Corp,Acme renewal,0061x01,Proposal/Price Quote,Q4-2026,"
+    '"USD 12,500.00",50,11/3/2026,9/14/2026,"Call CFO, then legal",Commit,0,0',
+    "Sam Otieno,Globex,Globex add-on,0061x02,Id. Decision Makers,Q1-2027,$800,10,1/15/27,"
+    "12/1/2026,,Best Case,0,0",
+    "Sam Otieno,Hooli,Hooli platform,0061x03,Negotiation/Review,Q4-2026,"
+    '"€ 1.250.000,00",75,12/30/2026,7/1/2026,,Pipeline,0,0',
+)
+
+
+def test_salesforce_report_labels():
+    parsed = parse_export(SALESFORCE_REPORT)
+    assert parsed.source == "salesforce"
+    assert parsed.errors == []
+    assert parsed.unmapped == ["Fiscal Period"]
+    rows = parsed.rows
+    assert [row.external_id for row in rows] == ["0061x01", "0061x02", "0061x03"]
+    assert [row.stage for row in rows] == ["proposal", "discovery", "negotiation"]
+    assert [row.amount for row in rows] == [12500.0, 800.0, 1_250_000.0]
+    assert [row.currency for row in rows] == ["USD", None, "EUR"]
+    assert [row.close_date for row in rows] == [
+        date(2026, 11, 3),
+        date(2027, 1, 15),
+        date(2026, 12, 30),
+    ]
+    assert [row.forecast_category for row in rows] == ["commit", "best_case", "pipeline"]
+    assert rows[0].next_step == "Call CFO, then legal"
+    assert rows[0].probability == 0.5
+    assert rows[0].owner == "Dana Reyes" and rows[0].account == "Acme Corp"
+    assert parsed.day_first is False
+
+
+def test_salesforce_report_without_an_id_column_asks_for_one():
+    report = csv_bytes(
+        "Opportunity Owner,Opportunity Name,Stage,Close Date,Amount",
+        "Dana Reyes,Acme renewal,Qualification,11/3/2026,100",
+    )
+    with pytest.raises(Invalid) as caught:
+        parse_export(report)
+    assert "no column for deal id (expected Id or Opportunity ID)" in caught.value.message
+    assert "Opportunity Name" in (caught.value.hint or "")
+
+
+HUBSPOT = csv_bytes(
+    "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Create Date,"
+    "Forecast category,Next step,Last Activity Date",
+    "9876543210,Wayne Enterprises,appointmentscheduled,2026-12-01 00:00,Bruce Lee,"
+    "15000,Sales Pipeline,2026-10-01 09:15,PIPELINE,Book demo,2026-11-18 16:40",
+    "9876543211,Stark Industries,Contract Sent,2026-11-30 12:00,Pepper Potts,"
+    "250000.00,Sales Pipeline,2026-07-15 11:00,COMMIT,,",
+    "9876543212,Umbrella Corp,closedwon,2026-11-02 17:05,Bruce Lee,4200,Sales Pipeline,"
+    "2026-09-09 10:00,BEST_CASE,,",
+    "9876543213,Cyberdyne,Decision maker bought-In,2026-12-20,Pepper Potts,,Sales Pipeline,"
+    "2026-10-10,OMIT,,",
+)
+
+
+def test_hubspot_export():
+    parsed = parse_export(HUBSPOT)
+    assert parsed.source == "hubspot"
+    assert parsed.errors == []
+    assert parsed.unmapped == ["Pipeline"]
+    rows = parsed.rows
+    assert [(row.stage, row.status) for row in rows] == [
+        ("qualification", "open"),
+        ("negotiation", "open"),
+        ("closed_won", "won"),
+        ("proposal", "open"),
+    ]
+    assert [row.forecast_category for row in rows] == ["pipeline", "commit", "best_case", "omitted"]
+    assert rows[0].close_date == date(2026, 12, 1)
+    assert rows[0].created_date == date(2026, 10, 1)
+    assert rows[0].last_activity == date(2026, 11, 18)
+    assert rows[0].external_id == "9876543210" and rows[0].owner == "Bruce Lee"
+    assert rows[1].amount == 250000.0
+    assert rows[3].amount is None  # no amount is not zero
+
+
+def test_hubspot_internal_names_and_fraction_probability():
+    export = csv_bytes(
+        "hs_object_id,dealname,dealstage,amount,closedate,hubspot_owner_id,"
+        "hs_deal_stage_probability,deal_currency_code,hs_forecast_category",
+        "101,Deal A,qualifiedtobuy,100,2026-11-03T10:00:00Z,4711,0.4,gbp,BEST_CASE",
+        "102,Deal B,presentationscheduled,200,2026-11-04T10:00:00Z,4712,60,CHF,",
+    )
+    parsed = parse_export(export)
+    assert parsed.source == "hubspot"
+    assert parsed.errors == []
+    assert [(row.stage, row.probability, row.currency) for row in parsed.rows] == [
+        ("qualification", 0.4, "GBP"),
+        ("discovery", 0.6, "CHF"),
+    ]
+    assert parsed.rows[0].close_date == date(2026, 11, 3)
+    assert parsed.rows[1].forecast_category is None
+
+
+PIPEDRIVE = csv_bytes(
+    "Deal - ID,Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,"
+    "Deal - Expected close date,Deal - Deal created,Deal - Won time,Deal - Lost reason,"
+    "Deal - Owner,Deal - Organization,Deal - Next activity date",
+    "17,Northwind deal,5400,EUR,Negotiation,open,2026-12-10,2026-10-01 09:00:00,,,"
+    "Ada Lovelace,Northwind,2026-11-25",
+    "18,Contoso deal,12000,EUR,Demo booked,won,2026-11-01,2026-08-15 12:00:00,"
+    "2026-11-02 15:30:00,,Ada Lovelace,Contoso,",
+    "19,Fabrikam deal,800,USD,Demo booked,lost,2026-11-20,2026-09-01 08:00:00,,"
+    "Went with a competitor,Alan Turing,Fabrikam,",
+    "20,Tailspin deal,100,USD,Negotiation,deleted,2026-11-20,2026-09-01 08:00:00,,,"
+    "Alan Turing,Tailspin,",
+)
+
+
+def test_pipedrive_export_status_overrides_stage():
+    parsed = parse_export(PIPEDRIVE)
+    assert parsed.source == "pipedrive"
+    assert parsed.unmapped == ["Deal - Next activity date"]
+    assert [(row.external_id, row.stage, row.status) for row in parsed.rows] == [
+        ("17", "negotiation", "open"),
+        ("18", "closed_won", "won"),
+        ("19", "closed_lost", "lost"),
+    ]
+    contoso, fabrikam = parsed.rows[1], parsed.rows[2]
+    assert contoso.stage_text == "Demo booked"
+    assert contoso.won_date == date(2026, 11, 2)
+    assert contoso.account == "Contoso" and contoso.currency == "EUR"
+    assert fabrikam.lost_reason == "Went with a competitor"
+    assert errors_of(parsed) == [(5, "status: the deal is deleted in the CRM")]
+
+
+def test_bom_and_crlf():
+    data = b"\xef\xbb\xbf" + SALESFORCE_API.replace(b"\n", b"\r\n")
+    parsed = parse_export(data)
+    assert parsed.columns["external_id"] == "Id"  # no BOM glued to the first header
+    assert [row.line for row in parsed.rows] == [2, 3, 4]
+    assert parsed.rows[0].won_date is None and parsed.rows[2].name == "Initech pilot"
+
+
+def test_utf16_unicode_text_export():
+    text = "Id\tName\tStageName\tCloseDate\tOwnerId\n001\tZürich Ø\tQualification\t2026-11-03\tJo\n"
+    parsed = parse_export(text.encode("utf-16"))
+    assert [(row.name, row.stage) for row in parsed.rows] == [("Zürich Ø", "qualification")]
+
+
+def test_quoted_newlines_keep_line_numbers():
+    data = csv_bytes(
+        "Id,Name,StageName,CloseDate,OwnerId,NextStep",
+        '001,"Two\nline name",Qualification,2026-11-03,Jo,"step one\r\nstep two\nstep three"',
+        "002,Plain,Qualification,2026-11-03,Jo,",
+        "003,Broken,Qualification,not a date,Jo,",
+        newline="\r\n",
+    )
+    parsed = parse_export(data)
+    assert [row.line for row in parsed.rows] == [2, 6]
+    assert parsed.rows[0].name == "Two\nline name"
+    assert parsed.rows[0].next_step == "step one\nstep two\nstep three"
+    assert [line for line, _ in errors_of(parsed)] == [7]
+
+
+def test_blank_rows_are_skipped_and_lines_still_count():
+    data = csv_bytes(
+        "",
+        "Id,Name,StageName,CloseDate,OwnerId",
+        "001,First,Qualification,2026-11-03,Jo",
+        "",
+        ",,, ,",
+        "002,Second,Qualification,2026-11-03,Jo",
+    )
+    parsed = parse_export(data)
+    assert parsed.errors == []
+    assert [(row.line, row.name) for row in parsed.rows] == [(3, "First"), (6, "Second")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Id,Name,StageName,CloseDate,OwnerId",
+        "ID, name ,Stage Name,Close Date,Owner Id",
+        "id,NAME,stage_name,close_date,owner_id",
+        "Id,Name,stage-name,closedate,OWNERID",
+        '"Id","Name","StageName","Close-Date","Owner.Id"',
+    ],
+)
+def test_header_spacing_and_case_variants(header):
+    parsed = parse_export(csv_bytes(header, "001,Deal,Prospecting,2026-11-03,Jo"))
+    assert parsed.source == "salesforce"
+    assert set(parsed.columns) == {"external_id", "name", "stage", "close_date", "owner"}
+    row = parsed.rows[0]
+    assert (row.external_id, row.stage, row.close_date) == ("001", "prospecting", date(2026, 11, 3))
+
+
+def test_header_key_ignores_case_spacing_and_punctuation():
+    keys = {header_key(text) for text in ("Close Date", "CloseDate", "closedate", "close_date")}
+    assert keys == {"closedate"}
+    assert header_key("Probability (%)") == "probability"
+    assert header_key("Deal - ID") == "dealid"
+
+
+MAPPING = """
+[columns]
+external_id = "Opp Ref"
+name = ["Deal title", "Title"]
+stage = "Phase"
+owner = "Rep"
+close_date = "Due"
+amount = "Value"
+
+[stages]
+"Demo booked" = "discovery"
+"Verbal yes" = "negotiation"
+
+[owners]
+"jdoe@example.com" = "Jane Doe"
+
+[options]
+day_first = true
+currency = "eur"
+"""
+
+
+def test_mapping_file_with_stage_and_owner_maps():
+    mapping = parse_mapping(MAPPING)
+    data = csv_bytes(
+        "Opp Ref;Title;Phase;Rep;Due;Value;Region",
+        "A-1;Alpha;Demo booked;JDoe@Example.com;03/11/2026;1.234,56;North",
+        "A-2;Beta;verbal  YES;Max Mustermann;25.12.2026;500;South",
+        "A-3;Gamma;Solution / Proposal;Max Mustermann;1/2/26;;South",
+        "A-4;Delta;Handshake;Max Mustermann;1/2/26;;South",
+    )
+    parsed = parse_export(data, mapping=mapping)
+    assert parsed.source == "custom"
+    assert parsed.day_first is True
+    assert parsed.columns["name"] == "Title"
+    assert parsed.unmapped == ["Region"]
+    assert [(row.stage, row.owner, row.close_date) for row in parsed.rows] == [
+        ("discovery", "Jane Doe", date(2026, 11, 3)),
+        ("negotiation", "Max Mustermann", date(2026, 12, 25)),
+        ("proposal", "Max Mustermann", date(2026, 2, 1)),
+    ]
+    assert [row.amount for row in parsed.rows] == [1234.56, 500.0, None]
+    assert {row.currency for row in parsed.rows} == {"EUR"}
+    assert errors_of(parsed) == [
+        (5, "unknown stage 'Handshake'; add it under [stages] in a --mapping file")
+    ]
+
+
+def test_mapping_adds_to_a_builtin_source():
+    mapping = parse_mapping('[stages]\n"Legal review" = "negotiation"\n')
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Legal Review,2026-11-03,Jo")
+    parsed = parse_export(data, source="salesforce", mapping=mapping)
+    assert parsed.rows[0].stage == "negotiation"
+
+
+def test_mapping_column_missing_from_file_is_invalid():
+    mapping = parse_mapping('[columns]\nstage = "Phase"\n')
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Qualification,2026-11-03,Jo")
+    with pytest.raises(Invalid, match="puts stage in column 'Phase'"):
+        parse_export(data, mapping=mapping)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('[columns]\ndeal_size = "Amount"\n', "columns: Value error, unknown field 'deal_size'"),
+        ("[stages]\nWon = 3\n", "stages.Won"),
+        ('[options]\ncurrency = "EURO"\n', "options.currency"),
+        ('[options]\nday_first = "yes"\n', "options.day_first"),
+        ("[colums]\n", "colums: Extra inputs are not permitted"),
+        ("[columns\n", "is not valid TOML"),
+    ],
+)
+def test_bad_mapping_file_names_the_key(text, named):
+    with pytest.raises(Invalid) as caught:
+        parse_mapping(text, "deals.toml")
+    assert named in caught.value.message
+    assert "deals.toml" in caught.value.message
+
+
+def test_mapping_stage_slug_must_exist_in_the_methodology():
+    mapping = parse_mapping('[stages]\n"Demo" = "demo_done"\n')
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Demo,2026-11-03,Jo")
+    with pytest.raises(Invalid, match="unknown stage\\(s\\) demo_done"):
+        parse_export(data, mapping=mapping)
+
+
+def test_stages_come_from_the_methodology_passed_in():
+    stages = {
+        "working": StageInfo("Working it"),
+        "signed": StageInfo("Signed", "won"),
+        "gone": StageInfo("Gone", "lost"),
+    }
+    data = csv_bytes(
+        "Record ID,Deal Name,Deal Stage,Close Date,Deal owner",
+        "1,A,working it,2026-11-03,Jo",
+        "2,B,closedwon,2026-11-03,Jo",
+        "3,C,Closed Lost,2026-11-03,Jo",
+        "4,D,qualifiedtobuy,2026-11-03,Jo",
+    )
+    parsed = parse_export(data, stages=stages)
+    assert [(row.stage, row.status) for row in parsed.rows] == [
+        ("working", "open"),
+        ("signed", "won"),
+        ("gone", "lost"),
+    ]
+    assert errors_of(parsed) == [
+        (5, "unknown stage 'qualifiedtobuy'; add it under [stages] in a --mapping file")
+    ]
+
+
+def test_methodology_stage_objects_fit():
+    from coachcli.config import load_methodology
+
+    stages = load_methodology().stages
+    data = csv_bytes(
+        "Id,Name,StageName,CloseDate,OwnerId",
+        "1,A,Solution / Proposal,2026-11-03,Jo",
+        "2,B,Closed Won,2026-11-03,Jo",
+    )
+    parsed = parse_export(data, stages=stages)
+    assert [(row.stage, row.status) for row in parsed.rows] == [
+        ("proposal", "open"),
+        ("closed_won", "won"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "expected"),
+    [
+        ("2026-11-03", False, date(2026, 11, 3)),
+        ("2026-11-03T10:00:00Z", False, date(2026, 11, 3)),
+        ("2026-11-03T23:59:59.123+02:00", False, date(2026, 11, 3)),
+        ("2026-11-03 14:22", False, date(2026, 11, 3)),
+        ("2026/11/03", True, date(2026, 11, 3)),
+        ("11/3/2026", False, date(2026, 11, 3)),
+        ("11/03/2026 2:22 PM", False, date(2026, 11, 3)),
+        ("11/3/2026", True, date(2026, 3, 11)),
+        ("3.11.2026", False, date(2026, 11, 3)),
+        ("03.11.2026 14:22", True, date(2026, 11, 3)),
+        ("3.11.26", False, date(2026, 11, 3)),
+        ("11/3/26", False, date(2026, 11, 3)),
+        ("1/1/99", False, date(1999, 1, 1)),
+        (" 2026-02-28 ", False, date(2026, 2, 28)),
+    ],
+)
+def test_export_date_forms(text, day_first, expected):
+    assert parse_export_date(text, day_first) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["13/11/2026", "2026-02-30", "31.02.2026", "11-03-2026", "2026-11-03 garbage", "Nov 3", ""],
+)
+def test_bad_export_dates(text):
+    with pytest.raises(Invalid):
+        parse_export_date(text)
+
+
+def test_day_first_is_guessed_from_an_unambiguous_date():
+    assert guess_day_first(["03/11/2026", "25/11/2026"]) is True
+    assert guess_day_first(["03/11/2026", "11/25/2026"]) is False
+    assert guess_day_first(["03/11/2026", "2026-11-25", "3.11.2026"]) is None
+    data = csv_bytes(
+        "Id,Name,StageName,CloseDate,OwnerId",
+        "1,A,Qualification,03/11/2026,Jo",
+        "2,B,Qualification,25/11/2026,Jo",
+    )
+    guessed = parse_export(data)
+    assert guessed.day_first is True
+    assert [row.close_date for row in guessed.rows] == [date(2026, 11, 3), date(2026, 11, 25)]
+    forced = parse_export(data, day_first=False)
+    assert [row.close_date for row in forced.rows] == [date(2026, 3, 11)]
+    assert forced.errors[0].line == 3
+    assert "use --day-first" in forced.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("1200", 1200.0, None),
+        ("1,200.50", 1200.5, None),
+        ("$1,200.50", 1200.5, None),
+        ("USD 1,200.50", 1200.5, "USD"),
+        ("1,200.50 usd", 1200.5, "USD"),
+        ("€1.234,56", 1234.56, "EUR"),
+        ("1 200,50 €", 1200.5, "EUR"),
+        ("£ 2,000,000", 2_000_000.0, "GBP"),
+        ("1200,5", 1200.5, None),
+        ("1.234.567", 1_234_567.0, None),
+        ("1.5", 1.5, None),
+        ("0", 0.0, None),
+        ("", None, None),
+    ],
+)
+def test_csv_amounts(text, value, currency):
+    assert parse_csv_amount(text) == value
+    assert currency_in(text) == currency
+
+
+@pytest.mark.parametrize(
+    "text", ["-5", "(1,200)", "$-5", "abc", "1,2345", "12,345,67", "1.234,567.8", "1e5", "nan"]
+)
+def test_bad_csv_amounts(text):
+    with pytest.raises(Invalid):
+        parse_csv_amount(text)
+
+
+def test_bad_rows_are_listed_with_line_and_reason():
+    data = csv_bytes(
+        "Id,Name,StageName,CloseDate,OwnerId,Amount,ForecastCategoryName,Probability",
+        "001,Good,Qualification,2026-11-03,Jo,100,Pipeline,10",
+        ",No id,Qualification,2026-11-03,Jo,100,,",
+        "003,,Qualification,2026-11-03,Jo,100,,",
+        "004,Bad amount,Qualification,2026-11-03,Jo,-100,,",
+        "005,Bad date,Qualification,31/31/2026,Jo,100,,",
+        "006,Odd stage,Haggling,2026-11-03,Jo,100,,",
+        "001,Again,Qualification,2026-11-03,Jo,100,,",
+        "008,Odd category,Qualification,2026-11-03,Jo,100,Maybe,",
+        "009,Odd probability,Qualification,2026-11-03,,100,,lots",
+        "010,Too wide,Qualification,2026-11-03,Jo,100,,,surprise",
+        "011,Short,Qualification,2026-11-03,Jo",
+    )
+    parsed = parse_export(data)
+    assert [row.external_id for row in parsed.rows] == ["001", "011"]
+    assert errors_of(parsed) == [
+        (3, "missing deal id"),
+        (4, "missing name"),
+        (5, "amount: The amount cannot be negative ('-100')."),
+        (
+            6,
+            "close date: '31/31/2026' is not a valid date (read as month/day/year). "
+            "If the file writes the day first, use --day-first.",
+        ),
+        (7, "unknown stage 'Haggling'; add it under [stages] in a --mapping file"),
+        (8, "duplicate id '001' (first on line 2)"),
+        (
+            9,
+            "forecast category: unknown forecast category 'Maybe'; "
+            "add it under [forecast_categories] in a --mapping file",
+        ),
+        (10, "missing owner; probability: 'lots' is not a number."),
+        (11, "has 9 fields but the header has 8"),
+    ]
+
+
+EXPECTED_ALL = "Salesforce: Id, Name, StageName, CloseDate, OwnerId"
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n\r\n  \n", b",,,\n"])
+def test_empty_file_is_invalid(data):
+    with pytest.raises(Invalid) as caught:
+        parse_export(data)
+    message = caught.value.message
+    assert "empty" in message
+    assert EXPECTED_ALL in message
+    assert "HubSpot: Record ID, Deal Name, Deal Stage, Close Date, Deal owner" in message
+    assert "Pipedrive: Deal - ID, Deal - Title, Deal - Stage" in message
+
+
+def test_binary_file_is_invalid():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"
+    with pytest.raises(Invalid, match="binary data") as caught:
+        parse_export(png)
+    assert EXPECTED_ALL in caught.value.message
+    assert caught.value.exit_code == 2
+
+
+def test_undecodable_file_is_invalid():
+    latin1 = "Id,Name,StageName,CloseDate,OwnerId\n1,Café,Qualification,2026-11-03,Jo\n"
+    with pytest.raises(Invalid, match="not UTF-8") as caught:
+        parse_export(latin1.encode("latin-1"))
+    assert EXPECTED_ALL in caught.value.message
+
+
+def test_prose_is_not_an_export():
+    with pytest.raises(Invalid, match="No recognisable columns") as caught:
+        parse_export(b"Dear team\nplease find the deals attached\n")
+    assert EXPECTED_ALL in caught.value.message
+
+
+def test_forced_source_names_its_required_columns():
+    with pytest.raises(Invalid) as caught:
+        parse_export(HUBSPOT, source="pipedrive")
+    message = caught.value.message
+    assert "The Pipedrive export has no column for deal id (expected Deal - ID)" in message
+    assert "name (expected Deal - Title)" in message
+    assert "Deal - Expected close date" in message
+
+
+def test_ambiguous_headers_are_invalid():
+    with pytest.raises(Invalid, match="Salesforce and HubSpot"):
+        parse_export(csv_bytes("Amount,Close Date", "5,2026-11-03"))
+
+
+def test_unterminated_quote_is_invalid_with_its_line():
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", '1,"Open quote,Qualification')
+    with pytest.raises(Invalid, match="Line 2 is not valid CSV"):
+        parse_export(data)
+
+
+def test_unknown_source_is_invalid():
+    with pytest.raises(Invalid, match="Unknown source 'zoho'"):
+        parse_export(SALESFORCE_API, source="zoho")
+
+
+def test_markup_like_text_is_kept_exactly():
+    name = "[bold]Big[/bold] | deal # `x`"
+    next_step = "=cmd|' /C calc'!A0"
+    account = "<script>alert('x')</script>"
+    owner = "Zoë **Müller** 🚀"
+    quoted = [f'"{value.replace(chr(34), chr(34) * 2)}"' for value in (name, next_step, account)]
+    data = csv_bytes(
+        "Id,Name,NextStep,AccountId,StageName,CloseDate,OwnerId",
+        f"1,{quoted[0]},{quoted[1]},{quoted[2]},Qualification,2026-11-03,  {owner}  ",
+    )
+    parsed = parse_export(data)
+    row = parsed.rows[0]
+    assert (row.name, row.next_step, row.account, row.owner) == (name, next_step, account, owner)
+
+
+def test_empty_mapping_equals_no_mapping():
+    assert parse_export(SALESFORCE_API, mapping=ImportMapping()) == parse_export(SALESFORCE_API)
