@@ -45,6 +45,7 @@ def build_demo(folder: Path, methodology: Methodology, today: date) -> DemoWorks
         with database.session(write=True) as session:
             _seed_team(session, methodology, today)
             _seed_coaching(session, methodology, today)
+            _seed_plans(session, methodology, today)
     finally:
         database.close()
     return DemoWorkspace(folder, database_path, len(DEMO_TEAM))
@@ -145,3 +146,65 @@ def _backdate(session, session_id: int, held) -> None:
     for item in actions_of_session(session, session_id):
         item.created_at = held
         session.add(item)
+
+
+# rep, sprint started days ago, ratings that differ from 3, earlier ratings, causes, goal,
+# focus, objective, learning (title, due in days from the sprint start)
+DEMO_PLANS = [
+    (
+        "Chloe Martin",
+        37,
+        {"discovery": 2, "qualification": 3, "closing": 2, "collaboration": 4},
+        {"discovery": 1, "closing": 2},
+        {"discovery": "skill", "closing": "knowledge", "value": "skill"},
+        "Lead discovery that finds the cost of the problem before any demo",
+        "discovery",
+        "Three impact questions on every first call, checked on two joint calls",
+        [("Role-play three discovery openings with a peer", 10), ("Joint call and debrief", 30)],
+    ),
+    (
+        "Ana Souza",
+        2,
+        {"qualification": 2, "forecasting": 2, "value": 4},
+        {},
+        {"qualification": "knowledge", "forecasting": "will", "discovery": "skill"},
+        "Every commit deal qualified and on a written close plan",
+        "qualification",
+        "Economic buyer named on every deal past discovery",
+        [("Course on qualification frameworks", 14)],
+    ),
+]
+
+
+def _seed_plans(session, methodology: Methodology, today: date) -> None:
+    from coachcli.services import plans
+
+    for name, days_ago, ratings, earlier, causes, goal, focus, objective, learning in DEMO_PLANS:
+        rep = team.resolve_rep(session, name)
+        start = today - timedelta(days=days_ago)
+        if earlier:
+            _assess(session, methodology, rep, {**ratings, **earlier}, {}, start - timedelta(180))
+        _assess(session, methodology, rep, ratings, causes, start - timedelta(days=1))
+        weeks = methodology.cadence.sprint_weeks
+        sprint = plans.SprintInput(
+            focus,
+            start,
+            plans.sprint_end(start, weeks),
+            [objective],
+            [plans.LearningInput(t, start + timedelta(days=d)) for t, d in learning],
+        )
+        plans.create_plan(session, methodology, rep, [goal], sprint, _utc(start))
+
+
+def _assess(session, methodology, rep, ratings: dict, causes: dict, day: date) -> None:
+    from coachcli.services import plans
+
+    given = [plans.RatingInput(key, ratings.get(key, 3)) for key in methodology.competencies]
+    reasons = [plans.CauseInput(key, cause) for key, cause in causes.items()]
+    plans.record_assessment(session, methodology, rep, given, reasons, _utc(day))
+
+
+def _utc(day: date):
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time(9), tzinfo=UTC)
