@@ -219,3 +219,89 @@ class LearningActivity(SQLModel, table=True):
     created_at: datetime
     done_at: datetime | None = None
     note: str | None = None
+
+
+class DealStatus(StrEnum):
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
+class Deal(SQLModel, table=True):
+    """An opportunity, entered by hand or kept in step with CRM exports."""
+
+    __tablename__ = "deal"
+    __table_args__ = (Index("ix_deal_status_close", "status", "close_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The CRM's id; deals entered by hand get one of the form "coach-<n>".
+    external_id: str = Field(unique=True, index=True)
+    name: str
+    account: str | None = None
+    rep_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
+    # The owner as the CRM names them, kept when no rep on the team matches.
+    owner: str | None = None
+    stage: str
+    # Highest stage rank ever reached: stage-to-stage conversion is read from it.
+    max_stage_rank: int = 0
+    stage_since: date
+    status: str = Field(default=DealStatus.open)
+    amount: float = 0
+    currency: str | None = None
+    close_date: date
+    forecast_category: str | None = None
+    created_date: date
+    last_activity: date | None = None
+    next_step: str | None = None
+    value_confirmed: bool = False
+    champion: bool = False
+    economic_buyer: bool = False
+    decision_process: bool = False
+    pushes: int = 0
+    closed_on: date | None = None
+    lost_reason: str | None = None
+    source: str = "manual"
+    missing_since: date | None = None
+    updated_at: datetime
+
+
+class DealEvent(SQLModel, table=True):
+    """One dated change of a deal: created, stage, amount, close date, category, won, lost."""
+
+    __tablename__ = "deal_event"
+    __table_args__ = (Index("ix_deal_event_deal_day", "deal_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id")
+    day: date
+    kind: str = Field(index=True)
+    old: str | None = None
+    new: str | None = None
+    snapshot_id: int | None = Field(default=None, foreign_key="deal_snapshot.id")
+
+
+class DealSnapshot(SQLModel, table=True):
+    """One CRM import: the day it describes and what changed since the one before."""
+
+    __tablename__ = "deal_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    as_of: date
+    source: str
+    file_name: str
+    imported_at: datetime
+    rows: int
+    summary: dict = Field(default_factory=dict, sa_type=JSON)
+
+
+class ClosePlanStep(SQLModel, table=True):
+    """A step of a deal's close plan: the sequence of events to signature."""
+
+    __tablename__ = "close_plan_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    position: int
+    what: str
+    due: date
+    done_on: date | None = None

@@ -11,6 +11,7 @@ from coachcli import __version__
 from coachcli.cli import actions as actions_cli
 from coachcli.cli import config as config_cli
 from coachcli.cli import db as db_cli
+from coachcli.cli import deal as deal_cli
 from coachcli.cli import demo as demo_cli
 from coachcli.cli import export as export_cli
 from coachcli.cli import grow as grow_cli
@@ -97,6 +98,7 @@ def root(
 app.add_typer(team_cli.app, name="team")
 app.add_typer(plan_cli.app, name="plan")
 app.command("grow")(grow_cli.grow)
+app.add_typer(deal_cli.app, name="deal")
 app.add_typer(actions_cli.app, name="actions")
 app.add_typer(learning_cli.app, name="learning")
 app.add_typer(sessions_cli.app, name="sessions")

@@ -134,6 +134,42 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_learning_activity_sprint_id ON learning_activity (sprint_id)",
         ),
     ),
+    Migration(
+        "0004_deals",
+        _run_sql(
+            """CREATE TABLE deal_snapshot (
+                id INTEGER NOT NULL, as_of DATE NOT NULL, source VARCHAR NOT NULL,
+                file_name VARCHAR NOT NULL, imported_at DATETIME NOT NULL,
+                rows INTEGER NOT NULL, summary JSON NOT NULL, PRIMARY KEY (id))""",
+            """CREATE TABLE deal (
+                id INTEGER NOT NULL, external_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                account VARCHAR, rep_id INTEGER, owner VARCHAR, stage VARCHAR NOT NULL,
+                max_stage_rank INTEGER NOT NULL, stage_since DATE NOT NULL,
+                status VARCHAR NOT NULL, amount FLOAT NOT NULL, currency VARCHAR,
+                close_date DATE NOT NULL, forecast_category VARCHAR, created_date DATE NOT NULL,
+                last_activity DATE, next_step VARCHAR, value_confirmed BOOLEAN NOT NULL,
+                champion BOOLEAN NOT NULL, economic_buyer BOOLEAN NOT NULL,
+                decision_process BOOLEAN NOT NULL, pushes INTEGER NOT NULL, closed_on DATE,
+                lost_reason VARCHAR, source VARCHAR NOT NULL, missing_since DATE,
+                updated_at DATETIME NOT NULL, PRIMARY KEY (id),
+                FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_deal_status_close ON deal (status, close_date)",
+            "CREATE INDEX ix_deal_rep_id ON deal (rep_id)",
+            "CREATE UNIQUE INDEX ix_deal_external_id ON deal (external_id)",
+            """CREATE TABLE deal_event (
+                id INTEGER NOT NULL, deal_id INTEGER NOT NULL, day DATE NOT NULL,
+                kind VARCHAR NOT NULL, old VARCHAR, new VARCHAR, snapshot_id INTEGER,
+                PRIMARY KEY (id), FOREIGN KEY(deal_id) REFERENCES deal (id),
+                FOREIGN KEY(snapshot_id) REFERENCES deal_snapshot (id))""",
+            "CREATE INDEX ix_deal_event_deal_day ON deal_event (deal_id, day)",
+            "CREATE INDEX ix_deal_event_kind ON deal_event (kind)",
+            """CREATE TABLE close_plan_step (
+                id INTEGER NOT NULL, deal_id INTEGER NOT NULL, position INTEGER NOT NULL,
+                what VARCHAR NOT NULL, due DATE NOT NULL, done_on DATE, PRIMARY KEY (id),
+                FOREIGN KEY(deal_id) REFERENCES deal (id))""",
+            "CREATE INDEX ix_close_plan_step_deal_id ON close_plan_step (deal_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

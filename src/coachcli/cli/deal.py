@@ -1,0 +1,359 @@
+"""coach deal: opportunities by hand or from CRM exports, with their history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.groups import ListByDefault
+from coachcli.cli.options import AnswersOption, FormatOption, JsonOption, NoInputOption
+from coachcli.cli.output import Format
+
+app = typer.Typer(
+    cls=ListByDefault,
+    help="Deals: list (the default), add, show, update, close, plan-step, history, import.",
+)
+
+DealArgument = Annotated[
+    str, typer.Argument(help="Deal id (from the CRM), #number, or a unique start of its name.")
+]
+Flag = Annotated[bool | None, typer.Option()]
+
+
+@app.command("list")
+def list_(
+    rep: Annotated[str | None, typer.Argument(help="Only this rep's deals.")] = None,
+    status: Annotated[
+        str, typer.Option(help="open (default), won, lost or all.", case_sensitive=False)
+    ] = "open",
+    period: Annotated[str | None, typer.Option(help="Closing in this period.")] = None,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List deals, soonest close date first."""
+    from coachcli.dates import parse_period
+    from coachcli.errors import Invalid
+    from coachcli.render.deals import DEAL_COLUMNS
+    from coachcli.services import deals, team
+
+    if status not in ("open", "won", "lost", "all"):
+        raise Invalid(f"--status must be open, won, lost or all; not {status!r}.")
+    window = parse_period(period) if period else None
+    with context.database() as db, db.session() as session:
+        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+        items = deals.list_deals(
+            session, context.methodology(), context.today(), found, status, window
+        )
+    records = [item.model_dump(mode="json") for item in items]
+    output.emit_records(
+        records, DEAL_COLUMNS, output.chosen_format(fmt, as_json), empty="No deals to show."
+    )
+
+
+@app.command("add")
+def add(
+    name: Annotated[str | None, typer.Option(help="Deal name.")] = None,
+    rep: Annotated[str | None, typer.Option(help="Owner: a rep of the team.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Stage (see coach config show).")] = None,
+    amount: Annotated[str | None, typer.Option(help="Amount, e.g. 48000 or 48k.")] = None,
+    close: Annotated[str | None, typer.Option(help="Expected close date.")] = None,
+    category: Annotated[str | None, typer.Option(help="Forecast category.")] = None,
+    account: Annotated[str | None, typer.Option(help="Account name.")] = None,
+    next_step: Annotated[str | None, typer.Option(help="The next step agreed.")] = None,
+    deal_id: Annotated[
+        str | None, typer.Option("--id", help="The CRM's id (default: coach-N).")
+    ] = None,
+    currency: Annotated[str | None, typer.Option(help="Currency code, e.g. EUR.")] = None,
+    confirmed: Annotated[
+        bool, typer.Option("--confirmed", help="Pricing and terms agreed with the buyer.")
+    ] = False,
+    champion: Annotated[bool, typer.Option("--champion", help="A champion is engaged.")] = False,
+    economic_buyer: Annotated[
+        bool, typer.Option("--economic-buyer", help="The economic buyer is engaged.")
+    ] = False,
+    decision_process: Annotated[
+        bool, typer.Option("--decision-process", help="The decision process is known.")
+    ] = False,
+    no_input: NoInputOption = False,
+    answers: AnswersOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a deal by hand (prompts for what is missing on a terminal)."""
+    from coachcli.dates import utc_now
+    from coachcli.interview.answers import merge_answers
+    from coachcli.interview.asker import make_asker
+    from coachcli.interview.deal import ask_new_deal
+    from coachcli.services import deals, team
+
+    flags = {"name": name, "rep": rep, "stage": stage, "amount": amount, "close_date": close}
+    flags |= {"forecast_category": category, "account": account, "next_step": next_step}
+    known = merge_answers(answers, flags)
+    methodology, today = context.methodology(), context.today()
+    with context.database() as db:
+        with db.session() as session:
+            asker = make_asker(known, no_input)
+            values = ask_new_deal(
+                asker, methodology, today, lambda text: team.resolve_rep(session, text).id
+            )
+        extra = {"external_id": deal_id, "currency": currency, "value_confirmed": confirmed}
+        extra |= {"champion": champion, "economic_buyer": economic_buyer}
+        extra |= {"decision_process": decision_process}
+        with db.session(write=True) as session:
+            from coachcli.models import Rep
+
+            values["rep"] = session.get(Rep, values["rep"])
+            deal = deals.add_deal(
+                session, methodology, deals.DealFields(**values, **extra), today, utc_now()
+            )
+            info = deals.show_deal(session, methodology, deal, today)
+    output.success(f"Added deal {info.external_id}: {info.name}.")
+    _emit_one(info, as_json)
+
+
+@app.command("show")
+def show(deal: DealArgument, fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
+    """A deal in full: stage, amount, close date, commitment evidence, close plan."""
+    from coachcli.services import deals
+
+    with context.database() as db, db.session() as session:
+        found = deals.resolve_deal(session, deal)
+        info = deals.show_deal(session, context.methodology(), found, context.today())
+    _emit_one(info, fmt is Format.json or as_json, fmt)
+
+
+@app.command("update")
+def update(
+    deal: DealArgument,
+    stage: Annotated[str | None, typer.Option(help="New stage.")] = None,
+    amount: Annotated[str | None, typer.Option(help="New amount.")] = None,
+    close: Annotated[str | None, typer.Option(help="New expected close date.")] = None,
+    category: Annotated[str | None, typer.Option(help="New forecast category.")] = None,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    account: Annotated[str | None, typer.Option(help="New account.")] = None,
+    next_step: Annotated[str | None, typer.Option(help="The next step agreed.")] = None,
+    last_activity: Annotated[str | None, typer.Option(help="Date of the last activity.")] = None,
+    rep: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    confirmed: Annotated[
+        bool | None, typer.Option("--confirmed/--estimated", help="Value confirmed or estimated.")
+    ] = None,
+    champion: Annotated[bool | None, typer.Option("--champion/--no-champion")] = None,
+    economic_buyer: Annotated[
+        bool | None, typer.Option("--economic-buyer/--no-economic-buyer")
+    ] = None,
+    decision_process: Annotated[
+        bool | None, typer.Option("--decision-process/--no-decision-process")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change a deal; stage, amount, close date and category changes are kept as events."""
+    from coachcli.dates import parse_date, utc_now
+    from coachcli.money import parse_amount
+    from coachcli.services import deals, team
+
+    today = context.today()
+    changes: dict[str, Any] = {"stage": stage, "forecast_category": category, "name": name}
+    changes |= {"account": account, "next_step": next_step, "value_confirmed": confirmed}
+    changes |= {"champion": champion, "economic_buyer": economic_buyer}
+    changes |= {"decision_process": decision_process}
+    changes["amount"] = parse_amount(amount) if amount is not None else None
+    changes["close_date"] = parse_date(close, today) if close else None
+    changes["last_activity"] = parse_date(last_activity, today) if last_activity else None
+    changes = {key: value for key, value in changes.items() if value is not None}
+    methodology = context.methodology()
+    with context.database() as db, db.session(write=True) as session:
+        found = deals.resolve_deal(session, deal)
+        if rep:
+            owner = team.resolve_rep(session, rep)
+            changes |= {"rep_id": owner.id, "owner": owner.name}
+        deals.update_deal(session, methodology, found, changes, today, utc_now())
+        info = deals.show_deal(session, methodology, found, today)
+    output.success(f"Updated {info.external_id}: {info.name}.")
+    _emit_one(info, as_json)
+
+
+@app.command("close")
+def close(
+    deal: DealArgument,
+    won: Annotated[bool, typer.Option("--won", help="The deal was won.")] = False,
+    lost: Annotated[bool, typer.Option("--lost", help="The deal was lost.")] = False,
+    reason: Annotated[str | None, typer.Option(help="Why it was lost.")] = None,
+    on: Annotated[str | None, typer.Option(help="Day it closed (default: today).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Close a deal as won or lost."""
+    from coachcli.dates import parse_date, utc_now
+    from coachcli.errors import Invalid
+    from coachcli.services import deals
+
+    if won == lost:
+        raise Invalid("Say how it closed: --won or --lost.")
+    today = context.today()
+    day = parse_date(on, today) if on else today
+    methodology = context.methodology()
+    with context.database() as db, db.session(write=True) as session:
+        found = deals.resolve_deal(session, deal)
+        deals.close_deal(session, methodology, found, won, reason, day, utc_now())
+        info = deals.show_deal(session, methodology, found, today)
+    output.success(f"Closed {info.external_id} as {info.status}: {info.name}.")
+    _emit_one(info, as_json)
+
+
+@app.command("plan-step")
+def plan_step(
+    deal: DealArgument,
+    step: Annotated[
+        str | None, typer.Argument(help='A close-plan step to add: "WHAT | DUE".')
+    ] = None,
+    done: Annotated[int | None, typer.Option(help="Mark step number N done.", min=1)] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a step to the deal's close plan, or mark one done; shows the plan."""
+    from coachcli.services import deals
+
+    today = context.today()
+    methodology = context.methodology()
+    with (
+        context.database() as db,
+        db.session(write=step is not None or done is not None) as session,
+    ):
+        found = deals.resolve_deal(session, deal)
+        if step is not None:
+            deals.add_step(session, found, *deals.parse_step(step, today))
+        if done is not None:
+            deals.finish_step(session, found, done, today)
+        info = deals.show_deal(session, methodology, found, today)
+    _emit_steps(info, as_json)
+
+
+@app.command("history")
+def history(
+    deal: DealArgument, fmt: FormatOption = Format.table, as_json: JsonOption = False
+) -> None:
+    """Every recorded change of a deal, oldest first."""
+    from coachcli.render.deals import EVENT_COLUMNS
+    from coachcli.services import deals
+
+    with context.database() as db, db.session() as session:
+        found = deals.resolve_deal(session, deal)
+        events = deals.history(session, found)
+        title = f"{found.name} ({found.external_id})"
+    output.emit_records(
+        [event.model_dump(mode="json") for event in events],
+        EVENT_COLUMNS,
+        output.chosen_format(fmt, as_json),
+        title=title,
+    )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="CSV export of opportunities / deals.", dir_okay=False)
+    ],
+    source: Annotated[
+        str, typer.Option("--from", help="salesforce, hubspot, pipedrive or auto.")
+    ] = "auto",
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="TOML mapping of columns, stages and owners.", dir_okay=False),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Day the export describes (default: today).")
+    ] = None,
+    day_first: Annotated[
+        bool | None,
+        typer.Option("--day-first/--month-first", help="How to read dates like 03/04/2026."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, change nothing.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the good rows, list the bad ones.")
+    ] = False,
+    create_reps: Annotated[
+        bool, typer.Option("--create-reps", help="Add owners who are not on the team.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Import a CRM export as a dated snapshot and report what changed since the last one."""
+    from coachcli.dates import parse_date, utc_now
+    from coachcli.services import imports
+
+    methodology, today = context.methodology(), context.today()
+    parsed = _parse_file(file, source, mapping, day_first, methodology)
+    day = parse_date(as_of, today) if as_of else today
+    options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
+    with context.database() as db, db.session(write=not dry_run) as session:
+        report = imports.import_export(
+            session, methodology, parsed, file.name, day, options, today, utc_now()
+        )
+    _emit_import(report, output.chosen_format(fmt, as_json))
+
+
+def _parse_file(file: Path, source: str, mapping: Path | None, day_first, methodology):
+    from coachcli.errors import Invalid
+    from coachcli.services.crm_csv import SOURCES, parse_export, parse_mapping
+
+    if source not in (*SOURCES, "auto"):
+        raise Invalid(f"--from must be one of {', '.join(SOURCES)} or auto; not {source!r}.")
+    try:
+        data = file.read_bytes()
+        rules = (
+            parse_mapping(mapping.read_text(encoding="utf-8-sig"), str(mapping))
+            if mapping
+            else None
+        )
+    except OSError as error:
+        raise Invalid(f"Cannot read {error.filename}: {error.strerror}.") from None
+    return parse_export(data, source, rules, methodology.stages, day_first)
+
+
+def _emit_one(info, as_json: bool, fmt: Format = Format.table) -> None:
+    from coachcli.render.records import to_json
+
+    data = info.model_dump(mode="json")
+    if as_json:
+        output.write(to_json(data))
+    elif fmt is Format.markdown:
+        from coachcli.render.deals import deal_markdown
+
+        output.write(deal_markdown(data))
+    elif fmt is Format.table:
+        from coachcli.render.deals import deal_panel
+
+        output.show(deal_panel(data))
+
+
+def _emit_steps(info, as_json: bool) -> None:
+    from coachcli.render.deals import STEP_COLUMNS
+    from coachcli.render.records import to_json
+
+    steps = [step.model_dump(mode="json") for step in info.steps]
+    if as_json:
+        output.write(to_json(steps))
+    else:
+        output.emit_records(steps, STEP_COLUMNS, Format.table, f"Close plan: {info.name}",
+                            empty="No close-plan steps yet.")  # fmt: skip
+
+
+def _emit_import(report, fmt: Format) -> None:
+    from coachcli.render.records import to_json
+
+    data = report.model_dump(mode="json")
+    if fmt is Format.json:
+        output.write(to_json(data))
+        return
+    from coachcli.render.deals import import_summary
+
+    for line in import_summary(data):
+        output.note(line)
+    if fmt is Format.markdown:
+        from coachcli.render.deals import import_markdown
+
+        output.write(import_markdown(data))
+    else:
+        from coachcli.render.deals import import_tables
+
+        output.show(import_tables(data))

@@ -1,0 +1,124 @@
+"""Queries about deals, their events, close plans and import snapshots.
+
+Imports work on plain rows through SQLAlchemy Core (executemany in one
+transaction): 50,000 ORM objects would take tens of seconds to flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, func, select
+
+from coachcli.models import ClosePlanStep, Deal, DealEvent, DealSnapshot, Rep
+
+DEAL = Deal.__table__
+EVENT = DealEvent.__table__
+
+
+def deal_by_external_id(session: Session, external_id: str) -> Deal | None:
+    return session.exec(select(Deal).where(Deal.external_id == external_id)).first()
+
+
+def deals_named(session: Session, prefix: str) -> list[Deal]:
+    """Deals whose name starts with `prefix`, ignoring case (SQLite's lower() is ASCII)."""
+    rows = session.exec(select(Deal).where(func.lower(Deal.name).like(f"{prefix.lower()}%")))
+    return [deal for deal in rows if deal.name.casefold().startswith(prefix.casefold())]
+
+
+def deals(
+    session: Session,
+    rep_id: int | None = None,
+    statuses: tuple[str, ...] = (),
+    close_from: date | None = None,
+    close_to: date | None = None,
+    limit: int | None = None,
+) -> list[tuple[Deal, str | None]]:
+    """Deals with their rep's name, soonest close date first."""
+    query = select(Deal, Rep.name).join(Rep, col(Rep.id) == Deal.rep_id, isouter=True)
+    if rep_id is not None:
+        query = query.where(Deal.rep_id == rep_id)
+    if statuses:
+        query = query.where(col(Deal.status).in_(statuses))
+    if close_from is not None:
+        query = query.where(Deal.close_date >= close_from)
+    if close_to is not None:
+        query = query.where(Deal.close_date <= close_to)
+    query = query.order_by(Deal.close_date, Deal.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def events_of(session: Session, deal_id: int) -> list[DealEvent]:
+    query = select(DealEvent).where(DealEvent.deal_id == deal_id)
+    return list(session.exec(query.order_by(DealEvent.day, DealEvent.id)))
+
+
+def steps_of(session: Session, deal_id: int) -> list[ClosePlanStep]:
+    query = select(ClosePlanStep).where(ClosePlanStep.deal_id == deal_id)
+    return list(session.exec(query.order_by(ClosePlanStep.position, ClosePlanStep.id)))
+
+
+def next_manual_number(session: Session) -> int:
+    return (session.exec(select(func.max(Deal.id))).first() or 0) + 1
+
+
+def last_snapshot(session: Session) -> DealSnapshot | None:
+    query = select(DealSnapshot).order_by(
+        col(DealSnapshot.as_of).desc(), col(DealSnapshot.id).desc()
+    )
+    return session.exec(query).first()
+
+
+def all_deal_rows(session: Session) -> dict[str, dict]:
+    """Every deal as a plain row keyed by external id, for an import to compare against."""
+    result = session.connection().execute(DEAL.select())
+    return {row["external_id"]: dict(row) for row in result.mappings()}
+
+
+def insert_deals(session: Session, rows: list[dict]) -> dict[str, int]:
+    """Insert deals; returns the new ids by external id."""
+    if not rows:
+        return {}
+    connection = session.connection()
+    connection.execute(insert(DEAL), rows)
+    wanted = [row["external_id"] for row in rows]
+    found: dict[str, int] = {}
+    for chunk in _chunks(wanted, 900):  # SQLite caps bound parameters per statement
+        query = select(DEAL.c.external_id, DEAL.c.id).where(DEAL.c.external_id.in_(chunk))
+        found.update({external_id: deal_id for external_id, deal_id in connection.execute(query)})
+    return found
+
+
+def update_deals(session: Session, changes: list[dict]) -> None:
+    """Apply {"id": …, field: value} changes, grouped by the set of fields they touch."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for change in changes:
+        fields = tuple(sorted(key for key in change if key != "id"))
+        groups.setdefault(fields, []).append(change)
+    connection = session.connection()
+    for fields, rows in groups.items():
+        from sqlalchemy import bindparam
+
+        statement = (
+            update(DEAL)
+            .where(DEAL.c.id == bindparam("deal_id"))
+            .values({field: bindparam(f"v_{field}") for field in fields})
+        )
+        connection.execute(
+            statement,
+            [{"deal_id": row["id"], **{f"v_{f}": row[f] for f in fields}} for row in rows],
+        )
+
+
+def insert_events(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.connection().execute(insert(EVENT), rows)
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

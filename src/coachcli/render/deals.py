@@ -1,0 +1,172 @@
+"""Deals, their history and import reports, on screen and in Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+
+from coachcli.money import format_money
+from coachcli.render.records import Column, markdown_table
+from coachcli.render.tables import literal, rich_table
+from coachcli.render.text import markdown_text
+
+DEAL_COLUMNS = [
+    Column("external_id", "Id", no_wrap=True),
+    Column("name", "Deal"),
+    Column("owner", "Owner"),
+    Column("stage_name", "Stage"),
+    Column("amount", "Amount", justify="right", show=format_money, no_wrap=True),
+    Column("close_date", "Close", no_wrap=True),
+    Column("pushes", "Pushed", justify="right", show=lambda v: str(v) if v else ""),
+]
+
+EVENT_COLUMNS = [
+    Column("day", "Day", no_wrap=True),
+    Column("kind", "Change", no_wrap=True),
+    Column("old", "From"),
+    Column("new", "To"),
+]
+
+STEP_COLUMNS = [
+    Column("position", "#", justify="right"),
+    Column("what", "Step"),
+    Column("due", "Due", no_wrap=True),
+    Column("done_on", "Done", no_wrap=True),
+]
+
+CHANGE_COLUMNS = [
+    Column("change", "Change", no_wrap=True),
+    Column("external_id", "Id", no_wrap=True),
+    Column("name", "Deal"),
+    Column("old", "From"),
+    Column("new", "To"),
+]
+SHOWN_CHANGES = 40
+LABELS = {
+    "new": "new",
+    "advanced": "advanced",
+    "moved_back": "moved back",
+    "pushed": "pushed",
+    "pulled_in": "pulled in",
+    "won": "won",
+    "lost": "lost",
+    "amount_up": "amount up",
+    "amount_down": "amount down",
+    "category": "category changed",
+    "missing": "missing from this export",
+    "returned": "back in the export",
+    "reopened": "reopened",
+}
+
+
+def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
+    evidence = [
+        label
+        for key, label in (
+            ("champion", "champion"),
+            ("economic_buyer", "economic buyer"),
+            ("decision_process", "decision process known"),
+        )
+        if deal[key]
+    ]
+    value = "confirmed" if deal["value_confirmed"] else "estimated"
+    amount = f"{format_money(deal['amount'])} {deal['currency'] or ''}".strip()
+    return [
+        ("Account", deal["account"] or ""),
+        ("Rep", deal["rep"] or f"{deal['owner'] or '?'} (not on the team)"),
+        ("Stage", f"{deal['stage_name']}, {deal['days_in_stage']} days in stage"),
+        ("Status", deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")),
+        ("Amount", f"{amount} ({value})"),
+        (
+            "Close date",
+            f"{deal['close_date']}" + (f", pushed {deal['pushes']}x" if deal["pushes"] else ""),
+        ),
+        ("Category", deal["forecast_category"] or ""),
+        ("Next step", deal["next_step"] or "none"),
+        ("Evidence", ", ".join(evidence) or "none recorded"),
+        ("Last activity", str(deal["last_activity"] or "")),
+    ]
+
+
+def deal_panel(deal: dict[str, Any]) -> Panel:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for label, value in _facts(deal):
+        grid.add_row(label, literal(value))
+    parts: list[Any] = [grid]
+    if deal["steps"]:
+        parts.append(rich_table(deal["steps"], STEP_COLUMNS, "Close plan"))
+    title = literal(f"{deal['name']} ({deal['external_id']})")
+    return Panel(Group(*parts), title=title, title_align="left")
+
+
+def deal_markdown(deal: dict[str, Any]) -> str:
+    lines = [f"# {markdown_text(deal['name'])} ({markdown_text(deal['external_id'])})\n"]
+    lines += [f"- **{label}**: {markdown_text(value)}" for label, value in _facts(deal)]
+    if deal["steps"]:
+        lines += ["", "## Close plan", "", markdown_table(deal["steps"], STEP_COLUMNS)]
+    return "\n".join(lines) + "\n"
+
+
+def import_summary(report: dict[str, Any]) -> list[str]:
+    """Messages for the person: what was read, what happened, who is unknown."""
+    verb = "Would import" if report["dry_run"] else "Imported"
+    if report["nothing_changed"]:
+        verb = "Read"
+    lines = [f"{verb} {report['rows']} deal(s) from {report['file']} ({report['source']}), "
+             f"as of {report['as_of']}."]  # fmt: skip
+    if report["nothing_changed"]:
+        lines.append("Nothing changed since the last import; nothing was written.")
+    if report["bad_rows"]:
+        lines.append(f"Skipped {len(report['bad_rows'])} bad row(s):")
+        lines += [f"  line {row['line']}: {row['reason']}" for row in report["bad_rows"]]
+    if report["unknown_owners"]:
+        lines.append(
+            f"Owners not on the team: {', '.join(report['unknown_owners'])}. Their deals are "
+            "kept under the owner's name; add them with `coach team add` or re-import with "
+            "--create-reps."
+        )
+    if report["created_reps"]:
+        lines.append(f"Added to the team: {', '.join(report['created_reps'])}.")
+    return lines
+
+
+def _count_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"change": LABELS.get(kind, kind), "deals": count}
+        for kind, count in report["counts"].items()
+        if count
+    ]
+
+
+def _shown_changes(report: dict[str, Any]) -> list[dict[str, Any]]:
+    changes = [c for c in report["changes"] if c["change"] != "new"]
+    return [{**c, "change": LABELS.get(c["change"], c["change"])} for c in changes[:SHOWN_CHANGES]]
+
+
+def import_tables(report: dict[str, Any]) -> Group:
+    count_columns = [Column("change", "Change"), Column("deals", "Deals", justify="right")]
+    counts = _count_rows(report)
+    parts: list[Any] = [rich_table(counts, count_columns, "What changed")] if counts else []
+    shown = _shown_changes(report)
+    if shown:
+        parts.append(rich_table(shown, CHANGE_COLUMNS, "Changes"))
+    hidden = len([c for c in report["changes"] if c["change"] != "new"]) - len(shown)
+    if hidden > 0:
+        parts.append(literal(f"… and {hidden} more; --json lists every change.", style="dim"))
+    return Group(*parts)
+
+
+def import_markdown(report: dict[str, Any]) -> str:
+    count_columns = [Column("change", "Change"), Column("deals", "Deals", justify="right")]
+    parts = [f"# Import of {markdown_text(report['file'])} as of {report['as_of']}\n"]
+    parts.append(markdown_table(_count_rows(report), count_columns))
+    changes = [{**c, "change": LABELS.get(c["change"], c["change"])} for c in report["changes"]
+               if c["change"] != "new"]  # fmt: skip
+    if changes:
+        parts += ["## Changes\n", markdown_table(changes, CHANGE_COLUMNS)]
+    return "\n".join(parts)

@@ -1,0 +1,435 @@
+"""Deals: entered by hand or imported, every change kept as a dated event.
+
+`changes_between` is the one place that decides what changed and which events that
+makes; manual updates and CRM imports both go through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from coachcli.dates import parse_date
+from coachcli.db import deals as queries
+from coachcli.errors import Conflict, Invalid, NotFound
+from coachcli.methodology_schema import Methodology
+from coachcli.models import ClosePlanStep, Deal, DealStatus, Rep
+
+MAX_TEXT = 2000
+# Fields whose change is an event in the deal's history, and the event's name.
+EVENT_OF = {
+    "stage": "stage",
+    "amount": "amount",
+    "close_date": "close_date",
+    "forecast_category": "category",
+}
+
+
+class StepInfo(BaseModel):
+    id: int
+    position: int
+    what: str
+    due: date
+    done: bool
+    done_on: date | None
+
+
+class DealInfo(BaseModel):
+    id: int
+    external_id: str
+    name: str
+    account: str | None
+    rep: str | None
+    owner: str | None
+    stage: str
+    stage_name: str
+    status: str
+    amount: float
+    currency: str | None
+    close_date: date
+    forecast_category: str | None
+    created_date: date
+    last_activity: date | None
+    next_step: str | None
+    value_confirmed: bool
+    champion: bool
+    economic_buyer: bool
+    decision_process: bool
+    pushes: int
+    days_in_stage: int
+    closed_on: date | None
+    lost_reason: str | None
+    source: str
+    missing_since: date | None
+    steps: list[StepInfo] = []
+
+
+class EventInfo(BaseModel):
+    day: date
+    kind: str
+    old: str | None
+    new: str | None
+    snapshot_id: int | None
+
+
+@dataclass
+class Ranks:
+    """Where each stage stands: open stages in order; won beyond them; lost outside."""
+
+    rank: dict[str, int]
+    won: str
+    lost: str
+
+    @classmethod
+    def of(cls, methodology: Methodology) -> Ranks:
+        open_stages = [k for k, s in methodology.stages.items() if s.outcome == "open"]
+        won = next(k for k, s in methodology.stages.items() if s.outcome == "won")
+        lost = next(k for k, s in methodology.stages.items() if s.outcome == "lost")
+        rank = {key: index for index, key in enumerate(open_stages)}
+        rank[won] = len(open_stages)
+        return cls(rank, won, lost)
+
+    def status_of(self, stage: str) -> str:
+        if stage == self.won:
+            return DealStatus.won
+        if stage == self.lost:
+            return DealStatus.lost
+        return DealStatus.open
+
+
+# ---- what changed ------------------------------------------------------------------------
+
+
+def changes_between(
+    old: dict[str, Any], new: dict[str, Any], day: date, ranks: Ranks
+) -> tuple[dict[str, Any], list[tuple[str, str | None, str | None]]]:
+    """The field updates and (kind, old, new) events that turn `old` into `new`."""
+    updates = {key: value for key, value in new.items() if old.get(key) != value}
+    events = [
+        (EVENT_OF[key], _text(old.get(key)), _text(value))
+        for key, value in updates.items()
+        if key in EVENT_OF
+    ]
+    if "stage" in updates:
+        updates["stage_since"] = day
+        rank = ranks.rank.get(updates["stage"], -1)
+        if rank > old.get("max_stage_rank", 0):
+            updates["max_stage_rank"] = rank
+    if (
+        "close_date" in updates
+        and old.get("close_date")
+        and updates["close_date"] > old["close_date"]
+    ):
+        updates["pushes"] = old.get("pushes", 0) + 1
+    if "status" in updates:
+        events.append(_status_event(updates, day))
+    return updates, events
+
+
+def _status_event(updates: dict[str, Any], day: date) -> tuple[str, None, None]:
+    if updates["status"] == DealStatus.open:
+        updates["closed_on"] = None
+        return ("reopened", None, None)
+    updates.setdefault("closed_on", day)
+    return (updates["status"], None, None)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def report_kind(kind: str, old: str | None, new: str | None, ranks: Ranks) -> str | None:
+    """The change-report bucket of one event: advanced, pushed, amount_up …"""
+    if kind == "stage":
+        before, after = ranks.rank.get(old or ""), ranks.rank.get(new or "")
+        if before is None or after is None or new == ranks.won:
+            return None  # wins and losses are counted from the status event
+        return "advanced" if after > before else "moved_back"
+    if kind == "close_date":
+        return "pushed" if (new or "") > (old or "") else "pulled_in"
+    if kind == "amount":
+        return "amount_up" if float(new or 0) > float(old or 0) else "amount_down"
+    return {"won": "won", "lost": "lost", "created": "new", "missing": "missing"}.get(kind, kind)
+
+
+# ---- by hand -------------------------------------------------------------------------------
+
+
+@dataclass
+class DealFields:
+    name: str
+    rep: Rep | None
+    stage: str
+    amount: float
+    close_date: date
+    external_id: str | None = None
+    account: str | None = None
+    currency: str | None = None
+    forecast_category: str | None = None
+    created_date: date | None = None
+    next_step: str | None = None
+    value_confirmed: bool = False
+    champion: bool = False
+    economic_buyer: bool = False
+    decision_process: bool = False
+
+
+def stage_key(methodology: Methodology, text: str) -> str:
+    wanted = " ".join(str(text).replace("_", " ").split()).casefold()
+    for key, stage in methodology.stages.items():
+        if wanted in (key.replace("_", " ").casefold(), stage.name.casefold()):
+            return key
+    raise Invalid(f"Unknown stage {text!r}.", hint=f"Stages: {', '.join(methodology.stages)}.")
+
+
+def category_key(methodology: Methodology, text: str) -> str:
+    wanted = " ".join(str(text).replace("_", " ").split()).casefold()
+    for key, category in methodology.forecast_categories.items():
+        if wanted in (key.replace("_", " ").casefold(), category.name.casefold()):
+            return key
+    known = ", ".join(methodology.forecast_categories)
+    raise Invalid(f"Unknown forecast category {text!r}.", hint=f"Categories: {known}.")
+
+
+def clean_text(value: str | None, what: str, required: bool = False) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise Invalid(f"The deal's {what} is empty.")
+        return None
+    if len(text) > MAX_TEXT:
+        raise Invalid(f"The {what} is {len(text)} characters; keep it to {MAX_TEXT}.")
+    return text
+
+
+def add_deal(
+    session: Session, methodology: Methodology, given: DealFields, today: date, now: datetime
+) -> Deal:
+    ranks = Ranks.of(methodology)
+    stage = stage_key(methodology, given.stage)
+    external_id = (
+        clean_text(given.external_id, "id") or f"coach-{queries.next_manual_number(session)}"
+    )
+    if queries.deal_by_external_id(session, external_id) is not None:
+        raise Conflict(
+            f"A deal with id {external_id!r} exists already.", hint="Use `coach deal update`."
+        )
+    status = ranks.status_of(stage)
+    deal = Deal(
+        external_id=external_id,
+        name=clean_text(given.name, "name", required=True),
+        account=clean_text(given.account, "account"),
+        rep_id=given.rep.id if given.rep else None,
+        owner=given.rep.name if given.rep else None,
+        stage=stage,
+        max_stage_rank=max(ranks.rank.get(stage, 0), 0),
+        stage_since=today,
+        status=status,
+        amount=given.amount,
+        currency=clean_text(given.currency, "currency"),
+        close_date=given.close_date,
+        forecast_category=category_key(methodology, given.forecast_category)
+        if given.forecast_category
+        else None,
+        created_date=given.created_date or today,
+        next_step=clean_text(given.next_step, "next step"),
+        value_confirmed=given.value_confirmed,
+        champion=given.champion,
+        economic_buyer=given.economic_buyer,
+        decision_process=given.decision_process,
+        closed_on=today if status != DealStatus.open else None,
+        source="manual",
+        updated_at=now,
+    )
+    session.add(deal)
+    session.flush()
+    queries.insert_events(session, [_event(deal.id, today, ("created", None, stage))])
+    return deal
+
+
+def update_deal(
+    session: Session,
+    methodology: Methodology,
+    deal: Deal,
+    changes: dict[str, Any],
+    day: date,
+    now: datetime,
+) -> Deal:
+    """Apply changes typed by the manager; each tracked change becomes an event."""
+    ranks = Ranks.of(methodology)
+    new = _checked_changes(methodology, changes)
+    if "stage" in new:
+        new["status"] = ranks.status_of(new["stage"])
+    old = deal.model_dump()
+    updates, events = changes_between(old, new, day, ranks)
+    if not updates:
+        raise Invalid("Nothing to change: give at least one new value.")
+    for key, value in updates.items():
+        setattr(deal, key, value)
+    deal.updated_at = now
+    session.add(deal)
+    session.flush()
+    queries.insert_events(session, [_event(deal.id, day, e) for e in events])
+    return deal
+
+
+def _checked_changes(methodology: Methodology, changes: dict[str, Any]) -> dict[str, Any]:
+    checked = dict(changes)
+    if "stage" in checked:
+        checked["stage"] = stage_key(methodology, checked["stage"])
+    if checked.get("forecast_category"):
+        checked["forecast_category"] = category_key(methodology, checked["forecast_category"])
+    for key in ("name", "account", "next_step"):
+        if key in checked:
+            checked[key] = clean_text(checked[key], key.replace("_", " "), required=key == "name")
+    return checked
+
+
+def close_deal(
+    session: Session,
+    methodology: Methodology,
+    deal: Deal,
+    won: bool,
+    reason: str | None,
+    day: date,
+    now: datetime,
+) -> Deal:
+    if deal.status != DealStatus.open:
+        raise Conflict(f"Deal {deal.name!r} is already {deal.status}.")
+    ranks = Ranks.of(methodology)
+    changes = {"stage": ranks.won if won else ranks.lost, "closed_on": day}
+    if not won and reason:
+        changes["lost_reason"] = clean_text(reason, "reason")
+    return update_deal(session, methodology, deal, changes, day, now)
+
+
+def _event(deal_id: int, day: date, event: tuple[str, str | None, str | None], snapshot=None):
+    kind, old, new = event
+    return {
+        "deal_id": deal_id,
+        "day": day,
+        "kind": kind,
+        "old": old,
+        "new": new,
+        "snapshot_id": snapshot,
+    }
+
+
+# ---- close plan ----------------------------------------------------------------------------
+
+
+def parse_step(text: str, today: date) -> tuple[str, date]:
+    what, bar, when = str(text).rpartition("|")
+    if not bar or not what.strip():
+        raise Invalid(
+            f"Write a close-plan step as WHAT | DUE, e.g. 'Legal review | +2w'; not {text!r}."
+        )
+    return clean_text(what, "step", required=True), parse_date(when, today)
+
+
+def add_step(session: Session, deal: Deal, what: str, due: date) -> ClosePlanStep:
+    steps = queries.steps_of(session, deal.id)
+    step = ClosePlanStep(deal_id=deal.id, position=len(steps) + 1, what=what, due=due)
+    session.add(step)
+    session.flush()
+    return step
+
+
+def finish_step(session: Session, deal: Deal, position: int, day: date) -> ClosePlanStep:
+    steps = {step.position: step for step in queries.steps_of(session, deal.id)}
+    step = steps.get(position)
+    if step is None:
+        raise NotFound(f"Deal {deal.name!r} has no close-plan step {position}.")
+    if step.done_on is not None:
+        raise Conflict(f"Step {position} is already done.")
+    step.done_on = day
+    session.add(step)
+    return step
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def resolve_deal(session: Session, text: str) -> Deal:
+    """A deal by its CRM id, `#number`, or a unique start of its name (any case)."""
+    wanted = str(text).strip()
+    if not wanted:
+        raise Invalid("Name a deal: its id, #number, or the start of its name.")
+    found = queries.deal_by_external_id(session, wanted)
+    if found is None and wanted.lstrip("#").isdigit() and len(wanted) < 19:
+        found = session.get(Deal, int(wanted.lstrip("#")))
+    if found is not None:
+        return found
+    matches = queries.deals_named(session, wanted)
+    exact = [deal for deal in matches if deal.name.casefold() == wanted.casefold()]
+    if len(exact) == 1 or len(matches) == 1:
+        return (exact or matches)[0]
+    if not matches:
+        raise NotFound(f"No deal {wanted!r}.", hint="`coach deal list` shows ids and names.")
+    names = ", ".join(f"{d.name} ({d.external_id})" for d in matches[:8])
+    raise NotFound(f"{wanted!r} matches {len(matches)} deals: {names}. Use the id.")
+
+
+def deal_info(
+    methodology: Methodology, deal: Deal, rep_name: str | None, today: date, steps=()
+) -> DealInfo:
+    stage = methodology.stages.get(deal.stage)
+    return DealInfo(
+        **deal.model_dump(exclude={"rep_id", "max_stage_rank", "stage_since", "updated_at"}),
+        rep=rep_name,
+        stage_name=stage.name if stage else deal.stage,
+        days_in_stage=max(0, (today - deal.stage_since).days),
+        steps=[
+            StepInfo(
+                id=s.id,
+                position=s.position,
+                what=s.what,
+                due=s.due,
+                done=s.done_on is not None,
+                done_on=s.done_on,
+            )
+            for s in steps
+        ],
+    )
+
+
+def show_deal(session: Session, methodology: Methodology, deal: Deal, today: date) -> DealInfo:
+    rep = session.get(Rep, deal.rep_id) if deal.rep_id else None
+    steps = queries.steps_of(session, deal.id)
+    return deal_info(methodology, deal, rep.name if rep else None, today, steps)
+
+
+def list_deals(
+    session: Session,
+    methodology: Methodology,
+    today: date,
+    rep: Rep | None,
+    which: str,
+    period=None,
+) -> list[DealInfo]:
+    statuses = {"open": (DealStatus.open,), "won": (DealStatus.won,), "lost": (DealStatus.lost,)}
+    rows = queries.deals(
+        session,
+        rep.id if rep else None,
+        statuses.get(which, ()),
+        period.start if period else None,
+        period.end if period else None,
+    )
+    return [deal_info(methodology, deal, name, today) for deal, name in rows]
+
+
+def history(session: Session, deal: Deal) -> list[EventInfo]:
+    return [
+        EventInfo(day=e.day, kind=e.kind, old=e.old, new=e.new, snapshot_id=e.snapshot_id)
+        for e in queries.events_of(session, deal.id)
+    ]

@@ -1,0 +1,280 @@
+"""CRM imports: each export becomes a dated snapshot and a report of what changed.
+
+The whole import is one transaction: it lands completely or not at all. Rows go
+through SQLAlchemy Core in bulk (see db/deals.py), and every difference from the
+deal as it stood becomes an event, dated as of the export.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from coachcli.db import deals as queries
+from coachcli.db.reps import all_reps
+from coachcli.errors import Conflict, Invalid
+from coachcli.methodology_schema import Methodology
+from coachcli.models import DealSnapshot, DealStatus
+from coachcli.services import team
+from coachcli.services.crm_csv import DealRow, ParsedExport, RowError
+from coachcli.services.deals import Ranks, changes_between, report_kind
+
+REPORT_ORDER = (
+    "new",
+    "advanced",
+    "moved_back",
+    "pushed",
+    "pulled_in",
+    "won",
+    "lost",
+    "amount_up",
+    "amount_down",
+    "category",
+    "missing",
+    "returned",
+    "reopened",
+)
+SHOWN_BAD_ROWS = 50
+
+
+class Change(BaseModel):
+    external_id: str
+    name: str
+    change: str
+    old: str | None
+    new: str | None
+
+
+class ImportReport(BaseModel):
+    file: str
+    source: str
+    as_of: date
+    rows: int
+    dry_run: bool
+    nothing_changed: bool
+    snapshot_id: int | None
+    counts: dict[str, int]
+    changes: list[Change]
+    unknown_owners: list[str]
+    created_reps: list[str]
+    bad_rows: list[RowError]
+
+
+def import_export(
+    session: Session,
+    methodology: Methodology,
+    parsed: ParsedExport,
+    file_name: str,
+    as_of: date,
+    options: dict[str, bool],
+    today: date,
+    now: datetime,
+) -> ImportReport:
+    """options: create_reps, skip_invalid, dry_run."""
+    refuse_bad_rows(parsed.errors, options["skip_invalid"])
+    last = queries.last_snapshot(session)
+    if last is not None and as_of < last.as_of:
+        raise Conflict(
+            f"This export is dated {as_of.isoformat()}, before the last import "
+            f"({last.as_of.isoformat()}).",
+            hint="Imports build a history in date order; pass --as-of with a later date.",
+        )
+    owners, unknown, created = _owners(session, methodology, parsed.rows, options, today)
+    plan = _ImportPlan(Ranks.of(methodology), as_of, now, parsed.source)
+    plan.compare(parsed.rows, queries.all_deal_rows(session), owners)
+    changed = bool(plan.inserts or plan.updates)
+    snapshot_id = None
+    if changed and not options["dry_run"]:
+        snapshot_id = _write(session, plan, parsed, file_name, as_of, now)
+    return ImportReport(
+        file=file_name,
+        source=parsed.source,
+        as_of=as_of,
+        rows=len(parsed.rows),
+        dry_run=options["dry_run"],
+        nothing_changed=not changed,
+        snapshot_id=snapshot_id,
+        counts=plan.counts(),
+        changes=plan.changes,
+        unknown_owners=unknown,
+        created_reps=created,
+        bad_rows=parsed.errors,
+    )
+
+
+def refuse_bad_rows(errors: list[RowError], skip_invalid: bool) -> None:
+    if not errors or skip_invalid:
+        return
+    listed = [f"  line {error.line}: {error.reason}" for error in errors[:SHOWN_BAD_ROWS]]
+    if len(errors) > SHOWN_BAD_ROWS:
+        listed.append(f"  … and {len(errors) - SHOWN_BAD_ROWS} more")
+    raise Invalid(
+        f"{len(errors)} bad row(s); nothing was imported:\n" + "\n".join(listed),
+        hint="Fix those rows, or pass --skip-invalid to import the good ones.",
+    )
+
+
+def _owners(
+    session: Session,
+    methodology: Methodology,
+    rows: list[DealRow],
+    options: dict[str, bool],
+    today: date,
+) -> tuple[dict[str, int], list[str], list[str]]:
+    """Rep id per owner text; owners not on the team, and reps created for them."""
+    known: dict[str, int] = {}
+    for rep in all_reps(session, include_archived=True):
+        known[rep.name_key] = rep.id
+        if rep.email:
+            known[rep.email.casefold()] = rep.id
+    wanted = sorted({row.owner for row in rows})
+    unknown = [owner for owner in wanted if owner.casefold() not in known]
+    created: list[str] = []
+    if options["create_reps"] and not options["dry_run"]:
+        for owner in unknown:
+            rep = team.add_rep(session, methodology, owner, "ae", None, None, None, None, today)
+            known[team.name_key(rep.name)] = rep.id
+            created.append(rep.name)
+        unknown = []
+    return {o: known[o.casefold()] for o in wanted if o.casefold() in known}, unknown, created
+
+
+class _ImportPlan:
+    """What the import will write: new deals, updates, events, and the change list."""
+
+    def __init__(self, ranks: Ranks, as_of: date, now: datetime, source: str):
+        self.ranks, self.as_of, self.now, self.source = ranks, as_of, now, source
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.events: list[tuple[str, tuple[str, str | None, str | None]]] = []
+        self.changes: list[Change] = []
+
+    def compare(self, rows: list[DealRow], existing: dict[str, dict], owners: dict) -> None:
+        for row in rows:
+            fields = self._fields(row, owners)
+            old = existing.get(row.external_id)
+            if old is None:
+                self._new(row, fields)
+            else:
+                self._changed(old, fields)
+        seen = {row.external_id for row in rows}
+        for external_id, old in existing.items():
+            if external_id not in seen:
+                self._missing(old)
+
+    def _fields(self, row: DealRow, owners: dict[str, int]) -> dict[str, Any]:
+        status = row.status if row.status != DealStatus.open else self.ranks.status_of(row.stage)
+        fields = {
+            "name": row.name,
+            "account": row.account,
+            "owner": row.owner,
+            "rep_id": owners.get(row.owner),
+            "stage": row.stage,
+            "status": status,
+            "close_date": row.close_date,
+            "forecast_category": row.forecast_category,
+            "last_activity": row.last_activity,
+            "next_step": row.next_step,
+            "lost_reason": row.lost_reason,
+            "source": self.source,
+        }
+        optional = {
+            "amount": row.amount,
+            "currency": row.currency,
+            "created_date": row.created_date,
+        }
+        fields.update({key: value for key, value in optional.items() if value is not None})
+        if status != DealStatus.open:
+            fields["closed_on"] = row.won_date or row.close_date
+        return fields
+
+    def _new(self, row: DealRow, fields: dict[str, Any]) -> None:
+        rank = self.ranks.rank.get(row.stage, 0)
+        deal = {
+            "external_id": row.external_id,
+            "amount": 0.0,
+            "created_date": self.as_of,
+            "currency": None,
+            "closed_on": None,
+            **fields,
+            "max_stage_rank": max(rank, 0),
+            "stage_since": self.as_of,
+            "value_confirmed": False,
+            "champion": False,
+            "economic_buyer": False,
+            "decision_process": False,
+            "pushes": 0,
+            "missing_since": None,
+            "updated_at": self.now,
+        }
+        self.inserts.append(deal)
+        self._event(row.external_id, row.name, ("created", None, row.stage))
+
+    def _changed(self, old: dict[str, Any], fields: dict[str, Any]) -> None:
+        updates, events = changes_between(old, fields, self.as_of, self.ranks)
+        if old["missing_since"] is not None:
+            updates["missing_since"] = None
+            events.append(("returned", None, None))
+        if not updates:
+            return
+        self.updates.append({"id": old["id"], **updates, "updated_at": self.now})
+        for event in events:
+            self._event(old["external_id"], fields["name"], event, old["id"])
+
+    def _missing(self, old: dict[str, Any]) -> None:
+        gone = old["source"] != "manual" and old["status"] == DealStatus.open
+        if gone and old["missing_since"] is None:
+            self.updates.append({"id": old["id"], "missing_since": self.as_of})
+            self._event(old["external_id"], old["name"], ("missing", None, None), old["id"])
+
+    def _event(self, external_id: str, name: str, event, deal_id: int | None = None) -> None:
+        self.events.append((external_id, event, deal_id))
+        kind = report_kind(*event, self.ranks)
+        if kind is not None:
+            self.changes.append(Change(external_id=external_id, name=name, change=kind,
+                                       old=event[1], new=event[2]))  # fmt: skip
+
+    def counts(self) -> dict[str, int]:
+        found = Counter(change.change for change in self.changes)
+        return {kind: found.get(kind, 0) for kind in REPORT_ORDER}
+
+
+def _write(
+    session: Session,
+    plan: _ImportPlan,
+    parsed: ParsedExport,
+    file_name: str,
+    as_of: date,
+    now: datetime,
+) -> int:
+    snapshot = DealSnapshot(
+        as_of=as_of,
+        source=parsed.source,
+        file_name=file_name,
+        imported_at=now,
+        rows=len(parsed.rows),
+        summary=plan.counts(),
+    )
+    session.add(snapshot)
+    session.flush()
+    new_ids = queries.insert_deals(session, plan.inserts)
+    queries.update_deals(session, plan.updates)
+    queries.insert_events(
+        session,
+        [
+            {
+                "deal_id": deal_id or new_ids[external_id],
+                "day": as_of,
+                "kind": kind,
+                "old": old,
+                "new": new,
+                "snapshot_id": snapshot.id,
+            }
+            for external_id, (kind, old, new), deal_id in plan.events
+        ],
+    )
+    return snapshot.id
