@@ -1,0 +1,227 @@
+"""coach deal: by hand, imports from three CRMs, snapshots and the change report."""
+
+from pathlib import Path
+
+import pytest
+
+SALESFORCE_1 = """\
+Id,Name,Account Name,Opportunity Owner,StageName,Amount,CloseDate,ForecastCategoryName,CreatedDate,NextStep
+006A,Globex expansion,Globex,Ana Souza,Discovery,"$48,000.00",2026-12-15,Pipeline,2026-09-01,Demo to CFO
+006B,Initech renewal,Initech,Ana Souza,Proposal/Price Quote,30000,2026-12-20,Best Case,2026-08-10,
+006C,Acme new,Acme,Ana Souza,Negotiation/Review,75000,2026-11-30,Commit,2026-07-01,Legal review
+006D,Hooli pilot,Hooli,Ana Souza,Qualification,12000,2027-01-31,Pipeline,2026-10-01,
+006E,Umbrella,Umbrella,Ana Souza,Proposal/Price Quote,20000,2026-12-01,Pipeline,2026-09-15,
+"""
+# A week later: A advanced and pushed with a larger amount, B lost, C won and pulled in,
+# D gone from the export, E moved back and pushed again.
+SALESFORCE_2 = """\
+Id,Name,Account Name,Opportunity Owner,StageName,Amount,CloseDate,ForecastCategoryName,CreatedDate,NextStep
+006A,Globex expansion,Globex,Ana Souza,Proposal/Price Quote,"$52,000.00",2027-01-15,Best Case,2026-09-01,Demo to CFO
+006B,Initech renewal,Initech,Ana Souza,Closed Lost,30000,2026-12-20,Omitted,2026-08-10,
+006C,Acme new,Acme,Ana Souza,Closed Won,75000,2026-11-28,Closed,2026-07-01,Legal review
+006E,Umbrella,Umbrella,Ana Souza,Discovery,18000,2026-12-31,Pipeline,2026-09-15,
+"""
+
+HUBSPOT = """\ufeffRecord ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Create Date\r
+9001,Wayne Enterprises,Appointment Scheduled,11/30/2026,Ana Souza,"1,500",Sales Pipeline,10/01/2026\r
+9002,Stark [bold]=cmd|x,Contract Sent,12/15/2026,Ana Souza,25000,Sales Pipeline,09/01/2026\r
+9003,Tyrell,Closed Won,11/02/2026,Ana Souza,8000,Sales Pipeline,08/01/2026\r
+"""
+
+PIPEDRIVE = """\
+Deal - ID,Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Deal created,Deal - Owner
+77,Cyberdyne,"12 000",EUR,Qualification,open,20.12.2026,01.10.2026,Ana Souza
+78,Soylent,9000,EUR,Proposal,lost,15.11.2026,01.09.2026,Ana Souza
+"""
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write_file(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8"))
+        return str(path)
+
+    return write_file
+
+
+def test_second_salesforce_snapshot_reports_exactly_what_changed(coach, ana, write):
+    first = coach("deal", "import", write("a.csv", SALESFORCE_1), "--as-of", "2026-11-15", "--json")
+    assert first.exit_code == 0, first.stderr
+    assert first.json()["counts"]["new"] == 5
+    second = coach("deal", "import", write("b.csv", SALESFORCE_2), "--json")
+    assert second.exit_code == 0, second.stderr
+    report = second.json()
+    counts = {kind: n for kind, n in report["counts"].items() if n}
+    assert counts == {
+        "advanced": 1,
+        "moved_back": 1,
+        "pushed": 2,
+        "pulled_in": 1,
+        "won": 1,
+        "lost": 1,
+        "amount_up": 1,
+        "amount_down": 1,
+        "category": 3,
+        "missing": 1,
+    }
+    by_change = {(c["change"], c["external_id"]) for c in report["changes"]}
+    assert {("pushed", "006A"), ("pushed", "006E"), ("won", "006C"), ("lost", "006B")} <= by_change
+    assert ("missing", "006D") in by_change
+    history = coach("deal", "history", "006A", "--json").json()
+    assert [(e["day"], e["kind"], e["old"], e["new"]) for e in history] == [
+        ("2026-11-15", "created", None, "discovery"),
+        ("2026-11-22", "stage", "discovery", "proposal"),
+        ("2026-11-22", "close_date", "2026-12-15", "2027-01-15"),
+        ("2026-11-22", "category", "pipeline", "best_case"),
+        ("2026-11-22", "amount", "48000", "52000"),
+    ]
+    shown = coach("deal", "show", "globex", "--json").json()
+    assert (shown["pushes"], shown["stage"], shown["amount"]) == (1, "proposal", 52000)
+
+
+def test_reimporting_the_same_file_changes_nothing_and_says_so(coach, ana, write):
+    path = write("a.csv", SALESFORCE_1)
+    coach("deal", "import", path)
+    again = coach("deal", "import", path, "--json")
+    assert again.exit_code == 0
+    assert again.json()["nothing_changed"] is True
+    assert again.json()["snapshot_id"] is None
+    assert "Nothing changed since the last import" in coach("deal", "import", path).stderr
+
+
+def test_hubspot_export_with_bom_crlf_and_us_dates(coach, ana, write):
+    result = coach("deal", "import", write("hs.csv", HUBSPOT), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["source"] == "hubspot"
+    deals = {d["external_id"]: d for d in coach("deal", "list", "--status", "all", "--json").json()}
+    assert deals["9001"]["close_date"] == "2026-11-30" and deals["9001"]["amount"] == 1500
+    assert deals["9002"]["name"] == "Stark [bold]=cmd|x"
+    assert deals["9003"]["status"] == "won"
+    table = coach("deal", "list").stdout
+    assert "Stark [bold]=cmd|x" in table
+    markdown = coach("deal", "list", "--format", "markdown").stdout
+    assert "| Stark \\[bold\\]=cmd\\|x |" in markdown
+
+
+def test_pipedrive_export_with_day_first_dates_and_status(coach, ana, write):
+    result = coach("deal", "import", write("pd.csv", PIPEDRIVE), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["source"] == "pipedrive"
+    cyberdyne = coach("deal", "show", "cyberdyne", "--json").json()
+    assert (cyberdyne["close_date"], cyberdyne["amount"], cyberdyne["currency"]) == (
+        "2026-12-20",
+        12000,
+        "EUR",
+    )
+    assert coach("deal", "show", "78", "--json").json()["status"] == "lost"
+
+
+def test_bad_rows_are_listed_by_line_and_nothing_is_imported(coach, ana, write):
+    bad = SALESFORCE_1 + (
+        ",No id,X,Ana Souza,Discovery,100,2026-12-01,Pipeline,2026-09-01,\n"
+        "006G,,X,Ana Souza,Discovery,100,2026-12-01,Pipeline,2026-09-01,\n"
+        "006H,Bad amount,X,Ana Souza,Discovery,lots,2026-12-01,Pipeline,2026-09-01,\n"
+        "006I,Bad date,X,Ana Souza,Discovery,100,someday,Pipeline,2026-09-01,\n"
+        "006J,Odd stage,X,Ana Souza,Haggling,100,2026-12-01,Pipeline,2026-09-01,\n"
+    )
+    path = write("bad.csv", bad)
+    result = coach("deal", "import", path)
+    assert result.exit_code == 2
+    assert "5 bad row(s); nothing was imported" in result.stderr
+    for line in (7, 8, 9, 10, 11):
+        assert f"line {line}:" in result.stderr
+    assert "Haggling" in result.stderr
+    assert coach("deal", "list", "--json").json() == []
+    skipped = coach("deal", "import", path, "--skip-invalid", "--json")
+    assert skipped.exit_code == 0
+    assert len(skipped.json()["bad_rows"]) == 5
+    assert len(coach("deal", "list", "--json").json()) == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("\x00\x01\x02binary\x00", "not"),
+        ("colour,size\nred,big\n", "expected"),
+    ],
+)
+def test_files_that_are_not_exports_are_exit_2(coach, write, content, message):
+    result = coach("deal", "import", write("x.csv", content))
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr.lower()
+
+
+def test_dry_run_reports_without_writing(coach, ana, write):
+    result = coach("deal", "import", write("a.csv", SALESFORCE_1), "--dry-run", "--json")
+    assert result.exit_code == 0 and result.json()["counts"]["new"] == 5
+    assert coach("deal", "list", "--json").json() == []
+
+
+def test_unknown_owners_are_reported_or_created(coach, write):
+    path = write("a.csv", SALESFORCE_1)
+    result = coach("deal", "import", path)
+    assert "Owners not on the team: Ana Souza" in result.stderr
+    assert coach("team", "list", "--json").json() == []
+    created = coach("deal", "import", write("b.csv", SALESFORCE_2), "--create-reps", "--json")
+    assert created.json()["created_reps"] == ["Ana Souza"]
+    assert [rep["name"] for rep in coach("team", "list", "--json").json()] == ["Ana Souza"]
+
+
+def test_an_export_older_than_the_last_import_is_refused(coach, ana, write):
+    coach("deal", "import", write("a.csv", SALESFORCE_1), "--as-of", "2026-11-15")
+    result = coach("deal", "import", write("b.csv", SALESFORCE_2), "--as-of", "2026-11-01")
+    assert result.exit_code == 1 and "before the last import" in result.stderr
+
+
+def test_mapping_file_for_another_crm(coach, ana, write, tmp_path):
+    csv = write(
+        "other.csv", "Ref,Title,Phase,Due,Seller,Value\nR1,Zeta,Talking,2026-12-01,AS,5000\n"
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[columns]\nexternal_id = "Ref"\nname = "Title"\nstage = "Phase"\n'
+        'close_date = "Due"\nowner = "Seller"\namount = "Value"\n'
+        '[stages]\nTalking = "discovery"\n[owners]\nAS = "Ana Souza"\n'
+    )
+    result = coach("deal", "import", csv, "--mapping", str(mapping), "--json")
+    assert result.exit_code == 0, result.stderr
+    deal = coach("deal", "show", "R1", "--json").json()
+    assert (deal["stage"], deal["rep"]) == ("discovery", "Ana Souza")
+
+
+def test_deal_by_hand_update_close_and_close_plan(coach, ana):
+    added = coach(
+        "deal", "add", "--name", "Globex | #1", "--rep", "ana", "--stage", "discovery",
+        "--amount", "48k", "--close", "2026-12-15", "--no-input", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    deal = added.json()
+    assert (deal["external_id"], deal["amount"], deal["forecast_category"]) == (
+        "coach-1",
+        48000,
+        "pipeline",
+    )
+    moved = coach("deal", "update", "globex", "--stage", "proposal", "--close", "2027-01-10",
+                  "--champion", "--json")  # fmt: skip
+    assert moved.exit_code == 0, moved.stderr
+    assert (moved.json()["pushes"], moved.json()["champion"]) == (1, True)
+    assert coach("deal", "plan-step", "globex", "Legal review | 2026-12-01").exit_code == 0
+    steps = coach("deal", "plan-step", "globex", "--done", "1", "--json").json()
+    assert [(s["what"], s["done_on"]) for s in steps] == [("Legal review", "2026-11-22")]
+    closed = coach("deal", "close", "globex", "--won", "--json")
+    assert closed.json()["status"] == "won"
+    assert coach("deal", "close", "globex", "--lost").exit_code == 1
+    kinds = [e["kind"] for e in coach("deal", "history", "globex", "--json").json()]
+    assert kinds == ["created", "stage", "close_date", "stage", "won"]
+    markdown = coach("deal", "show", "globex", "--format", "markdown").stdout
+    assert markdown.startswith("# Globex \\| #1 (coach-1)")
+
+
+def test_deal_add_bad_input(coach, ana):
+    base = ["deal", "add", "--name", "X", "--rep", "ana", "--close", "+2w", "--no-input"]
+    assert coach(*base, "--stage", "haggling", "--amount", "1").exit_code == 2
+    assert coach(*base, "--stage", "discovery", "--amount", "-5").exit_code == 2
+    assert "Missing --amount" in coach(*base, "--stage", "discovery").stderr
+    assert coach("deal", "show", "nothing").exit_code == 1
