@@ -16,6 +16,7 @@ NEXT_STEPS = [
     ("grow ben --brief", "the pre-brief before Ben's overdue one-on-one"),
     ("grow ana", "hold a GROW one-on-one (15 minutes, on a terminal)"),
     ("actions --overdue", "what slipped, across the team"),
+    ("deal history globex", "a deal pushed week after week, from three CRM imports"),
     ("plan show chloe", "Chloe's development plan: sprint ending soon, gaps and their trend"),
     ("export rep ana --rep-safe", "Ana's notes as Markdown, safe to share with her"),
     ("team list --json", "the team as JSON, for scripts"),

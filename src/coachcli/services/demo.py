@@ -12,6 +12,7 @@ from coachcli.db.migrations import open_database
 from coachcli.errors import Conflict
 from coachcli.methodology_schema import Methodology
 from coachcli.services import team
+from coachcli.services.demo_deals import seed_deals
 
 MARKER = ".coach-demo"
 
@@ -46,6 +47,7 @@ def build_demo(folder: Path, methodology: Methodology, today: date) -> DemoWorks
             _seed_team(session, methodology, today)
             _seed_coaching(session, methodology, today)
             _seed_plans(session, methodology, today)
+            seed_deals(session, methodology, today)
     finally:
         database.close()
     return DemoWorkspace(folder, database_path, len(DEMO_TEAM))
