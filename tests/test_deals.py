@@ -1,6 +1,5 @@
 """coach deal: by hand, imports from three CRMs, snapshots and the change report."""
 
-from pathlib import Path
 
 import pytest
 
