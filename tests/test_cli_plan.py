@@ -108,7 +108,8 @@ def test_flags_alone_build_a_plan(coach, ana):
         (["--cause=discovery=lazy"], "Root cause must be one of"),
         (["--source=discovery=gossip"], "Evidence source must be one of"),
         (["--goal=a", "--goal=b", "--goal=c", "--goal=d"], "one to 3 annual goals"),
-        (["--focus", "golf"], "--focus must be one of"),
+        (["--focus", "golf"], "Unknown competency 'golf'"),
+        (["--start", "9999-12-01"], "out of range"),
     ],
 )
 def test_bad_input_is_exit_2_and_saves_nothing(coach, ana, args, message):
@@ -268,3 +269,60 @@ def test_plan_help_lists_its_commands(coach):
     assert result.exit_code == 0
     for command in ("show", "assess", "sprint", "revise"):
         assert command in result.stdout
+
+
+def test_no_quota_is_invented_for_another_period(coach, ana, tmp_path):
+    answers = tmp_path / "a.yaml"
+    text = (
+        Path(EXAMPLE)
+        .read_text()
+        .replace("quota: 250000\n", "")
+        .replace("period: 2026-Q4", "period: 2027-Q1")
+    )
+    answers.write_text(text)
+    result = coach("plan", "ana", "--answers", str(answers), "--no-input", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["expectations"]["quota"] is None
+    quotas = coach("team", "show", "ana", "--json").json()["quotas"]
+    assert [q["period"] for q in quotas] == ["2026-Q4"]
+
+
+def test_revise_cannot_stretch_a_sprint_or_strand_its_learning(coach, planned):
+    longer = coach("plan", "revise", "ana", "--reason", "x", "--sprint-end", "2027-03-01")
+    assert longer.exit_code == 2 and "at most 8 weeks" in longer.stderr
+    shorter = coach("plan", "revise", "ana", "--reason", "x", "--sprint-end", "2026-12-10")
+    assert shorter.exit_code == 2
+    assert "due after 2026-12-10" in shorter.stderr and "Joint discovery call" in shorter.stderr
+    assert coach("plan", "show", "ana", "--json").json()["current_sprint"]["end"] == "2027-01-03"
+
+
+def test_misspelled_keys_of_a_long_answer_are_exit_2(coach, ana, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        Path(EXAMPLE).read_text().replace("    evidence: Jumped", "    evidnce: Jumped")
+    )
+    result = coach("plan", "ana", "--answers", str(answers), "--no-input")
+    assert result.exit_code == 2 and "evidnce" in result.stderr
+
+
+def test_impossible_date_in_an_answers_file_is_exit_2(coach, ana, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("start: 2026-02-30\n")
+    result = coach("plan", "ana", "--answers", str(answers), "--no-input")
+    assert result.exit_code == 2 and "not valid" in result.stderr
+
+
+def test_focus_and_outcome_accept_names(coach, planned):
+    result = coach(
+        "plan", "sprint", "ana", "--outcome", "Not achieved",
+        "--focus", "Closing and close planning", "--objective", "x", "--no-input", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    sprints = result.json()["sprints"]
+    assert (sprints[0]["outcome"], sprints[1]["focus"]) == ("not", "closing")
+
+
+def test_a_new_plan_waits_for_the_open_sprint(coach, planned, monkeypatch):
+    monkeypatch.setenv("COACH_TODAY", "2027-01-02")
+    result = coach("plan", "ana", "--answers", EXAMPLE, "--start", "2027-01-05", "--no-input")
+    assert result.exit_code == 1 and "still has an open sprint" in result.stderr

@@ -20,6 +20,7 @@ from coachcli.errors import Invalid
 DATE_FORMS = "YYYY-MM-DD, today, tomorrow, a weekday (mon … sun), +3d, +2w or +1m"
 PERIOD_FORMS = "2026-W47 (week), 2026-11 (month), 2026-Q4 (quarter) or 2026 (year)"
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _OFFSET = re.compile(r"^([+-])(\d{1,4})([dwm])$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -49,9 +50,13 @@ def parse_date(text: str, today: date) -> date:
     if relative is not None:
         return relative
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (ValueError, OverflowError):
         raise Invalid(f"Unknown date {text.strip()!r}. Use {DATE_FORMS}.") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        # Far dates break date arithmetic (sprint ends, offsets) and are always typos.
+        raise Invalid(f"The date {day.isoformat()} is out of range ({FIRST_YEAR}-{LAST_YEAR}).")
+    return day
 
 
 def _relative_day(value: str, today: date) -> date | None:

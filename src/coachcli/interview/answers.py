@@ -25,6 +25,8 @@ def load_answers(path: Path | None, allowed: Iterable[str]) -> dict[str, Any]:
         raise Invalid(f"Cannot read the answers file {path}: {error.strerror}.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise Invalid(f"The answers file {path} is not valid YAML or JSON: {error}") from None
+    except ValueError as error:  # YAML's own dates: 2026-02-30 is not a day
+        raise Invalid(f"The answers file {path} has a value that is not valid: {error}.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

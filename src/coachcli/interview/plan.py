@@ -80,6 +80,10 @@ def pairs(values: Iterable[str] | None, flag: str) -> dict[str, str]:
 def plan_answers(methodology: Methodology, given: dict[str, Any]) -> dict[str, Any]:
     """Flatten answers (from a file or from flags) into question keys, checking every name."""
     flat = {key: value for key, value in given.items() if key in PLAIN and value not in (None, [])}
+    if "focus" in flat:
+        flat["focus"] = plans.competency_key(methodology, flat["focus"])
+    if "outcome" in flat:
+        flat["outcome"] = plans.outcome_key(flat["outcome"])
     for key, prefix in NESTED.items():
         mapping = given.get(key) or {}
         if not isinstance(mapping, dict):
@@ -89,8 +93,16 @@ def plan_answers(methodology: Methodology, given: dict[str, Any]) -> dict[str, A
     return flat
 
 
+LONG_FORMS = {"ratings": {"rating", "evidence", "source"}, "causes": {"cause", "note"}}
+
+
 def _nested_answer(methodology: Methodology, key: str, prefix: str, name: str, value: Any) -> dict:
     slug = _slug(methodology, key, name)
+    if isinstance(value, dict):
+        unknown = sorted(set(map(str, value)) - LONG_FORMS.get(key, set()))
+        if unknown:
+            allowed = ", ".join(sorted(LONG_FORMS.get(key, ()))) or "a single value"
+            raise Invalid(f"'{key}.{name}' has unknown key(s) {', '.join(unknown)}; use {allowed}.")
     if key == "ratings" and isinstance(value, dict):
         parts = {"rating_": value.get("rating"), "evidence_": value.get("evidence")}
         parts["source_"] = value.get("source")
@@ -143,8 +155,9 @@ def _known_slug(name: str, table: dict, what: str) -> str:
 
 
 def ask_expectations(
-    asker: Asker, methodology: Methodology, today: date, current_quota: float | None
+    asker: Asker, methodology: Methodology, today: date, quotas: dict[str, float]
 ) -> ExpectationInput:
+    """`quotas`: the rep's quota per period label, offered as the default for that period."""
     asker.say("\n── Expectations ──")
     period = asker.text(
         Question(
@@ -158,7 +171,7 @@ def ask_expectations(
         )
     )
     given = ExpectationInput(period=period)
-    given.quota = _optional_amount(asker, "quota", "Revenue quota", current_quota)
+    given.quota = _optional_amount(asker, "quota", "Revenue quota", quotas.get(period.label))
     given.new_logos = asker.text(
         Question(
             "new_logos",
@@ -265,7 +278,7 @@ def ask_assessment(asker: Asker, methodology: Methodology, role: str) -> list[Ra
             )
         )
         source = None
-        if evidence:
+        if evidence or asker.has_answer(f"source_{slug}"):
             source = asker.select(
                 Question(f"source_{slug}", "Source:", f"--source {slug}=SOURCE", "observation"),
                 [Choice(s, s) for s in plans.SOURCES],
@@ -323,8 +336,19 @@ def _say_suggestions(asker: Asker, methodology: Methodology, competency: str, ca
 
 def ask_goals(asker: Asker) -> list[str]:
     asker.say("\n── Annual goals (one to three) ──")
-    goals = asker.many(Question("goals", "Goal for the year", "--goal"))
-    return plans.check_goals(goals)
+    while True:
+        goals = asker.many(
+            Question(
+                "goals", "Goal for the year", "--goal", parse=partial(plans.clean_text, what="goal")
+            )
+        )
+        try:
+            return plans.check_goals(goals)
+        except Invalid as problem:
+            if not asker.interactive:
+                raise
+            asker.say(f"   {problem.message} Please give them again.")
+            asker.forget(["goals"])
 
 
 def ask_sprint(
@@ -370,6 +394,7 @@ def ask_sprint(
             "objectives",
             "Measurable objective",
             "--objective",
+            parse=partial(plans.clean_text, what="objective"),
             hint="e.g. two discovery calls a week with a written summary",
         )
     )
@@ -442,7 +467,7 @@ def ask_sprint_close(asker: Asker, number: int) -> SprintClose:
 def interview_new_plan(
     asker: Asker, methodology: Methodology, facts: PlanFacts, today: date, show_gaps: ShowGaps
 ) -> NewPlanAnswers:
-    expectations = ask_expectations(asker, methodology, today, facts.quota)
+    expectations = ask_expectations(asker, methodology, today, facts.quotas)
     ratings = ask_assessment(asker, methodology, facts.role)
     gaps = plans.draft_gaps(methodology, facts.role, ratings)
     show_gaps(gaps)

@@ -52,7 +52,7 @@ GAP_COLUMNS = [
 
 LEARNING_COLUMNS = [
     Column("id", "#", justify="right", no_wrap=True),
-    Column("rep", "Rep", no_wrap=True),
+    Column("rep", "Rep"),
     Column("competency_name", "Competency"),
     Column("title", "Learning"),
     Column("due", "Due", no_wrap=True),

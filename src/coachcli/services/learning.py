@@ -13,7 +13,7 @@ from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import LearningActivity, Rep, Sprint
 
-MAX_TITLE = 500
+MAX_TITLE = 2000
 
 
 class LearningInfo(BaseModel):

@@ -30,7 +30,7 @@ from coachcli.models import (
 )
 from coachcli.services.actions import ActionInfo, action_info
 from coachcli.services.learning import LearningInfo, add_learning, learning_info
-from coachcli.services.team import current_quota, set_quota
+from coachcli.services.team import set_quota
 
 SOURCES = ("call plan", "deal documents", "observation", "report")
 OUTCOMES = tuple(outcome.value for outcome in SprintOutcome)
@@ -210,7 +210,7 @@ def cause_key(text: str) -> str:
 
 
 def outcome_key(text: str) -> str:
-    wanted = str(text).strip().casefold().replace("not achieved", "not")
+    wanted = " ".join(str(text).split()).casefold().replace("not achieved", "not")
     if wanted not in OUTCOMES:
         raise Invalid(f"Sprint outcome must be one of: {', '.join(OUTCOMES)}; not {text!r}.")
     return wanted
@@ -460,6 +460,8 @@ def create_plan(
 ) -> DevelopmentPlan:
     year = first.start.year
     existing = queries.latest_plan(session, rep.id)
+    if existing is not None and open_sprint_of(session, existing) is not None:
+        raise Conflict(f"{rep.name}'s {existing.year} plan still has an open sprint.")
     if existing is not None and existing.year >= year:
         raise Conflict(
             f"{rep.name} already has a {existing.year} development plan.",
@@ -581,6 +583,25 @@ def revise_plan(
     return revision
 
 
+def _check_new_end(session: Session, methodology: Methodology, sprint: Sprint, end: date) -> None:
+    """A sprint may end sooner than planned, but not run past the longest sprint, and not
+    leave its learning due after it."""
+    latest = sprint_end(sprint.start, methodology.cadence.sprint_max_weeks)
+    if end > latest:
+        raise Invalid(
+            f"A sprint lasts at most {methodology.cadence.sprint_max_weeks} weeks: "
+            f"end it by {latest.isoformat()}.",
+            hint="Open the next sprint with `coach plan sprint` for what comes after.",
+        )
+    late = [item for item in queries.learning_of_sprint(session, sprint.id) if item.due > end]
+    if late:
+        titles = "; ".join(f"#{item.id} {item.title} (due {item.due})" for item in late)
+        raise Invalid(
+            f"Learning of this sprint is due after {end.isoformat()}: {titles}.",
+            hint="Mark it done (`coach learning done ID`) or choose a later --sprint-end.",
+        )
+
+
 def _revise_sprint(
     session: Session, methodology: Methodology, sprint: Sprint | None, changes: dict
 ) -> dict:
@@ -604,6 +625,7 @@ def _revise_sprint(
                 f"The sprint cannot end ({end.isoformat()}) before it starts "
                 f"({sprint.start.isoformat()})."
             )
+        _check_new_end(session, methodology, sprint, end)
         recorded["sprint_end"] = {"from": sprint.end.isoformat(), "to": end.isoformat()}
         sprint.end = end
     session.add(sprint)
@@ -733,7 +755,7 @@ def largest_gap(session: Session, methodology: Methodology, rep: Rep) -> str | N
 @dataclass
 class PlanFacts:
     role: str
-    quota: float | None = None
+    quotas: dict[str, float] = field(default_factory=dict)
     current_sprint: int | None = None
     gaps: list[GapRow] = field(default_factory=list)
     causes: dict[str, str] = field(default_factory=dict)
@@ -772,8 +794,13 @@ def new_plan_facts(session: Session, methodology: Methodology, rep: Rep, today: 
             hint="See it with `coach plan show`; change it with `coach plan assess`, "
             "`coach plan sprint` or `coach plan revise`.",
         )
-    quota = current_quota(quotas_by_rep(session, [rep.id]).get(rep.id, []), today)
-    return PlanFacts(role=rep.role, quota=quota.amount if quota else None)
+    if existing is not None and open_sprint_of(session, existing) is not None:
+        raise Conflict(
+            f"{rep.name}'s {existing.year} plan still has an open sprint.",
+            hint="Close it first with `coach plan sprint` (or shorten it with `plan revise`).",
+        )
+    quotas = quotas_by_rep(session, [rep.id]).get(rep.id, [])
+    return PlanFacts(role=rep.role, quotas={quota.period: quota.amount for quota in quotas})
 
 
 def assessment_facts(
