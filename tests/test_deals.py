@@ -1,6 +1,5 @@
 """coach deal: by hand, imports from three CRMs, snapshots and the change report."""
 
-
 import pytest
 
 SALESFORCE_1 = """\
