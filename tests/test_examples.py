@@ -37,3 +37,21 @@ def test_methodology_override_example():
     assert method.stages["negotiation"].probability == 0.65
     assert method.cadence.one_on_one_days == 14
     assert len(method.questions.deal_review["always"]) == 4
+
+
+def test_crm_mapping_example(coach, ana, tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Ref,Title,Customer,Seller,Phase,Value,Due,Next action\n"
+        "R-1,Zeta rollout,Zeta,AS,Quote sent,12500,03/04/2027,Call the CFO\n"
+    )
+    mapping = str(EXAMPLES / "crm-mapping.toml")
+    result = coach("deal", "import", str(export), "--mapping", mapping, "--json")
+    assert result.exit_code == 0, result.stderr
+    deal = coach("deal", "show", "R-1", "--json").json()
+    assert (deal["stage"], deal["rep"], deal["close_date"], deal["currency"]) == (
+        "proposal",
+        "Ana Souza",
+        "2027-04-03",
+        "EUR",
+    )
