@@ -224,8 +224,9 @@ def ask_time_allocation(asker: Asker, methodology: Methodology) -> dict[str, int
     """Percent of time per share; asked again on a terminal until it totals 100."""
     keys = [f"time_{slug}" for slug in methodology.time_allocation]
     asker.say("   time allocation in percent, totalling 100")
-    while True:
-        shares = {
+
+    def ask_shares() -> dict[str, int]:
+        return {
             slug: asker.text(
                 Question(
                     f"time_{slug}",
@@ -238,12 +239,20 @@ def ask_time_allocation(asker: Asker, methodology: Methodology) -> dict[str, int
             )
             for slug, share in methodology.time_allocation.items()
         }
+
+    return asked_until_valid(asker, keys, ask_shares, plans.check_time_allocation)
+
+
+def asked_until_valid(asker: Asker, keys: list[str], ask: Callable, check: Callable) -> Any:
+    """Answers checked together (a total, a count): on a terminal a failed check asks them
+    all again; scripted, it is the error."""
+    while True:
         try:
-            return plans.check_time_allocation(shares)
+            return check(ask())
         except Invalid as problem:
             if not asker.interactive:
                 raise
-            asker.say(f"   {problem.message} Please split it again.")
+            asker.say(f"   {problem.message} Please answer again.")
             asker.forget(keys)
 
 
@@ -336,19 +345,9 @@ def _say_suggestions(asker: Asker, methodology: Methodology, competency: str, ca
 
 def ask_goals(asker: Asker) -> list[str]:
     asker.say("\n── Annual goals (one to three) ──")
-    while True:
-        goals = asker.many(
-            Question(
-                "goals", "Goal for the year", "--goal", parse=partial(plans.clean_text, what="goal")
-            )
-        )
-        try:
-            return plans.check_goals(goals)
-        except Invalid as problem:
-            if not asker.interactive:
-                raise
-            asker.say(f"   {problem.message} Please give them again.")
-            asker.forget(["goals"])
+    parse = partial(plans.clean_text, what="goal")
+    question = Question("goals", "Goal for the year", "--goal", parse=parse)
+    return asked_until_valid(asker, ["goals"], lambda: asker.many(question), plans.check_goals)
 
 
 def ask_sprint(
