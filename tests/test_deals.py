@@ -223,3 +223,15 @@ def test_deal_add_bad_input(coach, ana):
     assert coach(*base, "--stage", "discovery", "--amount", "-5").exit_code == 2
     assert "Missing --amount" in coach(*base, "--stage", "discovery").stderr
     assert coach("deal", "show", "nothing").exit_code == 1
+
+
+def test_pre_brief_lists_the_reps_deals_at_risk(coach, ana):
+    coach("deal", "add", "--name", "Late one", "--rep", "ana", "--stage", "proposal",
+          "--amount", "10k", "--close", "2026-11-30", "--no-input")  # fmt: skip
+    coach("deal", "add", "--name", "Fine one", "--rep", "ana", "--stage", "proposal",
+          "--amount", "10k", "--close", "2026-12-30", "--no-input")  # fmt: skip
+    for close in ("2026-12-07", "2026-12-14", "2026-12-21"):
+        coach("deal", "update", "late", "--close", close)
+    coach("deal", "update", "fine", "--last-activity", "2026-11-20")
+    brief = coach("grow", "ana", "--brief", "--json").json()
+    assert brief["deals_at_risk"] == ["Late one (10,000): pushed 3 times"]

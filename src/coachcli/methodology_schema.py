@@ -94,6 +94,23 @@ class Cadence(_Strict):
     grow_minutes: int = Field(ge=1)
 
 
+class FlagLimits(_Strict):
+    """The largest share of open deals each pipeline flag may hold before `--check` fails."""
+
+    stale: float = Field(default=0.25, ge=0, le=1)
+    aged: float = Field(default=0.30, ge=0, le=1)
+    past_close: float = Field(default=0.10, ge=0, le=1)
+    no_next_step: float = Field(default=0.20, ge=0, le=1)
+    no_close_plan: float = Field(default=0.50, ge=0, le=1)
+    pushed: float = Field(default=0.10, ge=0, le=1)
+
+
+class PipelineRules(_Strict):
+    stale_days: int = Field(default=14, ge=1, description="days without activity")
+    push_limit: int = Field(default=3, ge=1, description="close-date pushes that flag a deal")
+    limits: FlagLimits = FlagLimits()
+
+
 class GrowQuestions(_Strict):
     goal: list[str] = Field(min_length=1)
     reality: list[str] = Field(min_length=1)
@@ -138,6 +155,8 @@ class Methodology(_Strict):
     root_causes: dict[str, RootCauseInfo]
     cadence: Cadence
     questions: Questions
+    # Defaulted: methodology files written before pipeline health still validate.
+    pipeline: PipelineRules = PipelineRules()
 
     @model_validator(mode="after")
     def _cross_references(self) -> Methodology:

@@ -16,6 +16,7 @@ from coachcli.cli import demo as demo_cli
 from coachcli.cli import export as export_cli
 from coachcli.cli import grow as grow_cli
 from coachcli.cli import learning as learning_cli
+from coachcli.cli import pipeline as pipeline_cli
 from coachcli.cli import plan as plan_cli
 from coachcli.cli import sessions as sessions_cli
 from coachcli.cli import team as team_cli
@@ -98,6 +99,7 @@ def root(
 app.add_typer(team_cli.app, name="team")
 app.add_typer(plan_cli.app, name="plan")
 app.command("grow")(grow_cli.grow)
+app.command("pipeline")(pipeline_cli.pipeline)
 app.add_typer(deal_cli.app, name="deal")
 app.add_typer(actions_cli.app, name="actions")
 app.add_typer(learning_cli.app, name="learning")

@@ -18,6 +18,7 @@ from coachcli.db import deals as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import ClosePlanStep, Deal, DealStatus, Rep
+from coachcli.money import format_money
 
 MAX_TEXT = 2000
 # Fields whose change is an event in the deal's history, and the event's name.
@@ -433,3 +434,22 @@ def history(session: Session, deal: Deal) -> list[EventInfo]:
         EventInfo(day=e.day, kind=e.kind, old=e.old, new=e.new, snapshot_id=e.snapshot_id)
         for e in queries.events_of(session, deal.id)
     ]
+
+
+def deals_at_risk(session: Session, methodology: Methodology, rep: Rep, today: date) -> list[str]:
+    """The rep's open deals worth a question in the one-on-one: past their close date,
+    pushed again and again, or gone quiet."""
+    rules = methodology.pipeline
+    found = []
+    for deal, _ in queries.deals(session, rep.id, (DealStatus.open,)):
+        reasons = []
+        if deal.close_date < today:
+            reasons.append(f"close date {deal.close_date} passed")
+        if deal.pushes >= rules.push_limit:
+            reasons.append(f"pushed {deal.pushes} times")
+        quiet = (today - (deal.last_activity or deal.created_date)).days
+        if quiet >= rules.stale_days:
+            reasons.append(f"no activity for {quiet} days")
+        if reasons:
+            found.append(f"{deal.name} ({format_money(deal.amount)}): {', '.join(reasons)}")
+    return found

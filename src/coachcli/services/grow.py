@@ -15,7 +15,7 @@ from coachcli.db import coaching as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import ActionItem, ActionStatus, CoachingSession, Rep, SessionKind
-from coachcli.services import plans
+from coachcli.services import deals, plans
 from coachcli.services.actions import (
     ActionInfo,
     NewAction,
@@ -121,6 +121,7 @@ def build_brief(session: Session, methodology: Methodology, rep: Rep, today: dat
         sprint_focus=focus,
         sprint_learning=learning,
         top_gap=plans.largest_gap(session, methodology, rep),
+        deals_at_risk=deals.deals_at_risk(session, methodology, rep, today),
     )
 
 

@@ -1,0 +1,68 @@
+"""coach pipeline: pipeline health (size, shape, contents) and sales velocity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coachcli.cli import context, output
+from coachcli.cli.options import FormatOption, JsonOption
+from coachcli.cli.output import Format
+
+EXIT_CHECK_FAILED = 3
+
+
+def pipeline(
+    rep: Annotated[
+        str | None, typer.Option("--rep", help="One rep (a unique start of the name).")
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Quota period, e.g. 2026-Q4 (default: this quarter)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Exit 3 when coverage is below what the win rate requires or a flag is "
+            "over its limit (for cron).",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Pipeline health: size (coverage against quota and against what the win rate
+    requires), shape (stages, close months, conversion), contents (stale, aged, past close
+    date, no next step, no close plan, pushed) and sales velocity."""
+    from coachcli.dates import parse_period
+    from coachcli.services import team
+    from coachcli.services.pipeline import pipeline_health
+
+    chosen = parse_period(period) if period else None
+    with context.database() as db, db.session() as session:
+        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+        view = pipeline_health(session, context.methodology(), context.today(), chosen, found)
+    data = view.model_dump(mode="json")
+    _show(data, output.chosen_format(fmt, as_json))
+    if check and not view.check.passed:
+        from coachcli.render.pipeline import check_lines
+
+        for reason in check_lines(data)[0]:
+            output.warn(f"Check failed: {reason}")
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _show(data: dict, fmt: Format) -> None:
+    if fmt is Format.json:
+        from coachcli.render.records import to_json
+
+        output.write(to_json(data))
+    elif fmt is Format.markdown:
+        from coachcli.render.pipeline import pipeline_markdown
+
+        output.write(pipeline_markdown(data))
+    else:
+        from coachcli.render.pipeline import pipeline_screen
+
+        output.show(pipeline_screen(data))

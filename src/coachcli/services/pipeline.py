@@ -1,0 +1,485 @@
+"""Pipeline health: size, shape and contents of the open deals, and sales velocity.
+
+Pipeline management is not forecasting (SPEC section 1, item 10): it asks whether
+there is enough pipeline, in the right stages and months, kept clean enough to win
+from. The definitions are SPEC section 4: win rate = won / (won + lost) by count
+and by value; required coverage = 1 / win rate; coverage = open pipeline closing
+in the period / remaining quota; velocity = open deals x average won deal x win
+rate / average cycle days. Figures are aggregated in SQL (db/pipeline.py); this
+module does the arithmetic and decides what fails `--check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from coachcli.dates import Period, quarter_of
+from coachcli.db import pipeline as queries
+from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
+from coachcli.db.reps import all_reps
+from coachcli.methodology_schema import Methodology
+from coachcli.models import DealStatus, Rep
+
+WORST_SHOWN = 3
+
+
+@dataclass
+class Totals:
+    """Counts and sums of one rep's deals (or of several reps, added up)."""
+
+    open_count: int = 0
+    open_value: float = 0.0
+    won_count: int = 0
+    won_value: float = 0.0
+    lost_count: int = 0
+    lost_value: float = 0.0
+    # Days from created to closed, summed over won deals.
+    won_cycle_days: float = 0.0
+    period_open_count: int = 0
+    period_open_value: float = 0.0
+    period_won_value: float = 0.0
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+class PeriodView(BaseModel):
+    label: str
+    start: date
+    end: date
+
+
+class SizeView(BaseModel):
+    open_count: int
+    open_value: float
+    period_open_count: int
+    period_open_value: float
+    quota: float | None
+    won_in_period: float
+    remaining_quota: float | None
+    quota_met: bool
+    # Open deals whose CRM owner is no rep on the team (team view only).
+    unassigned_open_count: int | None
+
+
+class WinRateView(BaseModel):
+    by_count: float | None
+    by_value: float | None
+    won_count: int
+    lost_count: int
+    won_value: float
+    lost_value: float
+
+
+class RequiredCoverageView(BaseModel):
+    by_count: float | None
+    by_value: float | None
+
+
+class StageView(BaseModel):
+    stage: str
+    name: str
+    count: int
+    value: float
+    value_share: float | None
+    expected_days: int | None
+
+
+class MonthView(BaseModel):
+    month: str
+    count: int
+    value: float
+
+
+class ConversionView(BaseModel):
+    from_stage: str
+    to_stage: str
+    reached: int
+    advanced: int
+    rate: float | None
+
+
+class FlaggedDealView(BaseModel):
+    id: int
+    external_id: str
+    name: str
+    rep: str | None
+    stage: str
+    amount: float
+    close_date: date
+    measure: int | None
+
+
+class FlagView(BaseModel):
+    flag: str
+    count: int
+    value: float
+    share: float | None
+    limit: float
+    over: bool
+    deals: list[FlaggedDealView]
+
+
+class VelocityView(BaseModel):
+    rep: str | None
+    open_count: int
+    won_count: int
+    average_won_value: float | None
+    win_rate: float | None
+    average_cycle_days: float | None
+    velocity: float | None
+
+
+class VelocitySection(BaseModel):
+    team: VelocityView
+    reps: list[VelocityView]
+
+
+class CheckFailure(BaseModel):
+    # "coverage", or the flag over its limit.
+    check: str
+    # Coverage against the required coverage by value, or the flag's share against its limit.
+    value: float
+    limit: float
+    # Deals under the flag (None for coverage).
+    count: int | None = None
+
+
+class CheckView(BaseModel):
+    passed: bool
+    failures: list[CheckFailure]
+    # Checks that could not run: "no_quota" (none set for the period) or "no_wins".
+    skipped: list[str]
+
+
+class RulesView(BaseModel):
+    stale_days: int
+    push_limit: int
+
+
+class PipelineView(BaseModel):
+    period: PeriodView
+    rep: str | None
+    today: date
+    rules: RulesView
+    size: SizeView
+    coverage: float | None
+    required_coverage: RequiredCoverageView
+    win_rate: WinRateView
+    stages: list[StageView]
+    close_months: list[MonthView]
+    conversion: list[ConversionView]
+    flags: dict[str, FlagView]
+    velocity: VelocitySection
+    check: CheckView
+
+
+# ---- pure calculations ------------------------------------------------------------------
+
+
+def totals_by_rep(
+    groups: Iterable[DealGroup], periods: Mapping[int | None, RepPeriod], rep_ids: Collection[int]
+) -> dict[int, Totals]:
+    """Each rep's totals from the grouped deals and the period's figures."""
+    found = {rep_id: Totals() for rep_id in rep_ids}
+    for group in groups:
+        totals = found.get(group.rep_id) if group.rep_id is not None else None
+        if totals is None:
+            continue  # an archived rep's deals, or an owner who is not on the team
+        if group.status == DealStatus.open:
+            totals.open_count += group.count
+            totals.open_value += group.value
+        elif group.status == DealStatus.won:
+            totals.won_count += group.count
+            totals.won_value += group.value
+        elif group.status == DealStatus.lost:
+            totals.lost_count += group.count
+            totals.lost_value += group.value
+    for rep_id, totals in found.items():
+        period = periods.get(rep_id, RepPeriod(rep_id))
+        totals.won_cycle_days = period.won_cycle_days
+        totals.period_won_value = period.won_value
+        totals.period_open_count = period.open_count
+        totals.period_open_value = period.open_value
+    return found
+
+
+def rank_counts(groups: Iterable[DealGroup], rep_ids: Collection[int]) -> dict[int, int]:
+    """How many of the reps' deals, open or closed, got no further than each rank."""
+    counts: dict[int, int] = {}
+    for group in groups:
+        if group.rep_id is not None and group.rep_id in rep_ids:
+            counts[group.max_stage_rank] = counts.get(group.max_stage_rank, 0) + group.count
+    return counts
+
+
+def ratio(numerator: float, denominator: float, digits: int = 4) -> float | None:
+    """numerator / denominator, rounded; None when the denominator is zero."""
+    if not denominator:
+        return None
+    return round(numerator / denominator, digits)
+
+
+def win_rate(totals: Totals) -> WinRateView:
+    return WinRateView(
+        by_count=ratio(totals.won_count, totals.won_count + totals.lost_count),
+        by_value=ratio(totals.won_value, totals.won_value + totals.lost_value),
+        won_count=totals.won_count,
+        lost_count=totals.lost_count,
+        won_value=totals.won_value,
+        lost_value=totals.lost_value,
+    )
+
+
+def required_coverage(totals: Totals) -> RequiredCoverageView:
+    """1 / win rate: a team that wins a third of its pipeline needs three times its quota.
+
+    None when nothing was won: no amount of pipeline is then known to be enough.
+    """
+    return RequiredCoverageView(
+        by_count=ratio(totals.won_count + totals.lost_count, totals.won_count),
+        by_value=ratio(totals.won_value + totals.lost_value, totals.won_value),
+    )
+
+
+def size_of(totals: Totals, quota: float | None, unassigned: int | None) -> SizeView:
+    remaining = None if quota is None else max(quota - totals.period_won_value, 0.0)
+    return SizeView(
+        open_count=totals.open_count,
+        open_value=totals.open_value,
+        period_open_count=totals.period_open_count,
+        period_open_value=totals.period_open_value,
+        quota=quota,
+        won_in_period=totals.period_won_value,
+        remaining_quota=remaining,
+        quota_met=remaining == 0,
+        unassigned_open_count=unassigned,
+    )
+
+
+def coverage(size: SizeView) -> float | None:
+    """Open pipeline closing in the period / remaining quota; None with no quota left."""
+    return ratio(size.period_open_value, size.remaining_quota or 0)
+
+
+def conversion(ranks: Mapping[int, int], stage_keys: list[str]) -> list[ConversionView]:
+    """Stage i to i+1: deals whose highest rank reached i+1 / deals that reached i.
+
+    `stage_keys` are the open stages in order followed by the won stage, whose rank
+    is the number of open stages.
+    """
+    rows = []
+    for index, (here, after) in enumerate(pairwise(stage_keys)):
+        reached = sum(count for rank, count in ranks.items() if rank >= index)
+        advanced = sum(count for rank, count in ranks.items() if rank >= index + 1)
+        rows.append(
+            ConversionView(
+                from_stage=here,
+                to_stage=after,
+                reached=reached,
+                advanced=advanced,
+                rate=ratio(advanced, reached),
+            )
+        )
+    return rows
+
+
+def velocity(totals: Totals, rep: str | None = None) -> VelocityView:
+    """Open deals x average won deal x win rate (count) / average cycle days: money a day."""
+    won = totals.won_count
+    average_won = round(totals.won_value / won, 2) if won else None
+    rate = ratio(won, won + totals.lost_count)
+    cycle = round(totals.won_cycle_days / won, 1) if won else None
+    speed = None
+    if average_won is not None and rate is not None and cycle:
+        speed = round(totals.open_count * average_won * rate / cycle, 2)
+    return VelocityView(
+        rep=rep,
+        open_count=totals.open_count,
+        won_count=won,
+        average_won_value=average_won,
+        win_rate=rate,
+        average_cycle_days=cycle,
+        velocity=speed,
+    )
+
+
+def flag_view(
+    flag: str,
+    count: int,
+    value: float,
+    open_count: int,
+    limit: float,
+    deals: list[FlaggedDealView],
+) -> FlagView:
+    share = ratio(count, open_count)
+    return FlagView(
+        flag=flag,
+        count=count,
+        value=value,
+        share=share,
+        limit=limit,
+        over=share is not None and share > limit,
+        deals=deals,
+    )
+
+
+def evaluate_check(
+    size: SizeView,
+    covered: float | None,
+    required: RequiredCoverageView,
+    flags: Mapping[str, FlagView],
+) -> CheckView:
+    """What fails `coach pipeline --check`: too little coverage, or a flag over its limit."""
+    failures: list[CheckFailure] = []
+    skipped: list[str] = []
+    if size.quota is None:
+        skipped.append("no_quota")
+    elif required.by_value is None:
+        skipped.append("no_wins")
+    elif not size.quota_met and (covered or 0) < required.by_value:
+        failures.append(CheckFailure(check="coverage", value=covered or 0, limit=required.by_value))
+    for flag in flags.values():
+        if flag.over and flag.share is not None:
+            failures.append(
+                CheckFailure(check=flag.flag, value=flag.share, limit=flag.limit, count=flag.count)
+            )
+    return CheckView(passed=not failures, failures=failures, skipped=skipped)
+
+
+# ---- the report -------------------------------------------------------------------------
+
+
+def stage_views(
+    methodology: Methodology, by_stage: Mapping[str, tuple[int, float]], open_value: float
+) -> list[StageView]:
+    """Every open stage in methodology order, then any stage the methodology does not know."""
+    known = [key for key, stage in methodology.stages.items() if stage.outcome == "open"]
+    unknown = sorted(set(by_stage) - set(known))
+    rows = []
+    for key in known + unknown:
+        count, value = by_stage.get(key, (0, 0.0))
+        stage = methodology.stages.get(key)
+        rows.append(
+            StageView(
+                stage=key,
+                name=stage.name if stage else key,
+                count=count,
+                value=value,
+                value_share=ratio(value, open_value),
+                expected_days=stage.expected_days if stage else None,
+            )
+        )
+    return rows
+
+
+def _stage_keys(methodology: Methodology) -> list[str]:
+    stages = methodology.stages.items()
+    open_keys = [key for key, stage in stages if stage.outcome == "open"]
+    won = [key for key, stage in stages if stage.outcome == "won"]
+    return open_keys + won[:1]
+
+
+def _flag_rules(methodology: Methodology, today: date, period: Period) -> FlagRules:
+    rules = methodology.pipeline
+    expected = {k: s.expected_days for k, s in methodology.stages.items() if s.outcome == "open"}
+    return FlagRules(
+        today=today,
+        period_start=period.start,
+        period_end=period.end,
+        stale_days=rules.stale_days,
+        push_limit=rules.push_limit,
+        expected_days=expected,
+    )
+
+
+def _flags(
+    session: Session,
+    methodology: Methodology,
+    reps: list[Rep],
+    rules: FlagRules,
+    open_count: int,
+) -> dict[str, FlagView]:
+    rep_ids = [rep.id for rep in reps if rep.id is not None]
+    names = {rep.id: rep.name for rep in reps}
+    totals = queries.flag_totals(session, rep_ids, rules)
+    limits = methodology.pipeline.limits
+    views = {}
+    for flag in FLAGS:
+        count, value = totals[flag]
+        worst = queries.worst_deals(session, rep_ids, rules, flag, WORST_SHOWN) if count else []
+        deals = [
+            FlaggedDealView(
+                **{k: v for k, v in asdict(deal).items() if k != "rep_id"},
+                rep=names.get(deal.rep_id),
+            )
+            for deal in worst
+        ]
+        views[flag] = flag_view(flag, count, value, open_count, getattr(limits, flag), deals)
+    return views
+
+
+def pipeline_health(
+    session: Session,
+    methodology: Methodology,
+    today: date,
+    period: Period | None = None,
+    rep: Rep | None = None,
+) -> PipelineView:
+    """The health of one rep's pipeline, or the team's (archived reps left out)."""
+    period = period or quarter_of(today)
+    reps = [rep] if rep is not None else all_reps(session)
+    rep_ids = [r.id for r in reps if r.id is not None]
+    one = rep.id if rep is not None else None
+    groups = queries.deal_groups(session, one)
+    periods = queries.period_by_rep(session, period.start, period.end, one)
+    per_rep = totals_by_rep(groups, periods, rep_ids)
+    team = sum(per_rep.values(), Totals())
+    unassigned = None if rep is not None else queries.unassigned_open_count(session)
+    size = size_of(team, queries.quota_total(session, rep_ids, period.label), unassigned)
+    covered, rates, required = coverage(size), win_rate(team), required_coverage(team)
+    rules = _flag_rules(methodology, today, period)
+    flags = _flags(session, methodology, reps, rules, size.open_count)
+    return PipelineView(
+        period=PeriodView(label=period.label, start=period.start, end=period.end),
+        rep=rep.name if rep is not None else None,
+        today=today,
+        rules=RulesView(stale_days=rules.stale_days, push_limit=rules.push_limit),
+        size=size,
+        coverage=covered,
+        required_coverage=required,
+        win_rate=rates,
+        **_shape(session, methodology, rep_ids, size.open_value),
+        conversion=conversion(rank_counts(groups, rep_ids), _stage_keys(methodology)),
+        flags=flags,
+        velocity=VelocitySection(
+            team=velocity(team), reps=[velocity(per_rep[r.id], r.name) for r in reps]
+        ),
+        check=evaluate_check(size, covered, required, flags),
+    )
+
+
+def _shape(
+    session: Session, methodology: Methodology, rep_ids: list[int], open_value: float
+) -> dict[str, Any]:
+    """Open deals by stage (methodology order) and by close month (earliest first)."""
+    by_stage: dict[str, tuple[int, float]] = {}
+    by_month: dict[str, tuple[int, float]] = {}
+    for stage, month, count, value in queries.open_by_stage_and_month(session, rep_ids):
+        for found, key in ((by_stage, stage), (by_month, month)):
+            before = found.get(key, (0, 0.0))
+            found[key] = (before[0] + count, before[1] + value)
+    return {
+        "stages": stage_views(methodology, by_stage, open_value),
+        "close_months": [
+            MonthView(month=month, count=count, value=value)
+            for month, (count, value) in sorted(by_month.items())
+        ],
+    }
