@@ -29,8 +29,13 @@ def median_seconds(args: list[str], runs: int, env: dict[str, str]) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "coachcli", *args], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "coachcli", *args],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -42,8 +47,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "demo"
         env = {**os.environ, "COACH_HOME": str(home)}
-        subprocess.run([sys.executable, "-m", "coachcli", "demo", "--dir", str(home)], env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "coachcli", "demo", "--dir", str(home)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         print(f"median of {runs} runs, whole process ({sys.executable})")
         for args in COMMANDS:
             print(f"  coach {' '.join(args):<24} {median_seconds(args, runs, env):.3f} s")
