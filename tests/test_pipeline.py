@@ -17,7 +17,6 @@ The seeded team (today 2026-11-22, period 2026-Q4 = 2026-10-01 .. 2026-12-31):
 
 from __future__ import annotations
 
-import random
 import re
 from datetime import UTC, date, datetime
 
@@ -565,48 +564,3 @@ def test_markdown_heading_escapes_the_rep_name(seeded):
         add_rep(session, "Zed `x` | *y*", 1)
     text = pipeline_markdown(health(seeded, rep="zed").model_dump(mode="json"))
     assert text.startswith(r"# Pipeline health: Zed \`x\` \| \*y\*, 2026-Q4")
-
-
-def seed_scale(database, rep_ids, deals, events):
-    """Five years of synthetic history, written with the driver's executemany."""
-    rng = random.Random(7)
-    stages = list(RANK)
-    start = date(2022, 1, 1).toordinal()
-
-    def day(ordinal: int) -> str:
-        return date.fromordinal(ordinal).isoformat()
-
-    rows = []
-    for n in range(deals):
-        created = start + rng.randrange(1780)
-        status = rng.choices(["open", "won", "lost"], [1, 3, 6])[0]
-        rank = rng.randrange(5)
-        rows.append(
-            (
-                f"S{n}",
-                f"Deal {n}",
-                rng.choice(rep_ids),
-                stages[rank] if status == "open" else f"closed_{status}",
-                WON if status == "won" else rank,
-                day(created + rng.randrange(60)),
-                status,
-                float(rng.randrange(1_000, 200_000, 500)),
-                day(created + rng.randrange(30, 200)),
-                day(created),
-                None if rng.random() < 0.1 else day(created + rng.randrange(90)),
-                None if rng.random() < 0.2 else "call",
-                rng.choice([0, 0, 0, 1, 1, 2, 3, 4]),
-                None if status == "open" else day(created + rng.randrange(20, 200)),
-                *(False, False, False, False),
-                "bench",
-                "2026-11-22 12:00:00",
-            )
-        )
-    kinds = ["created", "stage", "amount", "close_date"]
-    history = [(n % deals + 1, "2022-01-01", kinds[n % 4], "x") for n in range(events)]
-    marks = ", ".join("?" * len(rows[0]))
-    with database.write_connection() as connection:
-        connection.exec_driver_sql(f"INSERT INTO deal ({SCALE_COLUMNS}) VALUES ({marks})", rows)
-        connection.exec_driver_sql(
-            "INSERT INTO deal_event (deal_id, day, kind, new) VALUES (?, ?, ?, ?)", history
-        )
