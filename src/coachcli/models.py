@@ -231,7 +231,19 @@ class Deal(SQLModel, table=True):
     """An opportunity, entered by hand or kept in step with CRM exports."""
 
     __tablename__ = "deal"
-    __table_args__ = (Index("ix_deal_status_close", "status", "close_date"),)
+    __table_args__ = (
+        Index("ix_deal_status_close", "status", "close_date"),
+        # Covers the pipeline's per-rep aggregates, so they never read the table itself.
+        Index(
+            "ix_deal_status_rep",
+            "status",
+            "rep_id",
+            "max_stage_rank",
+            "amount",
+            "closed_on",
+            "created_date",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # The CRM's id; deals entered by hand get one of the form "coach-<n>".

@@ -170,6 +170,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_close_plan_step_deal_id ON close_plan_step (deal_id)",
         ),
     ),
+    Migration(
+        "0005_pipeline_index",
+        _run_sql(
+            """CREATE INDEX ix_deal_status_rep ON deal
+                (status, rep_id, max_stage_rank, amount, closed_on, created_date)""",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)
