@@ -7,7 +7,8 @@ stage or competency and inherit the rest (the merge in config.py is key by key).
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -182,8 +183,26 @@ class Methodology(_Strict):
 
     def role_key(self, text: str) -> str | None:
         """The role slug for what the user typed (slug or name, any case), if any."""
-        wanted = text.strip().casefold()
-        for key, role in self.roles.items():
-            if wanted in (key.casefold(), role.name.casefold()):
-                return key
-        return None
+        return find_key(self.roles, text)
+
+    def open_stages(self) -> list[str]:
+        """Open stages in pipeline order: a deal's stage rank is its index here."""
+        return [key for key, stage in self.stages.items() if stage.outcome == "open"]
+
+    def closing_stage(self, outcome: str) -> str:
+        """The stage a deal lands on when it is won or lost."""
+        return next(key for key, stage in self.stages.items() if stage.outcome == outcome)
+
+
+def _loose(text: str) -> str:
+    return " ".join(str(text).replace("_", " ").split()).casefold()
+
+
+def find_key(table: Mapping[str, Any], text: str) -> str | None:
+    """The slug of a methodology table (roles, stages, competencies …) for what the user
+    typed: the slug or the entry's name, in any case, `_` and spaces alike."""
+    wanted = _loose(text)
+    for key, entry in table.items():
+        if wanted in (_loose(key), _loose(entry.name)):
+            return key
+    return None

@@ -15,7 +15,7 @@ from typing import Any
 from coachcli.dates import PERIOD_FORMS, parse_period
 from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Question
-from coachcli.methodology_schema import ROOT_CAUSES, Methodology
+from coachcli.methodology_schema import ROOT_CAUSES, Methodology, find_key
 from coachcli.money import parse_amount
 from coachcli.services import plans
 from coachcli.services.plans import (
@@ -144,11 +144,10 @@ def _slug(methodology: Methodology, key: str, name: str) -> str:
 
 
 def _known_slug(name: str, table: dict, what: str) -> str:
-    wanted = name.strip().casefold()
-    for slug, entry in table.items():
-        if wanted in (slug.casefold(), entry.name.casefold()):
-            return slug
-    raise Invalid(f"Unknown {what} {name.strip()!r}.", hint=f"Known: {', '.join(table)}.")
+    found = find_key(table, name)
+    if found is None:
+        raise Invalid(f"Unknown {what} {name.strip()!r}.", hint=f"Known: {', '.join(table)}.")
+    return found
 
 
 # ---- expectations ---------------------------------------------------------------------------

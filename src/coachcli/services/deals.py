@@ -16,7 +16,7 @@ from sqlmodel import Session
 from coachcli.dates import parse_date
 from coachcli.db import deals as queries
 from coachcli.errors import Conflict, Invalid, NotFound
-from coachcli.methodology_schema import Methodology
+from coachcli.methodology_schema import Methodology, find_key
 from coachcli.models import ClosePlanStep, Deal, DealStatus, Rep
 from coachcli.money import format_money
 
@@ -87,9 +87,8 @@ class Ranks:
 
     @classmethod
     def of(cls, methodology: Methodology) -> Ranks:
-        open_stages = [k for k, s in methodology.stages.items() if s.outcome == "open"]
-        won = next(k for k, s in methodology.stages.items() if s.outcome == "won")
-        lost = next(k for k, s in methodology.stages.items() if s.outcome == "lost")
+        open_stages = methodology.open_stages()
+        won, lost = methodology.closing_stage("won"), methodology.closing_stage("lost")
         rank = {key: index for index, key in enumerate(open_stages)}
         rank[won] = len(open_stages)
         return cls(rank, won, lost)
@@ -186,20 +185,18 @@ class DealFields:
 
 
 def stage_key(methodology: Methodology, text: str) -> str:
-    wanted = " ".join(str(text).replace("_", " ").split()).casefold()
-    for key, stage in methodology.stages.items():
-        if wanted in (key.replace("_", " ").casefold(), stage.name.casefold()):
-            return key
-    raise Invalid(f"Unknown stage {text!r}.", hint=f"Stages: {', '.join(methodology.stages)}.")
+    found = find_key(methodology.stages, text)
+    if found is None:
+        raise Invalid(f"Unknown stage {text!r}.", hint=f"Stages: {', '.join(methodology.stages)}.")
+    return found
 
 
 def category_key(methodology: Methodology, text: str) -> str:
-    wanted = " ".join(str(text).replace("_", " ").split()).casefold()
-    for key, category in methodology.forecast_categories.items():
-        if wanted in (key.replace("_", " ").casefold(), category.name.casefold()):
-            return key
-    known = ", ".join(methodology.forecast_categories)
-    raise Invalid(f"Unknown forecast category {text!r}.", hint=f"Categories: {known}.")
+    found = find_key(methodology.forecast_categories, text)
+    if found is None:
+        known = ", ".join(methodology.forecast_categories)
+        raise Invalid(f"Unknown forecast category {text!r}.", hint=f"Categories: {known}.")
+    return found
 
 
 def clean_text(value: str | None, what: str, required: bool = False) -> str | None:

@@ -361,7 +361,7 @@ def stage_views(
     methodology: Methodology, by_stage: Mapping[str, tuple[int, float]], open_value: float
 ) -> list[StageView]:
     """Every open stage in methodology order, then any stage the methodology does not know."""
-    known = [key for key, stage in methodology.stages.items() if stage.outcome == "open"]
+    known = methodology.open_stages()
     unknown = sorted(set(by_stage) - set(known))
     rows = []
     for key in known + unknown:
@@ -381,15 +381,12 @@ def stage_views(
 
 
 def _stage_keys(methodology: Methodology) -> list[str]:
-    stages = methodology.stages.items()
-    open_keys = [key for key, stage in stages if stage.outcome == "open"]
-    won = [key for key, stage in stages if stage.outcome == "won"]
-    return open_keys + won[:1]
+    return [*methodology.open_stages(), methodology.closing_stage("won")]
 
 
 def _flag_rules(methodology: Methodology, today: date, period: Period) -> FlagRules:
     rules = methodology.pipeline
-    expected = {k: s.expected_days for k, s in methodology.stages.items() if s.outcome == "open"}
+    expected = {key: methodology.stages[key].expected_days for key in methodology.open_stages()}
     return FlagRules(
         today=today,
         period_start=period.start,

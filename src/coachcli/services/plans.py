@@ -17,7 +17,13 @@ from coachcli.dates import Period, as_local, parse_date, quarter_of
 from coachcli.db import plans as queries
 from coachcli.db.reps import quotas_by_rep
 from coachcli.errors import Conflict, Invalid, NotFound
-from coachcli.methodology_schema import ROOT_CAUSES, Cadence, LearningSuggestion, Methodology
+from coachcli.methodology_schema import (
+    ROOT_CAUSES,
+    Cadence,
+    LearningSuggestion,
+    Methodology,
+    find_key,
+)
 from coachcli.models import (
     Assessment,
     DevelopmentPlan,
@@ -178,10 +184,9 @@ class PlanView(BaseModel):
 
 def competency_key(methodology: Methodology, text: str) -> str:
     """The competency slug for a slug or a name, in any case; unknown is exit 2."""
-    wanted = str(text).strip().casefold()
-    for key, competency in methodology.competencies.items():
-        if wanted in (key.casefold(), competency.name.casefold()):
-            return key
+    found = find_key(methodology.competencies, text)
+    if found is not None:
+        return found
     raise Invalid(
         f"Unknown competency {str(text).strip()!r}.",
         hint=f"Competencies: {', '.join(methodology.competencies)}.",
