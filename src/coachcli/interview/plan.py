@@ -18,6 +18,7 @@ from coachcli.interview.asker import Asker, Choice, Question
 from coachcli.methodology_schema import ROOT_CAUSES, Methodology, find_key
 from coachcli.money import parse_amount
 from coachcli.services import plans
+from coachcli.services.fields import clean_text
 from coachcli.services.plans import (
     AssessmentAnswers,
     CauseInput,
@@ -344,7 +345,7 @@ def _say_suggestions(asker: Asker, methodology: Methodology, competency: str, ca
 
 def ask_goals(asker: Asker) -> list[str]:
     asker.say("\n── Annual goals (one to three) ──")
-    parse = partial(plans.clean_text, what="goal")
+    parse = partial(clean_text, what="goal")
     question = Question("goals", "Goal for the year", "--goal", parse=parse)
     return asked_until_valid(asker, ["goals"], lambda: asker.many(question), plans.check_goals)
 
@@ -392,7 +393,7 @@ def ask_sprint(
             "objectives",
             "Measurable objective",
             "--objective",
-            parse=partial(plans.clean_text, what="objective"),
+            parse=partial(clean_text, what="objective"),
             hint="e.g. two discovery calls a week with a written summary",
         )
     )

@@ -19,8 +19,8 @@ from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology, find_key
 from coachcli.models import ClosePlanStep, Deal, DealStatus, Rep
 from coachcli.money import format_money
+from coachcli.services.fields import clean_text, split_dated
 
-MAX_TEXT = 2000
 # Fields whose change is an event in the deal's history, and the event's name.
 EVENT_OF = {
     "stage": "stage",
@@ -199,24 +199,14 @@ def category_key(methodology: Methodology, text: str) -> str:
     return found
 
 
-def clean_text(value: str | None, what: str, required: bool = False) -> str | None:
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise Invalid(f"The deal's {what} is empty.")
-        return None
-    if len(text) > MAX_TEXT:
-        raise Invalid(f"The {what} is {len(text)} characters; keep it to {MAX_TEXT}.")
-    return text
-
-
 def add_deal(
     session: Session, methodology: Methodology, given: DealFields, today: date, now: datetime
 ) -> Deal:
     ranks = Ranks.of(methodology)
     stage = stage_key(methodology, given.stage)
     external_id = (
-        clean_text(given.external_id, "id") or f"coach-{queries.next_manual_number(session)}"
+        clean_text(given.external_id, "id", required=False)
+        or f"coach-{queries.next_manual_number(session)}"
     )
     if queries.deal_by_external_id(session, external_id) is not None:
         raise Conflict(
@@ -225,8 +215,8 @@ def add_deal(
     status = ranks.status_of(stage)
     deal = Deal(
         external_id=external_id,
-        name=clean_text(given.name, "name", required=True),
-        account=clean_text(given.account, "account"),
+        name=clean_text(given.name, "name"),
+        account=clean_text(given.account, "account", required=False),
         rep_id=given.rep.id if given.rep else None,
         owner=given.rep.name if given.rep else None,
         stage=stage,
@@ -234,13 +224,13 @@ def add_deal(
         stage_since=today,
         status=status,
         amount=given.amount,
-        currency=clean_text(given.currency, "currency"),
+        currency=clean_text(given.currency, "currency", required=False),
         close_date=given.close_date,
         forecast_category=category_key(methodology, given.forecast_category)
         if given.forecast_category
         else None,
         created_date=given.created_date or today,
-        next_step=clean_text(given.next_step, "next step"),
+        next_step=clean_text(given.next_step, "next step", required=False),
         value_confirmed=given.value_confirmed,
         champion=given.champion,
         economic_buyer=given.economic_buyer,
@@ -307,7 +297,7 @@ def close_deal(
     ranks = Ranks.of(methodology)
     changes = {"stage": ranks.won if won else ranks.lost, "closed_on": day}
     if not won and reason:
-        changes["lost_reason"] = clean_text(reason, "reason")
+        changes["lost_reason"] = clean_text(reason, "reason", required=False)
     return update_deal(session, methodology, deal, changes, day, now)
 
 
@@ -327,12 +317,8 @@ def _event(deal_id: int, day: date, event: tuple[str, str | None, str | None], s
 
 
 def parse_step(text: str, today: date) -> tuple[str, date]:
-    what, bar, when = str(text).rpartition("|")
-    if not bar or not what.strip():
-        raise Invalid(
-            f"Write a close-plan step as WHAT | DUE, e.g. 'Legal review | +2w'; not {text!r}."
-        )
-    return clean_text(what, "step", required=True), parse_date(when, today)
+    what, when = split_dated(text, "a close-plan step as WHAT | DUE", "Legal review | +2w")
+    return clean_text(what, "step"), parse_date(when, today)
 
 
 def add_step(session: Session, deal: Deal, what: str, due: date) -> ClosePlanStep:

@@ -12,8 +12,7 @@ from coachcli.db import plans as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import LearningActivity, Rep, Sprint
-
-MAX_TITLE = 2000
+from coachcli.services.fields import clean_text
 
 
 class LearningInfo(BaseModel):
@@ -62,16 +61,11 @@ def add_learning(
     kind: str | None,
     now: datetime,
 ) -> LearningActivity:
-    title = title.strip()
-    if not title:
-        raise Invalid("A learning activity needs a title (--title).")
-    if len(title) > MAX_TITLE:
-        raise Invalid(f"The title is {len(title)} characters; keep it to {MAX_TITLE}.")
     item = LearningActivity(
         rep_id=rep.id,
         sprint_id=sprint.id if sprint else None,
         competency=competency,
-        title=title,
+        title=clean_text(title, "title"),
         kind=kind,
         due=due,
         created_at=now,
@@ -93,14 +87,14 @@ def assign(
     outside_sprint: bool = False,
 ) -> LearningInfo:
     """Assign learning; it belongs to the rep's open sprint unless `outside_sprint`."""
-    from coachcli.services.plans import competency_key, due_in_sprint, open_sprint_of
+    from coachcli.services.plans import check_due_in_sprint, competency_key, open_sprint_of
 
     key = competency_key(methodology, competency)
     plan = queries.latest_plan(session, rep.id)
     sprint = None if outside_sprint or plan is None else open_sprint_of(session, plan)
     if sprint is not None:
         try:
-            due_in_sprint(due.isoformat(), sprint.start, sprint.end, today)
+            check_due_in_sprint(due, sprint.start, sprint.end)
         except Invalid as problem:
             raise Invalid(
                 problem.message,

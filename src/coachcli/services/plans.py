@@ -35,6 +35,7 @@ from coachcli.models import (
     SprintOutcome,
 )
 from coachcli.services.actions import ActionInfo, action_info
+from coachcli.services.fields import clean_text, split_dated
 from coachcli.services.learning import LearningInfo, add_learning, learning_info
 from coachcli.services.team import set_quota
 
@@ -42,7 +43,6 @@ SOURCES = ("call plan", "deal documents", "observation", "report")
 OUTCOMES = tuple(outcome.value for outcome in SprintOutcome)
 TOP_GAPS = 3
 MAX_GOALS = 3
-MAX_TEXT = 2000
 
 
 # ---- what the manager gives -------------------------------------------------------------
@@ -261,7 +261,10 @@ def parse_start(
     text: str, today: date, earliest: date | None = None, inside: str = "the last sprint"
 ) -> date:
     """A sprint's first day; it may not fall inside the sprint before it (exit 1)."""
-    start = parse_date(text, today)
+    return check_start(parse_date(text, today), earliest, inside)
+
+
+def check_start(start: date, earliest: date | None, inside: str = "the last sprint") -> date:
     if earliest is not None and start < earliest:
         raise Conflict(
             f"The new sprint would start {start.isoformat()}, inside {inside}.",
@@ -291,12 +294,7 @@ def parse_learning(
     suggestions: list[LearningSuggestion] = (),
 ) -> LearningInput:
     """Read "TITLE | DUE"; a number for TITLE picks that suggestion. DUE must be in the sprint."""
-    title, bar, when = str(text).rpartition("|")
-    if not bar or not title.strip():
-        raise Invalid(
-            f"Write a learning activity as TITLE | DUE, e.g. 'Role-play | +2w'; not {text!r}."
-        )
-    title = title.strip()
+    title, when = split_dated(text, "a learning activity as TITLE | DUE", "Role-play | +2w")
     kind = None
     if title.isdigit() and 1 <= int(title) <= len(suggestions):
         picked = suggestions[int(title) - 1]
@@ -307,22 +305,16 @@ def parse_learning(
 
 
 def due_in_sprint(text: str, start: date, end: date, today: date) -> date:
-    due = parse_date(text, today)
+    return check_due_in_sprint(parse_date(text, today), start, end)
+
+
+def check_due_in_sprint(due: date, start: date, end: date) -> date:
     if not start <= due <= end:
         raise Invalid(
             f"Due {due.isoformat()} is outside the sprint "
             f"({start.isoformat()} to {end.isoformat()})."
         )
     return due
-
-
-def clean_text(text: str, what: str) -> str:
-    value = str(text).strip()
-    if not value:
-        raise Invalid(f"The {what} is empty.")
-    if len(value) > MAX_TEXT:
-        raise Invalid(f"The {what} is {len(value)} characters; keep it to {MAX_TEXT}.")
-    return value
 
 
 def check_goals(goals: list[str]) -> list[str]:
@@ -503,7 +495,7 @@ def _add_sprint(
     session.add(sprint)
     session.flush()
     for item in given.learning:
-        due_in_sprint(item.due.isoformat(), sprint.start, sprint.end, given.start)
+        check_due_in_sprint(item.due, sprint.start, sprint.end)
         add_learning(
             session, rep, item.competency or focus, item.title, item.due, sprint, item.kind, now
         )
@@ -546,7 +538,7 @@ def close_and_open_sprint(
     sprints = queries.sprints_of(session, plan.id)
     last = current or (sprints[-1] if sprints else None)
     if last is not None:
-        parse_start(given.start.isoformat(), given.start, _day_after(last), sprint_label(last))
+        check_start(given.start, _day_after(last), sprint_label(last))
     if current is not None:
         if close is None:
             raise Invalid(

@@ -1,0 +1,27 @@
+"""Free text as people type it into coach: trimmed, bounded, and `TEXT | WHEN` pairs."""
+
+from __future__ import annotations
+
+from coachcli.errors import Invalid
+
+MAX_TEXT = 2000
+
+
+def clean_text(value: object, what: str, required: bool = True) -> str | None:
+    """Trimmed text, refused when empty (if required) or longer than MAX_TEXT."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise Invalid(f"The {what} is empty.")
+        return None
+    if len(text) > MAX_TEXT:
+        raise Invalid(f"The {what} is {len(text)} characters; keep it to {MAX_TEXT}.")
+    return text
+
+
+def split_dated(text: str, form: str, example: str) -> tuple[str, str]:
+    """`TEXT | WHEN` split at the last bar, so TEXT may hold bars of its own."""
+    head, bar, when = str(text).rpartition("|")
+    if not bar or not head.strip():
+        raise Invalid(f"Write {form}, e.g. '{example}'; not {text!r}.")
+    return head.strip(), when
