@@ -102,15 +102,12 @@ def add(
         extra |= {"champion": champion, "economic_buyer": economic_buyer}
         extra |= {"decision_process": decision_process}
         with db.session(write=True) as session:
-            from coachcli.models import Rep
-
-            values["rep"] = session.get(Rep, values["rep"])
             deal = deals.add_deal(
                 session, methodology, deals.DealFields(**values, **extra), today, utc_now()
             )
             info = deals.show_deal(session, methodology, deal, today)
     output.success(f"Added deal {info.external_id}: {info.name}.")
-    _emit_one(info, as_json)
+    _emit_one(info, output.chosen_format(Format.table, as_json))
 
 
 @app.command("show")
@@ -121,7 +118,7 @@ def show(deal: DealArgument, fmt: FormatOption = Format.table, as_json: JsonOpti
     with context.database() as db, db.session() as session:
         found = deals.resolve_deal(session, deal)
         info = deals.show_deal(session, context.methodology(), found, context.today())
-    _emit_one(info, fmt is Format.json or as_json, fmt)
+    _emit_one(info, output.chosen_format(fmt, as_json))
 
 
 @app.command("update")
@@ -166,12 +163,11 @@ def update(
     with context.database() as db, db.session(write=True) as session:
         found = deals.resolve_deal(session, deal)
         if rep:
-            owner = team.resolve_rep(session, rep)
-            changes |= {"rep_id": owner.id, "owner": owner.name}
+            changes["rep"] = team.resolve_rep(session, rep)
         deals.update_deal(session, methodology, found, changes, today, utc_now())
         info = deals.show_deal(session, methodology, found, today)
     output.success(f"Updated {info.external_id}: {info.name}.")
-    _emit_one(info, as_json)
+    _emit_one(info, output.chosen_format(Format.table, as_json))
 
 
 @app.command("close")
@@ -198,7 +194,7 @@ def close(
         deals.close_deal(session, methodology, found, won, reason, day, utc_now())
         info = deals.show_deal(session, methodology, found, today)
     output.success(f"Closed {info.external_id} as {info.status}: {info.name}.")
-    _emit_one(info, as_json)
+    _emit_one(info, output.chosen_format(Format.table, as_json))
 
 
 @app.command("plan-step")
@@ -310,17 +306,17 @@ def _parse_file(file: Path, source: str, mapping: Path | None, day_first, method
     return parse_export(data, source, rules, methodology.stages, day_first)
 
 
-def _emit_one(info, as_json: bool, fmt: Format = Format.table) -> None:
+def _emit_one(info, fmt: Format) -> None:
     from coachcli.render.records import to_json
 
     data = info.model_dump(mode="json")
-    if as_json:
+    if fmt is Format.json:
         output.write(to_json(data))
     elif fmt is Format.markdown:
         from coachcli.render.deals import deal_markdown
 
         output.write(deal_markdown(data))
-    elif fmt is Format.table:
+    else:
         from coachcli.render.deals import deal_panel
 
         output.show(deal_panel(data))

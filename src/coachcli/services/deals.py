@@ -168,7 +168,7 @@ def report_kind(kind: str, old: str | None, new: str | None, ranks: Ranks) -> st
 @dataclass
 class DealFields:
     name: str
-    rep: Rep | None
+    rep_id: int | None
     stage: str
     amount: float
     close_date: date
@@ -217,8 +217,8 @@ def add_deal(
         external_id=external_id,
         name=clean_text(given.name, "name"),
         account=clean_text(given.account, "account", required=False),
-        rep_id=given.rep.id if given.rep else None,
-        owner=given.rep.name if given.rep else None,
+        rep_id=given.rep_id,
+        owner=session.get(Rep, given.rep_id).name if given.rep_id else None,
         stage=stage,
         max_stage_rank=max(ranks.rank.get(stage, 0), 0),
         stage_since=today,
@@ -273,6 +273,9 @@ def update_deal(
 
 def _checked_changes(methodology: Methodology, changes: dict[str, Any]) -> dict[str, Any]:
     checked = dict(changes)
+    if "rep" in checked:  # a new owner: the rep, and the name the deal shows for them
+        rep = checked.pop("rep")
+        checked |= {"rep_id": rep.id, "owner": rep.name}
     if "stage" in checked:
         checked["stage"] = stage_key(methodology, checked["stage"])
     if checked.get("forecast_category"):
