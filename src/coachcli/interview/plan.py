@@ -15,7 +15,7 @@ from typing import Any
 from coachcli.dates import PERIOD_FORMS, parse_period
 from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Question
-from coachcli.methodology_schema import ROOT_CAUSES, Methodology, find_key
+from coachcli.methodology_schema import ROOT_CAUSES, LearningSuggestion, Methodology, find_key
 from coachcli.money import parse_amount
 from coachcli.services import plans
 from coachcli.services.fields import clean_text
@@ -329,15 +329,19 @@ def ask_causes(asker: Asker, methodology: Methodology, gaps: list[GapRow]) -> li
             )
         )
         causes.append(CauseInput(row.competency, cause, note))
-        _say_suggestions(asker, methodology, row.competency, cause)
+        _say_suggestions(asker, methodology, row.competency, cause, "   learning ideas:")
     return causes
 
 
-def _say_suggestions(asker: Asker, methodology: Methodology, competency: str, cause: str) -> None:
+def _say_suggestions(
+    asker: Asker, methodology: Methodology, competency: str, cause: str | None, heading: str
+) -> list[LearningSuggestion]:
+    """The methodology's learning ideas, numbered so that a number can pick one."""
     ideas = plans.suggested_learning(methodology, competency, cause)
-    asker.say("   learning ideas:")
+    asker.say(heading)
     for number, idea in enumerate(ideas, start=1):
         asker.say(f"   {number}. {idea.title} ({idea.kind}, {idea.cause})")
+    return ideas
 
 
 # ---- goals and sprints ----------------------------------------------------------------------
@@ -427,10 +431,8 @@ def ask_learning(
     end: date,
     today: date,
 ) -> list[LearningInput]:
-    ideas = plans.suggested_learning(methodology, focus, cause)
-    asker.say(f"   learning for {methodology.competencies[focus].name}:")
-    for number, idea in enumerate(ideas, start=1):
-        asker.say(f"   {number}. {idea.title} ({idea.kind}, {idea.cause})")
+    heading = f"   learning for {methodology.competencies[focus].name}:"
+    ideas = _say_suggestions(asker, methodology, focus, cause, heading)
     return asker.many(
         Question(
             "learning",

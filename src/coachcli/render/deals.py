@@ -143,30 +143,34 @@ def _count_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _shown_changes(report: dict[str, Any]) -> list[dict[str, Any]]:
-    changes = [c for c in report["changes"] if c["change"] != "new"]
-    return [{**c, "change": LABELS.get(c["change"], c["change"])} for c in changes[:SHOWN_CHANGES]]
+def _changes(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every change but the new deals (counted, not listed), with readable labels."""
+    return [
+        {**change, "change": LABELS.get(change["change"], change["change"])}
+        for change in report["changes"]
+        if change["change"] != "new"
+    ]
+
+
+COUNT_COLUMNS = [Column("change", "Change"), Column("deals", "Deals", justify="right")]
 
 
 def import_tables(report: dict[str, Any]) -> Group:
-    count_columns = [Column("change", "Change"), Column("deals", "Deals", justify="right")]
     counts = _count_rows(report)
-    parts: list[Any] = [rich_table(counts, count_columns, "What changed")] if counts else []
-    shown = _shown_changes(report)
-    if shown:
-        parts.append(rich_table(shown, CHANGE_COLUMNS, "Changes"))
-    hidden = len([c for c in report["changes"] if c["change"] != "new"]) - len(shown)
+    parts: list[Any] = [rich_table(counts, COUNT_COLUMNS, "What changed")] if counts else []
+    changes = _changes(report)
+    if changes:
+        parts.append(rich_table(changes[:SHOWN_CHANGES], CHANGE_COLUMNS, "Changes"))
+    hidden = len(changes) - SHOWN_CHANGES
     if hidden > 0:
         parts.append(literal(f"… and {hidden} more; --json lists every change.", style="dim"))
     return Group(*parts)
 
 
 def import_markdown(report: dict[str, Any]) -> str:
-    count_columns = [Column("change", "Change"), Column("deals", "Deals", justify="right")]
     parts = [f"# Import of {markdown_text(report['file'])} as of {report['as_of']}\n"]
-    parts.append(markdown_table(_count_rows(report), count_columns))
-    changes = [{**c, "change": LABELS.get(c["change"], c["change"])} for c in report["changes"]
-               if c["change"] != "new"]  # fmt: skip
+    parts.append(markdown_table(_count_rows(report), COUNT_COLUMNS))
+    changes = _changes(report)
     if changes:
         parts += ["## Changes\n", markdown_table(changes, CHANGE_COLUMNS)]
     return "\n".join(parts)

@@ -130,17 +130,18 @@ def _owners(
     for rep in all_reps(session, include_archived=True):
         known[rep.name_key] = rep.id
         if rep.email:
-            known[rep.email.casefold()] = rep.id
+            known[team.name_key(rep.email)] = rep.id
+    key = team.name_key  # the same folding rep names are stored under
     wanted = sorted({row.owner for row in rows})
-    unknown = [owner for owner in wanted if owner.casefold() not in known]
+    unknown = [owner for owner in wanted if key(owner) not in known]
     created: list[str] = []
     if options["create_reps"] and not options["dry_run"]:
         for owner in unknown:
             rep = team.add_rep(session, methodology, owner, "ae", None, None, None, None, today)
-            known[team.name_key(rep.name)] = rep.id
+            known[key(rep.name)] = rep.id
             created.append(rep.name)
         unknown = []
-    return {o: known[o.casefold()] for o in wanted if o.casefold() in known}, unknown, created
+    return {o: known[key(o)] for o in wanted if key(o) in known}, unknown, created
 
 
 class _ImportPlan:

@@ -456,20 +456,30 @@ def create_plan(
     now: datetime,
 ) -> DevelopmentPlan:
     year = first.start.year
-    existing = queries.latest_plan(session, rep.id)
-    if existing is not None and open_sprint_of(session, existing) is not None:
-        raise Conflict(f"{rep.name}'s {existing.year} plan still has an open sprint.")
-    if existing is not None and existing.year >= year:
-        raise Conflict(
-            f"{rep.name} already has a {existing.year} development plan.",
-            hint="See it with `coach plan show`; change it with `coach plan revise` or "
-            "`coach plan sprint`.",
-        )
+    refuse_second_plan(session, rep, year)
     plan = DevelopmentPlan(rep_id=rep.id, year=year, goals=check_goals(goals), created_at=now)
     session.add(plan)
     session.flush()
     _add_sprint(session, methodology, rep, plan, first, number=1, now=now)
     return plan
+
+
+def refuse_second_plan(session: Session, rep: Rep, year: int) -> None:
+    """One plan a year, and none while the last one still has a sprint open."""
+    existing = queries.latest_plan(session, rep.id)
+    if existing is None:
+        return
+    if existing.year >= year:
+        raise Conflict(
+            f"{rep.name} already has a {existing.year} development plan.",
+            hint="See it with `coach plan show`; change it with `coach plan assess`, "
+            "`coach plan sprint` or `coach plan revise`.",
+        )
+    if open_sprint_of(session, existing) is not None:
+        raise Conflict(
+            f"{rep.name}'s {existing.year} plan still has an open sprint.",
+            hint="Close it first with `coach plan sprint` (or shorten it with `plan revise`).",
+        )
 
 
 def _add_sprint(
@@ -784,18 +794,7 @@ class NextSprintAnswers:
 
 def new_plan_facts(session: Session, methodology: Methodology, rep: Rep, today: date) -> PlanFacts:
     """Refuses before the first question when the rep already has this year's plan."""
-    existing = queries.latest_plan(session, rep.id)
-    if existing is not None and existing.year >= today.year:
-        raise Conflict(
-            f"{rep.name} already has a {existing.year} development plan.",
-            hint="See it with `coach plan show`; change it with `coach plan assess`, "
-            "`coach plan sprint` or `coach plan revise`.",
-        )
-    if existing is not None and open_sprint_of(session, existing) is not None:
-        raise Conflict(
-            f"{rep.name}'s {existing.year} plan still has an open sprint.",
-            hint="Close it first with `coach plan sprint` (or shorten it with `plan revise`).",
-        )
+    refuse_second_plan(session, rep, today.year)
     quotas = quotas_by_rep(session, [rep.id]).get(rep.id, [])
     return PlanFacts(role=rep.role, quotas={quota.period: quota.amount for quota in quotas})
 
