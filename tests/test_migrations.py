@@ -27,15 +27,29 @@ def schema_of(path):
             indexes = sorted(
                 (
                     row[2],
-                    tuple(col[2] for col in connection.execute(f"PRAGMA index_info('{row[1]}')")),
+                    tuple(
+                        col[2] or "<expression>"
+                        for col in connection.execute(f"PRAGMA index_info('{row[1]}')")
+                    ),
                 )
                 for row in connection.execute(f"PRAGMA index_list('{table}')")
             )
+            # Expression and partial indexes show only in their SQL.
+            indexes.append(index_sql(connection, table))
             keys = sorted(
                 row[2:5] for row in connection.execute(f"PRAGMA foreign_key_list('{table}')")
             )
             shape[table] = (columns, indexes, keys)
     return shape
+
+
+def index_sql(connection, table):
+    rows = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    )
+    return tuple((name, " ".join(sql.split())) for name, sql in rows)
 
 
 def test_replayed_migrations_equal_a_fresh_schema(tmp_path):

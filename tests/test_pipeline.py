@@ -34,6 +34,7 @@ from coachcli.config import (
 )
 from coachcli.dates import parse_period
 from coachcli.db.migrations import open_database
+from coachcli.db.reader import reading
 from coachcli.models import ClosePlanStep, Deal
 from coachcli.services import pipeline, team
 from coachcli.services.pipeline import Totals
@@ -184,10 +185,14 @@ def override(text: str) -> None:
 
 
 def health(database, rep=None, period=None, method=None):
-    with database.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+    with reading(database.url) as connection:
+        found = pipeline.find_rep(connection, rep) if rep else None
         return pipeline.pipeline_health(
-            session, method or load_methodology(), TODAY, parse_period(period or "2026-Q4"), found
+            connection,
+            method or load_methodology(),
+            TODAY,
+            parse_period(period or "2026-Q4"),
+            found,
         )
 
 
@@ -275,6 +280,31 @@ def test_each_flag_counts_the_right_deals(seeded):
     assert [(x.external_id, x.measure) for x in flags["pushed"].deals] == [("O2", 3)]
     assert [x.external_id for x in flags["no_close_plan"].deals] == ["O2", "O4"]  # largest first
     assert flags["stale"].deals[0].rep == "Ana Souza"
+
+
+def test_worst_lists_rank_by_the_flag_not_by_the_index_order(database):
+    """Aged: days over the stage's own limit, so a younger deal in a short stage leads.
+
+    Expected days: qualification and negotiation 14, discovery and proposal 21.
+    """
+    with database.session(write=True) as session:
+        ana = add_rep(session, "Ana Souza")
+        session.add_all(
+            [
+                deal("NEG", ana, "negotiation", 10_000, stage_since="2026-10-01"),  # 52d, 38 over
+                deal("PRO", ana, "proposal", 10_000, stage_since="2026-09-25"),  # 58d, 37 over
+                deal("QUA", ana, "qualification", 10_000, stage_since="2026-10-10"),  # 29 over
+                deal("DIS", ana, "discovery", 10_000, stage_since="2026-10-01"),  # 31 over
+                deal("BIG", ana, "discovery", 90_000, stage_since="2026-10-01", next_step=None),
+                deal("TIE", ana, "discovery", 90_000, stage_since="2026-10-01", next_step=None),
+            ]
+        )
+    flags = health(database).flags
+    aged = [(x.external_id, x.measure) for x in flags["aged"].deals]
+    # BIG and TIE are 31 over too and larger than DIS; equal amounts fall back to the id.
+    assert aged == [("NEG", 52), ("PRO", 58), ("BIG", 52)]
+    assert flags["aged"].count == 6
+    assert [x.external_id for x in flags["no_next_step"].deals] == ["BIG", "TIE"]
 
 
 def test_velocity_per_rep_and_team(seeded):

@@ -7,10 +7,11 @@ SQLite hands them back naive, and `dates.as_local` knows they are UTC.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from coachcli.enums import ActionStatus, DealStatus
 
 
 class Migration(SQLModel, table=True):
@@ -50,17 +51,6 @@ class Quota(SQLModel, table=True):
     start: date
     end: date
     amount: float
-
-
-class SessionKind(StrEnum):
-    one_on_one = "one-on-one"
-    consequence = "consequence"
-
-
-class ActionStatus(StrEnum):
-    open = "open"
-    done = "done"
-    dropped = "dropped"
 
 
 class CoachingSession(SQLModel, table=True):
@@ -181,12 +171,6 @@ class PlanRevision(SQLModel, table=True):
     changes: dict = Field(default_factory=dict, sa_type=JSON)
 
 
-class SprintOutcome(StrEnum):
-    achieved = "achieved"
-    partly = "partly"
-    not_achieved = "not"
-
-
 class Sprint(SQLModel, table=True):
     """A 6-8 week action plan with exactly one focus competency."""
 
@@ -221,12 +205,6 @@ class LearningActivity(SQLModel, table=True):
     note: str | None = None
 
 
-class DealStatus(StrEnum):
-    open = "open"
-    won = "won"
-    lost = "lost"
-
-
 class Deal(SQLModel, table=True):
     """An opportunity, entered by hand or kept in step with CRM exports."""
 
@@ -242,6 +220,22 @@ class Deal(SQLModel, table=True):
             "amount",
             "closed_on",
             "created_date",
+        ),
+        # Let the pipeline's "worst first" lists read a few index entries and stop,
+        # instead of sorting every open deal: idle longest, pushed most, largest
+        # amount (no next step), longest in each stage. The last one also covers the
+        # open deals by stage and close month.
+        Index("ix_deal_status_touch", "status", text("coalesce(last_activity, created_date)")),
+        Index("ix_deal_status_pushes", "status", "pushes"),
+        Index("ix_deal_status_amount", "status", "amount"),
+        Index(
+            "ix_deal_status_stage",
+            "status",
+            "stage",
+            "stage_since",
+            "close_date",
+            "amount",
+            "rep_id",
         ),
     )
 

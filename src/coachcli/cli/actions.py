@@ -94,7 +94,7 @@ def move(
 
 
 def _close(action_id: int, status: str, note: str | None, as_json: bool) -> None:
-    from coachcli.models import ActionStatus
+    from coachcli.enums import ActionStatus
     from coachcli.services import actions
 
     today = context.today()

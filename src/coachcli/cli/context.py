@@ -10,6 +10,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlite3 import Connection
+
     from coachcli.db.engine import Database
     from coachcli.methodology_schema import Methodology
 
@@ -36,17 +38,32 @@ def today() -> date:
 @contextmanager
 def database() -> Iterator[Database]:
     """The opened, migrated database for this command; closed when the block ends."""
-    from coachcli.config import data_dir, database_url, ensure_private_dir
     from coachcli.db.migrations import open_database
 
-    url = database_url(state.db)
-    if state.db is None and not os.environ.get("COACH_DB"):
-        ensure_private_dir(data_dir())
-    opened = open_database(url)
+    opened = open_database(_chosen_url())
     try:
         yield opened
     finally:
         opened.close()
+
+
+@contextmanager
+def reading() -> Iterator[Connection]:
+    """A read-only snapshot of this command's database for a report (db/reader.py)."""
+    from coachcli.db.reader import reading as read_snapshot
+
+    with read_snapshot(_chosen_url()) as connection:
+        yield connection
+
+
+def _chosen_url() -> str:
+    """--db, else COACH_DB, else the file in the data folder (made private first)."""
+    from coachcli.config import data_dir, database_url, ensure_private_dir
+
+    url = database_url(state.db)
+    if state.db is None and not os.environ.get("COACH_DB"):
+        ensure_private_dir(data_dir())
+    return url
 
 
 def methodology() -> Methodology:

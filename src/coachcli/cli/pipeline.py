@@ -36,13 +36,12 @@ def pipeline(
     requires), shape (stages, close months, conversion), contents (stale, aged, past close
     date, no next step, no close plan, pushed) and sales velocity."""
     from coachcli.dates import parse_period
-    from coachcli.services import team
-    from coachcli.services.pipeline import pipeline_health
+    from coachcli.services.pipeline import find_rep, pipeline_health
 
     chosen = parse_period(period) if period else None
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
-        view = pipeline_health(session, context.methodology(), context.today(), chosen, found)
+    with context.reading() as connection:
+        found = find_rep(connection, rep) if rep is not None else None
+        view = pipeline_health(connection, context.methodology(), context.today(), chosen, found)
     data = view.model_dump(mode="json")
     _show(data, output.chosen_format(fmt, as_json))
     if check and not view.check.passed:

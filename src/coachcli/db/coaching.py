@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from coachcli.models import ActionItem, ActionStatus, CoachingSession, Rep
+from coachcli.enums import ActionStatus
+from coachcli.models import ActionItem, CoachingSession, Rep
 
 
 def actions(

@@ -21,9 +21,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
 from coachcli.config import PRIVATE_FILE_MODE, ensure_private_dir, sqlite_path
+from coachcli.db.shared import BUSY_TIMEOUT_MS, storage_error
 from coachcli.errors import Conflict, StorageError
 
-BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "coach_begin"
 
 
@@ -118,15 +118,4 @@ def translate_errors(label: str) -> Iterator[None]:
         raise Conflict(f"That would duplicate or orphan a record: {error.orig}.") from None
     except DBAPIError as error:
         reason = str(error.orig) if error.orig is not None else type(error).__name__
-        message = f"Cannot use the database {label}: {reason}."
-        raise StorageError(message, hint=_hint(reason)) from None
-
-
-def _hint(reason: str) -> str | None:
-    if "not a database" in reason or "malformed" in reason:
-        return "Restore a backup with `coach db restore FILE`, or point --db at another file."
-    if "locked" in reason or "busy" in reason:
-        return "Another coach process is writing; try again in a moment."
-    if "unable to open" in reason or "readonly" in reason:
-        return "Check that the file and its folder exist and are yours (`coach db path`)."
-    return None
+        raise storage_error(label, reason) from None

@@ -17,14 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
-from sqlmodel import SQLModel
-
-from coachcli import models
 from coachcli.config import sqlite_path
-from coachcli.db.engine import Database, create_sqlite_engine
 from coachcli.errors import StorageError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from coachcli.db.engine import Database
+
+# The list of migrations is read by db/reader.py to tell whether a file is current,
+# so the engine, the models and SQLAlchemy are imported only where they are used.
+MIGRATION_TABLE = "coach_migration"
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,17 @@ MIGRATIONS: tuple[Migration, ...] = (
                 (status, rep_id, max_stage_rank, amount, closed_on, created_date)""",
         ),
     ),
+    Migration(
+        "0006_worst_deal_indexes",
+        _run_sql(
+            "CREATE INDEX ix_deal_status_touch ON deal "
+            "(status, coalesce(last_activity, created_date))",
+            "CREATE INDEX ix_deal_status_pushes ON deal (status, pushes)",
+            "CREATE INDEX ix_deal_status_amount ON deal (status, amount)",
+            "CREATE INDEX ix_deal_status_stage ON deal "
+            "(status, stage, stage_since, close_date, amount, rep_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -184,6 +200,8 @@ LATEST_VERSION = len(MIGRATIONS)
 
 def open_database(url: str) -> Database:
     """Open the database at `url`, creating or upgrading its schema as needed."""
+    from coachcli.db.engine import Database, create_sqlite_engine
+
     database = Database(create_sqlite_engine(url), sqlite_path(url), url)
     try:
         upgrade(database)
@@ -195,9 +213,11 @@ def open_database(url: str) -> Database:
 
 def applied_migrations(database: Database) -> list[str] | None:
     """Names of the applied migrations, or None when the file has no coach schema."""
+    from sqlalchemy import text
+
     with database.session() as session:
         tables = {row[0] for row in session.exec(text("SELECT name FROM sqlite_master"))}
-        if models.Migration.__tablename__ not in tables:
+        if MIGRATION_TABLE not in tables:
             if tables - {"sqlite_sequence"}:
                 raise StorageError(
                     f"{database.label} is not a coach database (it has other tables).",
@@ -231,6 +251,10 @@ def upgrade(database: Database) -> None:
 
 def _create_fresh(database: Database) -> bool:
     """Create the schema from the models; False if another process got there first."""
+    from sqlmodel import SQLModel
+
+    from coachcli import models  # noqa: F401  (declares the tables create_all makes)
+
     with database.write_connection() as connection:
         if _recorded(connection) is not None:
             return False
@@ -259,6 +283,8 @@ def _recorded(connection: Connection) -> list[str] | None:
 
 
 def _record(connection: Connection, name: str) -> None:
+    from sqlalchemy import text
+
     connection.execute(
         text("INSERT INTO coach_migration (name, applied_at) VALUES (:name, :at)"),
         {"name": name, "at": datetime.now(UTC).isoformat(sep=" ")},

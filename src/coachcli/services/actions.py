@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from coachcli.dates import DATE_FORMS, as_local, parse_date, utc_now
 from coachcli.db import coaching as queries
+from coachcli.enums import ActionStatus
 from coachcli.errors import Conflict, Invalid, NotFound
-from coachcli.models import ActionItem, ActionStatus, Rep
+from coachcli.models import ActionItem, Rep
 
 MANAGER = "me"
 MAX_WHAT = 500

@@ -15,9 +15,10 @@ from sqlmodel import Session
 
 from coachcli.dates import parse_date
 from coachcli.db import deals as queries
+from coachcli.enums import DealStatus
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology, find_key
-from coachcli.models import ClosePlanStep, Deal, DealStatus, Rep
+from coachcli.models import ClosePlanStep, Deal, Rep
 from coachcli.money import format_money
 from coachcli.services.fields import clean_text, split_dated
 

@@ -12,9 +12,10 @@ from sqlmodel import Session
 
 from coachcli.dates import as_local, utc_now
 from coachcli.db import coaching as queries
+from coachcli.enums import ActionStatus, SessionKind
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
-from coachcli.models import ActionItem, ActionStatus, CoachingSession, Rep, SessionKind
+from coachcli.models import ActionItem, CoachingSession, Rep
 from coachcli.services import deals, plans
 from coachcli.services.actions import (
     ActionInfo,

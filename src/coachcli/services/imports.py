@@ -16,9 +16,10 @@ from sqlmodel import Session
 
 from coachcli.db import deals as queries
 from coachcli.db.reps import all_reps
+from coachcli.enums import DealStatus
 from coachcli.errors import Conflict, Invalid
 from coachcli.methodology_schema import Methodology
-from coachcli.models import DealSnapshot, DealStatus
+from coachcli.models import DealSnapshot
 from coachcli.services import team
 from coachcli.services.crm_csv import DealRow, ParsedExport, RowError
 from coachcli.services.deals import Ranks, changes_between, report_kind

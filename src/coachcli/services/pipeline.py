@@ -15,17 +15,20 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
-from coachcli.db.reps import all_reps
+from coachcli.db.reader import RepRow, active_reps, reps_with_key_prefix
+from coachcli.enums import DealStatus
 from coachcli.methodology_schema import Methodology
-from coachcli.models import DealStatus, Rep
+from coachcli.services.rep_names import choose_rep
+
+if TYPE_CHECKING:
+    from sqlite3 import Connection
 
 WORST_SHOWN = 3
 
@@ -398,20 +401,20 @@ def _flag_rules(methodology: Methodology, today: date, period: Period) -> FlagRu
 
 
 def _flags(
-    session: Session,
+    connection: Connection,
     methodology: Methodology,
-    reps: list[Rep],
+    reps: list[RepRow],
     rules: FlagRules,
     open_count: int,
 ) -> dict[str, FlagView]:
-    rep_ids = [rep.id for rep in reps if rep.id is not None]
+    rep_ids = [rep.id for rep in reps]
     names = {rep.id: rep.name for rep in reps}
-    totals = queries.flag_totals(session, rep_ids, rules)
+    totals = queries.flag_totals(connection, rep_ids, rules)
     limits = methodology.pipeline.limits
     views = {}
     for flag in FLAGS:
         count, value = totals[flag]
-        worst = queries.worst_deals(session, rep_ids, rules, flag, WORST_SHOWN) if count else []
+        worst = queries.worst_deals(connection, rep_ids, rules, flag, WORST_SHOWN) if count else []
         deals = [
             FlaggedDealView(
                 **{k: v for k, v in asdict(deal).items() if k != "rep_id"},
@@ -423,27 +426,37 @@ def _flags(
     return views
 
 
+def find_rep(connection: Connection, text: str) -> RepRow:
+    """The rep `--rep` names, archived ones included (their history still counts)."""
+    return choose_rep(
+        text,
+        lambda prefix: reps_with_key_prefix(connection, prefix),
+        lambda: [rep.name for rep in active_reps(connection)],
+        include_archived=True,
+    )
+
+
 def pipeline_health(
-    session: Session,
+    connection: Connection,
     methodology: Methodology,
     today: date,
     period: Period | None = None,
-    rep: Rep | None = None,
+    rep: RepRow | None = None,
 ) -> PipelineView:
     """The health of one rep's pipeline, or the team's (archived reps left out)."""
     period = period or quarter_of(today)
-    reps = [rep] if rep is not None else all_reps(session)
-    rep_ids = [r.id for r in reps if r.id is not None]
+    reps = [rep] if rep is not None else active_reps(connection)
+    rep_ids = [r.id for r in reps]
     one = rep.id if rep is not None else None
-    groups = queries.deal_groups(session, one)
-    periods = queries.period_by_rep(session, period.start, period.end, one)
+    groups = queries.deal_groups(connection, one)
+    periods = queries.period_by_rep(connection, period.start, period.end, one)
     per_rep = totals_by_rep(groups, periods, rep_ids)
     team = sum(per_rep.values(), Totals())
-    unassigned = None if rep is not None else queries.unassigned_open_count(session)
-    size = size_of(team, queries.quota_total(session, rep_ids, period.label), unassigned)
+    unassigned = None if rep is not None else queries.unassigned_open_count(connection)
+    size = size_of(team, queries.quota_total(connection, rep_ids, period.label), unassigned)
     covered, rates, required = coverage(size), win_rate(team), required_coverage(team)
     rules = _flag_rules(methodology, today, period)
-    flags = _flags(session, methodology, reps, rules, size.open_count)
+    flags = _flags(connection, methodology, reps, rules, size.open_count)
     return PipelineView(
         period=PeriodView(label=period.label, start=period.start, end=period.end),
         rep=rep.name if rep is not None else None,
@@ -453,7 +466,7 @@ def pipeline_health(
         coverage=covered,
         required_coverage=required,
         win_rate=rates,
-        **_shape(session, methodology, rep_ids, size.open_value),
+        **_shape(connection, methodology, rep_ids, size.open_value),
         conversion=conversion(rank_counts(groups, rep_ids), _stage_keys(methodology)),
         flags=flags,
         velocity=VelocitySection(
@@ -464,12 +477,12 @@ def pipeline_health(
 
 
 def _shape(
-    session: Session, methodology: Methodology, rep_ids: list[int], open_value: float
+    connection: Connection, methodology: Methodology, rep_ids: list[int], open_value: float
 ) -> dict[str, Any]:
     """Open deals by stage (methodology order) and by close month (earliest first)."""
     by_stage: dict[str, tuple[int, float]] = {}
     by_month: dict[str, tuple[int, float]] = {}
-    for stage, month, count, value in queries.open_by_stage_and_month(session, rep_ids):
+    for stage, month, count, value in queries.open_by_stage_and_month(connection, rep_ids):
         for found, key in ((by_stage, stage), (by_month, month)):
             before = found.get(key, (0, 0.0))
             found[key] = (before[0] + count, before[1] + value)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from coachcli.dates import Period, as_local, parse_date, quarter_of
 from coachcli.db import plans as queries
 from coachcli.db.reps import quotas_by_rep
+from coachcli.enums import SprintOutcome
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import (
     ROOT_CAUSES,
@@ -32,7 +33,6 @@ from coachcli.models import (
     Rating,
     Rep,
     Sprint,
-    SprintOutcome,
 )
 from coachcli.services.actions import ActionInfo, action_info
 from coachcli.services.fields import clean_text, split_dated

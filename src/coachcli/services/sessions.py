@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 from coachcli.dates import as_local
 from coachcli.db import coaching as queries
+from coachcli.enums import SessionKind
 from coachcli.errors import Invalid, NotFound
-from coachcli.models import CoachingSession, Rep, SessionKind
+from coachcli.models import CoachingSession, Rep
 from coachcli.services.actions import ActionInfo, action_info
 
 

@@ -11,9 +11,10 @@ from sqlmodel import Session
 
 from coachcli.dates import Period, parse_period, quarter_of, utc_now
 from coachcli.db import reps as queries
-from coachcli.errors import Conflict, Invalid, NotFound
+from coachcli.errors import Conflict, Invalid
 from coachcli.methodology_schema import Methodology
 from coachcli.models import Quota, Rep
+from coachcli.services.rep_names import choose_rep, name_key
 
 MAX_NAME_LENGTH = 80
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -60,10 +61,6 @@ def clean_name(text: str) -> str:
     if len(name) > MAX_NAME_LENGTH:
         raise Invalid(f"The rep's name is {len(name)} characters; keep it to {MAX_NAME_LENGTH}.")
     return name
-
-
-def name_key(name: str) -> str:
-    return unicodedata.normalize("NFC", name).casefold()
 
 
 def role_key(methodology: Methodology, text: str) -> str:
@@ -134,32 +131,13 @@ def set_quota(session: Session, rep_id: int, amount: float, period: Period) -> Q
 
 
 def resolve_rep(session: Session, text: str, include_archived: bool = False) -> Rep:
-    """The rep a user means by a unique case-insensitive prefix of the name.
-
-    An exact name wins over longer names it is a prefix of ("Ana" vs "Ana Lima").
-    Archived reps are found only when asked for, or when nothing active matches.
-    """
-    wanted = name_key(text.strip())
-    if not wanted:
-        raise Invalid("Name a rep (a unique start of the name is enough).")
-    matches = queries.reps_with_key_prefix(session, wanted)
-    active = [rep for rep in matches if rep.archived_at is None]
-    pool = matches if include_archived else (active or matches)
-    exact = [rep for rep in pool if rep.name_key == wanted]
-    if exact:
-        return exact[0]
-    if len(pool) == 1:
-        return pool[0]
-    if not pool:
-        raise NotFound(_unknown_rep_message(session, text))
-    names = ", ".join(rep.name for rep in pool)
-    raise NotFound(f"{text.strip()!r} matches {len(pool)} reps: {names}. Type more of the name.")
-
-
-def _unknown_rep_message(session: Session, text: str) -> str:
-    reps = queries.all_reps(session)
-    listing = ", ".join(rep.name for rep in reps) if reps else "none yet (coach team add NAME)"
-    return f"No rep named {text.strip()!r}. Reps: {listing}."
+    """The rep a user means by a unique case-insensitive prefix of the name."""
+    return choose_rep(
+        text,
+        lambda prefix: queries.reps_with_key_prefix(session, prefix),
+        lambda: [rep.name for rep in queries.all_reps(session)],
+        include_archived,
+    )
 
 
 def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:

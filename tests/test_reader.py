@@ -1,0 +1,134 @@
+"""Reports read through sqlite3 (db/reader.py): same data, same schema rules, no ORM import."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from coachcli.db import migrations
+from coachcli.db.engine import Database, create_sqlite_engine
+from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, open_database
+from coachcli.db.reader import active_reps, reading, reps_with_key_prefix
+from coachcli.errors import StorageError
+
+from .conftest import file_mode
+
+ORM = ("sqlalchemy", "sqlmodel")
+
+
+def applied(path) -> list[str]:
+    with sqlite3.connect(path) as connection:
+        return sorted(row[0] for row in connection.execute("SELECT name FROM coach_migration"))
+
+
+def test_a_new_file_is_created_private_at_the_latest_version(tmp_path):
+    path = tmp_path / "new" / "coach.db"
+    with reading(f"sqlite:///{path}") as connection:
+        assert active_reps(connection) == []
+    assert file_mode(path) == 0o600
+    assert applied(path) == sorted(m.name for m in MIGRATIONS)
+
+
+def test_an_older_file_is_upgraded_with_a_backup_first(tmp_path):
+    path = tmp_path / "coach.db"
+    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old")
+    migrations.apply_migration(old, MIGRATIONS[0])
+    with old.write_connection() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO rep (name, name_key, role, created_at) "
+            "VALUES ('Ana Souza', 'ana souza', 'ae', '2026-01-05 09:00:00')"
+        )
+    old.close()
+    with reading(f"sqlite:///{path}") as connection:
+        assert [rep.name for rep in active_reps(connection)] == ["Ana Souza"]
+    assert len(applied(path)) == LATEST_VERSION
+    assert len(list(tmp_path.glob("coach.db.v1-*.bak"))) == 1
+
+
+def test_a_newer_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "coach.db"
+    open_database(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2030-01-01')")
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="newer than this coach"), reading(f"sqlite:///{path}"):
+        pass
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_database_says_how_to_recover(tmp_path):
+    path = tmp_path / "coach.db"
+    path.write_bytes(b"these are not the pages you are looking for" * 100)
+    with pytest.raises(StorageError) as raised, reading(f"sqlite:///{path}"):
+        pass
+    assert "not a database" in raised.value.message
+    assert "coach db restore" in (raised.value.hint or "")
+
+
+def test_a_report_cannot_write(tmp_path):
+    path = tmp_path / "coach.db"
+    with (
+        pytest.raises(StorageError, match="readonly database"),
+        reading(f"sqlite:///{path}") as connection,
+    ):
+        connection.execute(
+            "INSERT INTO rep (name, name_key, role, created_at) "
+            "VALUES ('X', 'x', 'ae', '2026-01-05 09:00:00')"
+        )
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM rep").fetchone() == (0,)
+
+
+def test_an_in_memory_database_is_read_through_the_engine():
+    with reading("sqlite://") as connection:
+        assert active_reps(connection) == []
+
+
+def test_rep_prefix_matches_fold_case_and_take_like_wildcards_literally(coach):
+    for name in ("Ana Souza", "Ana_Lima", "Anaïs Roy", "Bo Berg"):
+        assert coach("team", "add", name, "--no-input").exit_code == 0
+    from coachcli.config import database_url
+
+    with reading(database_url()) as connection:
+        assert [r.name for r in reps_with_key_prefix(connection, "ana")] == [
+            "Ana Souza",
+            "Ana_Lima",
+            "Anaïs Roy",
+        ]
+        assert [r.name for r in reps_with_key_prefix(connection, "ana_")] == ["Ana_Lima"]
+        assert [r.name for r in reps_with_key_prefix(connection, "an%")] == []
+
+
+def _modules_after(args: list[str]) -> tuple[list[str], str]:
+    """The ORM modules a whole `coach` process imported, and what it printed."""
+    probe = (
+        "import sys\n"
+        "from coachcli.cli.main import run\n"
+        f"sys.argv = ['coach', *{args!r}]\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({ORM!r})), "
+        "file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ, check=True
+    )
+    return json.loads(result.stderr.strip().splitlines()[-1].replace("'", '"')), result.stdout
+
+
+def test_pipeline_on_a_current_database_never_imports_the_orm(coach):
+    assert coach("team", "add", "Ana Souza", "--no-input").exit_code == 0
+    imported, printed = _modules_after(["pipeline", "--json"])
+    assert imported == []
+    assert json.loads(printed)["size"]["open_count"] == 0
+
+
+def test_pipeline_on_a_new_folder_creates_the_database_first(coach_home):
+    imported, printed = _modules_after(["pipeline", "--json"])
+    assert (coach_home / "coach.db").exists()
+    assert "coverage" in json.loads(printed)
+    assert imported  # the schema was made through the ORM, once
