@@ -4,8 +4,11 @@
 
 Writes two synthetic Salesforce-style exports a week apart (the second moves about
 a third of the deals: stages, close dates, amounts, wins and losses) into a temp
-folder, imports both into a fresh data folder, then times `coach pipeline`.
-Prints the median of --runs for each.
+folder, imports both into a fresh data folder, then times `coach pipeline` for the
+team and for one rep. Prints the median of --runs for each.
+
+Python may write its bytecode cache (PYTHONDONTWRITEBYTECODE is cleared for the
+children), as it does on any installed copy; one untimed run warms it.
 """
 
 from __future__ import annotations
@@ -65,6 +68,12 @@ def write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+def child_env(home: Path) -> dict[str, str]:
+    env = {**os.environ, "COACH_HOME": str(home), "COACH_TODAY": str(TODAY)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def timed(args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "coachcli", *args], env=env, check=True,
@@ -83,17 +92,21 @@ def main() -> None:
         second = write(work / "week2.csv", moved(deals(options.deals, seed=1), seed=2))
         imports, reimports = [], []
         for run in range(options.runs):
-            env = {**os.environ, "COACH_HOME": str(work / f"home{run}"), "COACH_TODAY": str(TODAY)}
+            env = child_env(work / f"home{run}")
             imports.append(timed(["deal", "import", str(first), "--create-reps",
                                   "--as-of", "2026-11-15"], env))  # fmt: skip
             reimports.append(timed(["deal", "import", str(second)], env))
-        pipeline = [timed(["pipeline"], env) for _ in range(max(5, options.runs))]
-        as_json = [timed(["pipeline", "--json"], env) for _ in range(max(5, options.runs))]
+        timed(["pipeline"], env)  # warms the bytecode cache
+        runs = max(5, options.runs)
+        pipeline = [timed(["pipeline"], env) for _ in range(runs)]
+        as_json = [timed(["pipeline", "--json"], env) for _ in range(runs)]
+        one_rep = [timed(["pipeline", "--rep", REPS[0]], env) for _ in range(runs)]
     print(f"{options.deals} deals, median of {options.runs} runs (whole process):")
     print(f"  deal import, first snapshot   {statistics.median(imports):6.2f} s")
     print(f"  deal import, second snapshot  {statistics.median(reimports):6.2f} s")
     print(f"  pipeline                      {statistics.median(pipeline):6.2f} s")
     print(f"  pipeline --json               {statistics.median(as_json):6.2f} s")
+    print(f"  pipeline --rep                {statistics.median(one_rep):6.2f} s")
 
 
 if __name__ == "__main__":

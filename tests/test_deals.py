@@ -1,6 +1,11 @@
 """coach deal: by hand, imports from three CRMs, snapshots and the change report."""
 
+import sqlite3
+
 import pytest
+
+from coachcli.config import database_url, sqlite_path
+from coachcli.db.migrations import open_database
 
 SALESFORCE_1 = """\
 Id,Name,Account Name,Opportunity Owner,StageName,Amount,CloseDate,ForecastCategoryName,CreatedDate,NextStep
@@ -235,3 +240,33 @@ def test_pre_brief_lists_the_reps_deals_at_risk(coach, ana):
     coach("deal", "update", "fine", "--last-activity", "2026-11-20")
     brief = coach("grow", "ana", "--brief", "--json").json()
     assert brief["deals_at_risk"] == ["Late one (10,000): pushed 3 times"]
+
+
+def test_a_large_first_import_leaves_every_index_as_the_schema_defines_it(coach, write, tmp_path):
+    """Loads at least as large as the table rebuild its indexes once, after the rows."""
+    header = SALESFORCE_1.splitlines()[0]
+    rows = [
+        f"006X{n:05d},Deal {n},Acct {n % 40},Ana Souza,Discovery,{1000 + n},2026-12-15,"
+        f"Pipeline,2026-09-01,{'Call' if n % 3 else ''}"
+        for n in range(2_500)
+    ]
+    path = write("big.csv", "\n".join([header, *rows]) + "\n")
+    result = coach("deal", "import", path, "--create-reps", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"]["new"] == 2_500
+
+    def indexes(database_file) -> list[tuple[str, str]]:
+        with sqlite3.connect(database_file) as connection:
+            return connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name IN ('deal', 'deal_event') ORDER BY name"
+            ).fetchall()
+
+    fresh = tmp_path / "fresh.db"
+    open_database(f"sqlite:///{fresh}").close()
+    loaded = sqlite_path(database_url())
+    assert indexes(loaded) == indexes(fresh)
+    with sqlite3.connect(loaded) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    largest = coach("pipeline", "--json").json()["flags"]["no_next_step"]["deals"][0]
+    assert (largest["external_id"], largest["amount"]) == ("006X02499", 3499)
