@@ -1,5 +1,7 @@
 """coach deal: by hand, imports from three CRMs, snapshots and the change report."""
 
+import csv
+import io
 import sqlite3
 
 import pytest
@@ -270,3 +272,25 @@ def test_a_large_first_import_leaves_every_index_as_the_schema_defines_it(coach,
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     largest = coach("pipeline", "--json").json()["flags"]["no_next_step"]["deals"][0]
     assert (largest["external_id"], largest["amount"]) == ("006X02499", 3499)
+
+
+def test_deal_list_as_csv_opens_safely_in_a_spreadsheet(coach, ana, write):
+    hostile = SALESFORCE_1.replace("Globex expansion", "\"=cmd|' /C calc'!A0\"").replace(
+        "Initech renewal", "@SUM(1+1) <script>x</script>"
+    )
+    assert coach("deal", "import", write("a.csv", hostile)).exit_code == 0
+    result = coach("deal", "list", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = {row["external_id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["006A"]["name"] == "'=cmd|' /C calc'!A0"
+    assert rows["006B"]["name"] == "'@SUM(1+1) <script>x</script>"
+    assert (rows["006A"]["amount"], rows["006A"]["close_date"]) == ("48000", "2026-12-15")
+    history = coach("deal", "history", "006A", "-f", "csv")
+    assert history.stdout.splitlines()[0] == "day,kind,old,new"
+
+
+def test_csv_is_for_lists_only(coach, ana):
+    assert coach("team", "list", "--format", "csv").stdout.startswith("name,role,")
+    refused = coach("pipeline", "--format", "csv")
+    assert refused.exit_code == 2
+    assert "'csv' is not one of" in refused.stderr

@@ -1,10 +1,12 @@
 """Renderers: user text stays literal in every format; control characters never print."""
 
+import csv
+import io
 from io import StringIO
 
 from rich.console import Console
 
-from coachcli.render.records import Column, markdown_table, to_json
+from coachcli.render.records import Column, csv_table, markdown_table, to_json
 from coachcli.render.tables import rich_table
 from coachcli.render.text import clean, markdown_cell, markdown_text
 
@@ -56,3 +58,28 @@ def test_markdown_table_and_json():
     assert to_json([{"when": __import__("datetime").date(2026, 11, 22)}]) == (
         '[\n  {\n    "when": "2026-11-22"\n  }\n]\n'
     )
+
+
+def test_csv_keeps_numbers_and_turns_would_be_formulas_into_text():
+    columns = [Column("name", "Name"), Column("amount", "Amount"), Column("ok", "OK")]
+    records = [
+        {"name": '=HYPERLINK("http://x","y")', "amount": 1500.0, "ok": True},
+        {"name": "+1 call", "amount": -250.5, "ok": False},
+        {"name": "-2 discount", "amount": 0, "ok": None},
+        {"name": "@SUM(A1)", "amount": None, "ok": True},
+        {"name": "\tTabbed", "amount": 3, "ok": True},
+        {"name": 'Café "quoted", comma\nsecond line', "amount": 7, "ok": True},
+        {"name": "Plain [bold] | # `x`", "amount": 1, "ok": True},
+    ]
+    text = csv_table(records, columns)
+    assert text.startswith("name,amount,ok\r\n")
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert parsed[1:] == [
+        ['\'=HYPERLINK("http://x","y")', "1500", "yes"],
+        ["'+1 call", "-250.5", "no"],
+        ["'-2 discount", "0", ""],
+        ["'@SUM(A1)", "", "yes"],
+        ["'\tTabbed", "3", "yes"],
+        ['Café "quoted", comma\nsecond line', "7", "yes"],
+        ["Plain [bold] | # `x`", "1", "yes"],
+    ]

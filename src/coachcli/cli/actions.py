@@ -8,8 +8,8 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
-from coachcli.cli.options import FormatOption, JsonOption
-from coachcli.cli.output import Format
+from coachcli.cli.options import JsonOption, ListFormatOption
+from coachcli.cli.output import ListFormat
 
 app = typer.Typer(
     cls=ListByDefault,
@@ -28,7 +28,7 @@ def list_(
     open_: Annotated[bool, typer.Option("--open", help="Open actions (the default).")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and past due.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Done and dropped too.")] = False,
-    fmt: FormatOption = Format.table,
+    fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
     """List action items, soonest due first."""

@@ -9,8 +9,14 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
-from coachcli.cli.options import AnswersOption, FormatOption, JsonOption, NoInputOption
-from coachcli.cli.output import Format
+from coachcli.cli.options import (
+    AnswersOption,
+    FormatOption,
+    JsonOption,
+    ListFormatOption,
+    NoInputOption,
+)
+from coachcli.cli.output import Format, ListFormat
 
 app = typer.Typer(
     cls=ListByDefault,
@@ -30,7 +36,7 @@ def list_(
         str, typer.Option(help="open (default), won, lost or all.", case_sensitive=False)
     ] = "open",
     period: Annotated[str | None, typer.Option(help="Closing in this period.")] = None,
-    fmt: FormatOption = Format.table,
+    fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
     """List deals, soonest close date first."""
@@ -226,7 +232,7 @@ def plan_step(
 
 @app.command("history")
 def history(
-    deal: DealArgument, fmt: FormatOption = Format.table, as_json: JsonOption = False
+    deal: DealArgument, fmt: ListFormatOption = ListFormat.table, as_json: JsonOption = False
 ) -> None:
     """Every recorded change of a deal, oldest first."""
     from coachcli.render.deals import EVENT_COLUMNS

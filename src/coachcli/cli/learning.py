@@ -8,8 +8,8 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
-from coachcli.cli.options import FormatOption, JsonOption
-from coachcli.cli.output import Format
+from coachcli.cli.options import JsonOption, ListFormatOption
+from coachcli.cli.output import ListFormat
 
 app = typer.Typer(
     cls=ListByDefault,
@@ -21,7 +21,7 @@ app = typer.Typer(
 def list_(
     rep: Annotated[str | None, typer.Argument(help="Only this rep's learning.")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Only what is not done yet.")] = False,
-    fmt: FormatOption = Format.table,
+    fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
     """List learning activities, soonest due first."""

@@ -7,10 +7,16 @@ from typing import Annotated
 
 import typer
 
-from coachcli.cli.output import Format
+from coachcli.cli.output import Format, ListFormat
 
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+ListFormatOption = Annotated[
+    ListFormat,
+    typer.Option(
+        "--format", "-f", help="Output format (csv for spreadsheets).", case_sensitive=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
 NoInputOption = Annotated[

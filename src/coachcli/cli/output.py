@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -18,6 +18,15 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+class ListFormat(StrEnum):
+    """Lists also go to spreadsheets; documents (briefs, plans, reports) do not."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
 
 
 @cache
@@ -32,8 +41,11 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
-def chosen_format(fmt: Format, as_json: bool) -> Format:
-    return Format.json if as_json else fmt
+AnyFormat = TypeVar("AnyFormat", Format, ListFormat)
+
+
+def chosen_format(fmt: AnyFormat, as_json: bool) -> AnyFormat:
+    return type(fmt).json if as_json else fmt
 
 
 def show(renderable: RenderableType) -> None:
@@ -49,18 +61,22 @@ def write(text: str) -> None:
 def emit_records(
     records: Sequence[dict[str, Any]],
     columns: Sequence[Any],
-    fmt: Format,
+    fmt: Format | ListFormat,
     title: str | None = None,
     empty: str = "Nothing to show.",
 ) -> None:
-    """A list in the chosen format; JSON is the list of records as given."""
-    from coachcli.render.records import markdown_table, to_json
+    """A list in the chosen format; JSON is the list of records as given, CSV the
+    table's columns with their raw values."""
+    from coachcli.render.records import csv_table, markdown_table, to_json
     from coachcli.render.tables import rich_table
 
-    if fmt is Format.json:
+    # By value: list commands pass a ListFormat, the others a Format.
+    if fmt == Format.json:
         write(to_json(list(records)))
-    elif fmt is Format.markdown:
+    elif fmt == Format.markdown:
         write(markdown_table(records, columns))
+    elif fmt == ListFormat.csv:
+        write(csv_table(records, columns))
     elif not records:
         note(empty)
     else:

@@ -8,8 +8,8 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
-from coachcli.cli.options import FormatOption, JsonOption
-from coachcli.cli.output import Format
+from coachcli.cli.options import FormatOption, JsonOption, ListFormatOption
+from coachcli.cli.output import Format, ListFormat
 
 app = typer.Typer(cls=ListByDefault, help="Past coaching sessions: list (the default), show.")
 
@@ -18,7 +18,7 @@ app = typer.Typer(cls=ListByDefault, help="Past coaching sessions: list (the def
 def list_(
     rep: Annotated[str | None, typer.Argument(help="Only this rep's sessions.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="one-on-one or consequence.")] = None,
-    fmt: FormatOption = Format.table,
+    fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
     """List sessions, newest first."""

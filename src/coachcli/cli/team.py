@@ -11,10 +11,11 @@ from coachcli.cli.options import (
     AnswersOption,
     FormatOption,
     JsonOption,
+    ListFormatOption,
     NoInputOption,
     YesOption,
 )
-from coachcli.cli.output import Format
+from coachcli.cli.output import Format, ListFormat
 
 app = typer.Typer(help="Your reps: add, list, show, edit, archive.", no_args_is_help=True)
 
@@ -83,7 +84,7 @@ def add(
 @app.command("list")
 def list_(
     include_archived: Annotated[bool, typer.Option("--all", help="Include archived reps.")] = False,
-    fmt: FormatOption = Format.table,
+    fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
     """List your reps with role and current quota."""
@@ -188,16 +189,16 @@ def _changes(name, role, email, start, quota, period):
     )
 
 
-def _show_reps(reps, fmt: Format, single: bool = False) -> None:
+def _show_reps(reps, fmt: Format | ListFormat, single: bool = False) -> None:
     from coachcli.render.columns import REP_COLUMNS
     from coachcli.render.records import to_json
 
     records = [
         rep.model_dump(mode="json", exclude={"quotas"} if not single else set()) for rep in reps
     ]
-    if fmt is Format.json and single:
+    if fmt == Format.json and single:
         output.write(to_json(records[0]))
-    elif single and fmt is Format.table:
+    elif single and fmt == Format.table:
         return  # the success message already said it; `team show` has the detail
     else:
         output.emit_records(records, REP_COLUMNS, fmt, empty="No reps yet: coach team add NAME")

@@ -1,9 +1,11 @@
-"""Records as Markdown tables and JSON; Column describes a field for every format.
+"""Records as Markdown tables, CSV and JSON; Column describes a field for every format.
 
 No Rich here, so services can build Markdown documents (render/tables.py has Rich)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,6 +49,36 @@ def markdown_table(records: Sequence[dict[str, Any]], columns: Sequence[Column])
         for record in records
     ]
     return "\n".join([header, rule, *rows]) + "\n"
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV
+# injection"); a leading apostrophe makes it text, and the apostrophe is not shown.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_table(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    """RFC 4180 CSV of the columns' raw values, headed by their keys.
+
+    Numbers stay numbers and dates ISO, so a spreadsheet can sum and sort them;
+    text that a spreadsheet would run as a formula is neutralised.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.key for column in columns])
+    for record in records:
+        writer.writerow([_csv_cell(record.get(column.key)) for column in columns])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return _plain(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 1500, not 1500.0: amounts are mostly whole
+    if isinstance(value, int | float):
+        return value
+    text = value if isinstance(value, str) else _plain(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def to_json(data: Any) -> str:
