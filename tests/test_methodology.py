@@ -1,5 +1,7 @@
 """The methodology file: shipped content, key-by-key overrides, and bad files."""
 
+import re
+
 import pytest
 
 from coachcli.config import load_methodology, merge_over, user_methodology_path
@@ -95,3 +97,15 @@ def test_config_show_and_path(coach):
     markdown = coach("config", "show", "--format", "markdown").stdout
     assert markdown.startswith("# ") and "## Competencies" in markdown
     assert coach("config", "path").stdout.strip() == str(user_methodology_path())
+
+
+def test_config_show_lists_the_pipeline_rules_in_effect_with_their_keys(coach):
+    write_override("[pipeline]\nstale_days = 21\n\n[pipeline.limits]\npast_close = 0.05\n")
+    table = coach("config", "show").stdout
+    rules = table[table.index("Pipeline health") :]
+    assert re.search(r"Stale after, days idle\s+│\s+21 │ pipeline\.stale_days", rules)
+    assert re.search(r"Limit: past close\s+│\s+5% │ pipeline\.limits\.past_close", rules)
+    assert re.search(r"Limit: no close plan\s+│\s+50% │", rules)  # the shipped default
+    markdown = coach("config", "show", "--format", "markdown").stdout
+    assert "| Limit: past close | 5% | pipeline.limits.past\\_close |" in markdown
+    assert "## Time allocation" in markdown

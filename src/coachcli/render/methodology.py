@@ -28,6 +28,7 @@ def methodology_sections(data: dict[str, Any]) -> list[Section]:
     ]
     activities = [{"key": k, **v} for k, v in data["activities"].items()]
     cadence = [{"setting": k.replace("_", " "), "value": v} for k, v in data["cadence"].items()]
+    time_split = [{"key": k, **v} for k, v in data["time_allocation"].items()]
     return [
         (
             "Stages",
@@ -62,5 +63,45 @@ def methodology_sections(data: dict[str, Any]) -> list[Section]:
                 Column("unit", "Unit"),
             ],
         ),
+        (
+            "Time allocation (default split of the week)",
+            time_split,
+            [Column("name", "Activity"), Column("percent", "%", justify="right")],
+        ),
         ("Cadence", cadence, [Column("setting", "Setting"), Column("value", "Value")]),
+        (
+            "Pipeline health (limit: the largest share of open deals flagged)",
+            pipeline_rules(data["pipeline"]),
+            [
+                Column("setting", "Rule"),
+                Column("value", "Value", justify="right"),
+                Column("key", "Override key"),
+            ],
+        ),
+    ]
+
+
+def pipeline_rules(rules: dict[str, Any]) -> list[dict[str, Any]]:
+    """The flags' thresholds, each with the key a methodology file overrides it by."""
+    from coachcli.render.pipeline import FLAG_LABELS
+
+    return [
+        {
+            "setting": "Stale after, days idle",
+            "value": rules["stale_days"],
+            "key": "pipeline.stale_days",
+        },
+        {
+            "setting": "Pushed after, close-date moves",
+            "value": rules["push_limit"],
+            "key": "pipeline.push_limit",
+        },
+        *(
+            {
+                "setting": f"Limit: {FLAG_LABELS[flag].lower()}",
+                "value": _percent(limit),
+                "key": f"pipeline.limits.{flag}",
+            }
+            for flag, limit in rules["limits"].items()
+        ),
     ]
