@@ -1,6 +1,9 @@
 """coach demo: a workspace of its own, six reps with targets, never the user's data."""
 
+import shlex
 import sqlite3
+
+from coachcli.render.demo import NEXT_STEPS
 
 from .conftest import file_mode
 
@@ -53,3 +56,15 @@ def test_demo_refuses_a_folder_with_other_content(coach, tmp_path):
     assert result.exit_code == 1
     assert "not a coach demo folder" in result.stderr
     assert (folder / "coach.db").read_text() == "my real data"
+
+
+def test_every_command_the_tour_suggests_runs_in_the_demo(coach, tmp_path, monkeypatch):
+    folder = tmp_path / "demo"
+    coach("demo", "--dir", str(folder))
+    monkeypatch.setenv("COACH_HOME", str(folder))
+    for command, _why in NEXT_STEPS:
+        if command == "grow ana":
+            continue  # an interview on a terminal: tests/test_pty_grow.py drives it
+        result = coach(*shlex.split(command))
+        assert result.exit_code == 0, (command, result.stderr)
+        assert result.stdout.strip(), command

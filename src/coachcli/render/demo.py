@@ -17,6 +17,7 @@ NEXT_STEPS = [
     ("grow ana", "hold a GROW one-on-one (15 minutes, on a terminal)"),
     ("actions --overdue", "what slipped, across the team"),
     ("deal history globex", "a deal pushed week after week, from three CRM imports"),
+    ("pipeline", "pipeline health: coverage, stages, stale and pushed deals, velocity"),
     ("plan show chloe", "Chloe's development plan: sprint ending soon, gaps and their trend"),
     ("export rep ana --rep-safe", "Ana's notes as Markdown, safe to share with her"),
     ("team list --json", "the team as JSON, for scripts"),
