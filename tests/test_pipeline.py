@@ -594,3 +594,11 @@ def test_markdown_heading_escapes_the_rep_name(seeded):
         add_rep(session, "Zed `x` | *y*", 1)
     text = pipeline_markdown(health(seeded, rep="zed").model_dump(mode="json"))
     assert text.startswith(r"# Pipeline health: Zed \`x\` \| \*y\*, 2026-Q4")
+
+
+def test_a_workspace_without_deals_says_how_to_get_them(database, run):
+    result = run()
+    assert result.exit_code == 0
+    assert "No deals yet" in result.stdout and "coach deal import FILE" in result.stdout
+    assert "Stages" not in result.stdout
+    assert run("--json").json()["size"]["open_count"] == 0  # JSON keeps its shape

@@ -250,8 +250,21 @@ CONVERSION_NOTE = (
 # ---- Rich -------------------------------------------------------------------------------
 
 
+NO_DEALS = (
+    "No deals yet. Import your CRM's opportunity export with `coach deal import FILE`, "
+    "or add one with `coach deal add`."
+)
+
+
+def has_deals(view: dict[str, Any]) -> bool:
+    rates = view["win_rate"]
+    return bool(view["size"]["open_count"] or rates["won_count"] or rates["lost_count"])
+
+
 def pipeline_screen(view: dict[str, Any]) -> Group:
     parts: list[RenderableType] = [Text(heading(view), style="bold"), Text()]
+    if not has_deals(view):
+        return Group(*parts, Text(NO_DEALS))
     parts += [_size_grid(view), Text()]
     parts.append(_table(stage_records(view), STAGE_COLUMNS, "Stages (open deals)"))
     parts += [Text(CONVERSION_NOTE, style="dim"), Text()]
