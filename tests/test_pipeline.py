@@ -10,7 +10,7 @@ The seeded team (today 2026-11-22, period 2026-Q4 = 2026-10-01 .. 2026-12-31):
                       O3 prospecting 40k, closes 2027-02-15, never touched since 11-01
     Bo  (quota 150k)  W3 won 30k (cycle 30d)
                       O4 discovery 60k, closes 12-01, blank next step, no plan, last
-                         touched 14 days ago (the stale limit, so not stale)
+                         touched 13 days ago (one day short of the stale limit)
     Cy  (archived)    O5 open 999k, W4 won 500k: left out of team figures
     nobody            O6 open 10k with an owner who is not on the team
 """
@@ -37,6 +37,7 @@ from coachcli.db.migrations import open_database
 from coachcli.db.reader import reading
 from coachcli.models import ClosePlanStep, Deal
 from coachcli.services import pipeline, team
+from coachcli.services.deals import deals_at_risk
 from coachcli.services.pipeline import Totals
 
 from .conftest import Result
@@ -160,7 +161,7 @@ def seeded(database):
                 close_date="2026-12-01",
                 next_step="  ",
                 stage_since="2026-11-10",
-                last_activity="2026-11-08",  # exactly 14 days ago: not stale yet
+                last_activity="2026-11-09",  # 13 days ago: one day short of stale
             ),
             deal("O5", cy, "proposal", 999_000, pushes=9, next_step=None),
             won("W4", cy, 500_000, "2026-10-01", "2026-10-02"),
@@ -305,6 +306,23 @@ def test_worst_lists_rank_by_the_flag_not_by_the_index_order(database):
     assert aged == [("NEG", 52), ("PRO", 58), ("BIG", 52)]
     assert flags["aged"].count == 6
     assert [x.external_id for x in flags["no_next_step"].deals] == ["BIG", "TIE"]
+
+
+def test_stale_means_idle_for_the_stale_days_or_more_here_and_in_the_pre_brief(database):
+    with database.session(write=True) as session:
+        ana = add_rep(session, "Ana Souza")
+        session.add_all(
+            [
+                deal("EDGE", ana, "discovery", 1_000, name="Edge", last_activity="2026-11-08"),
+                deal("FRESH", ana, "discovery", 1_000, name="Fresh", last_activity="2026-11-09"),
+            ]
+        )
+    stale = health(database).flags["stale"]
+    assert [(x.external_id, x.measure) for x in stale.deals] == [("EDGE", 14)]
+    with database.session() as session:
+        rep = team.resolve_rep(session, "ana")
+        at_risk = deals_at_risk(session, load_methodology(), rep, TODAY)
+    assert at_risk == ["Edge (1,000): no activity for 14 days"]
 
 
 def test_velocity_per_rep_and_team(seeded):

@@ -59,7 +59,8 @@ class FlagRules:
     def parameters(self) -> dict[str, object]:
         return {
             "today": self.today.isoformat(),
-            "stale_before": (self.today - timedelta(days=self.stale_days)).isoformat(),
+            # Idle for stale_days or more, as the pre-brief's deals at risk count it.
+            "stale_since": (self.today - timedelta(days=self.stale_days)).isoformat(),
             "period_start": self.period_start.isoformat(),
             "period_end": self.period_end.isoformat(),
             "push_limit": self.push_limit,
@@ -189,7 +190,7 @@ def _aged_condition(rules: FlagRules) -> tuple[str, dict[str, object]]:
 _LAST_TOUCH = "coalesce(last_activity, created_date)"
 _NO_PLAN = "NOT EXISTS (SELECT 1 FROM close_plan_step WHERE deal_id = deal.id)"
 _CONDITIONS = {
-    "stale": f"{_LAST_TOUCH} < :stale_before",
+    "stale": f"{_LAST_TOUCH} <= :stale_since",
     "past_close": "close_date < :today",
     "no_next_step": "coalesce(trim(next_step), '') = ''",
     # CASE, not AND: the plan lookup runs only for deals closing in the period.
