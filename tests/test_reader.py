@@ -7,9 +7,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from coachcli.config import sqlite_path
 from coachcli.db import migrations
 from coachcli.db.engine import Database, create_sqlite_engine
 from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, open_database
@@ -132,3 +134,30 @@ def test_pipeline_on_a_new_folder_creates_the_database_first(coach_home):
     assert (coach_home / "coach.db").exists()
     assert "coverage" in json.loads(printed)
     assert imported  # the schema was made through the ORM, once
+
+
+@pytest.mark.parametrize("folder", ["My Drive", "pct%41", "what?"])
+def test_a_path_with_url_characters_is_one_file_for_every_command(coach, tmp_path, folder):
+    target = str(tmp_path / folder / "coach.db")
+    assert coach("--db", target, "team", "add", "Ana Souza", "--no-input").exit_code == 0
+    report = coach("--db", target, "pipeline", "--json")
+    assert report.exit_code == 0, report.stderr
+    assert coach("--db", target, "team", "list", "--json").json()[0]["name"] == "Ana Souza"
+    assert [path.name for path in tmp_path.iterdir()] == [folder]
+
+
+def test_an_escaped_url_is_one_file_for_every_command(coach, tmp_path):
+    url = f"sqlite:///{tmp_path}/My%20Drive/coach.db"
+    assert coach("--db", url, "team", "add", "Ana Souza", "--no-input").exit_code == 0
+    report = coach("--db", url, "pipeline", "--json")
+    assert report.exit_code == 0, report.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["My Drive"]
+
+
+def test_sqlite_urls_name_their_file_as_sqlalchemy_reads_them():
+    assert sqlite_path("sqlite:////tmp/My%20Drive/coach.db?timeout=5") == Path(
+        "/tmp/My Drive/coach.db"
+    )
+    assert sqlite_path("sqlite+pysqlite:////tmp/x.db") == Path("/tmp/x.db")
+    assert sqlite_path("sqlite://") is None
+    assert sqlite_path("sqlite:///:memory:") is None

@@ -72,7 +72,7 @@ def test_csv_keeps_numbers_and_turns_would_be_formulas_into_text():
         {"name": "Plain [bold] | # `x`", "amount": 1, "ok": True},
     ]
     text = csv_table(records, columns)
-    assert text.startswith("name,amount,ok\r\n")
+    assert text.startswith("name,amount,ok\n")
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[1:] == [
         ['\'=HYPERLINK("http://x","y")', "1500", "yes"],

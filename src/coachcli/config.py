@@ -7,11 +7,13 @@ Environment variables come first (COACH_HOME, COACH_DB), then the platform defau
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
 
 from coachcli.errors import StorageError
 
@@ -51,15 +53,21 @@ def database_url(db_option: str | None = None) -> str:
     if chosen and "://" in chosen:
         return chosen
     path = Path(chosen).expanduser() if chosen else data_dir() / DB_FILENAME
-    return f"sqlite:///{path.resolve()}"
+    # Quoted: SQLAlchemy decodes %XX in a URL's path, so "a%41.db" or "x?y.db"
+    # would otherwise name another file.
+    return f"sqlite:///{quote(str(path.resolve()), safe='/')}"
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file behind an SQLite URL, or None for memory and other databases."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
+    """The file behind an SQLite URL, or None for memory and other databases.
+
+    Read the way SQLAlchemy reads it (%XX decoded, the query string dropped), so the
+    sqlite3 reader and the engine always open the same file.
+    """
+    found = re.match(r"sqlite(\+pysqlite)?:///", url)
+    if found is None:
         return None
-    raw = url[len(prefix) :].split("?", 1)[0]
+    raw = unquote(url[found.end() :].split("?", 1)[0])
     if raw in ("", ":memory:"):
         return None
     return Path(raw)

@@ -137,7 +137,8 @@ def _indexes_set_aside(connection: Connection, table: str, adding: int) -> Itera
     loaded table is several times cheaper. A rebuild reads the whole table, so a
     small load into a large table keeps its indexes. The definitions are read back
     from sqlite_master (the schema stays the migrations' own), unique ones are kept
-    (they guard the data), and it all happens in the caller's transaction.
+    (they guard the data), and it all happens in the caller's transaction: when the
+    insert fails, the caller's rollback brings the dropped indexes back with the rest.
     """
     present = connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() or 0
     if adding < max(present, BULK_LOAD_ROWS):

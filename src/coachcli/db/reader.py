@@ -37,17 +37,20 @@ class RepRow:
 def reading(url: str) -> Iterator[sqlite3.Connection]:
     """A read-only snapshot of the database at `url`, for one report."""
     path = sqlite_path(url)
-    if path is None:
-        with _through_engine(url) as connection:
+    opened = _through_engine(url) if path is None else _snapshot(url, path)
+    try:
+        with opened as connection:
             yield connection
-        return
-    label = str(path)
+    except sqlite3.Error as error:
+        raise storage_error(url if path is None else str(path), str(error)) from None
+
+
+@contextmanager
+def _snapshot(url: str, path: Path) -> Iterator[sqlite3.Connection]:
     connection = _open_current(url, path)
     try:
         connection.execute("BEGIN")
         yield connection
-    except sqlite3.Error as error:
-        raise storage_error(label, str(error)) from None
     finally:
         connection.close()
 

@@ -57,13 +57,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_table(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
-    """RFC 4180 CSV of the columns' raw values, headed by their keys.
+    """CSV of the columns' raw values, headed by their keys.
 
     Numbers stay numbers and dates ISO, so a spreadsheet can sum and sort them;
-    text that a spreadsheet would run as a formula is neutralised.
+    text that a spreadsheet would run as a formula is neutralised. Lines end in
+    "\n", which a text stream turns into the platform's own ending (CRLF on
+    Windows); a "\r\n" here would become "\r\r\n" there.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([column.key for column in columns])
     for record in records:
         writer.writerow([_csv_cell(record.get(column.key)) for column in columns])
