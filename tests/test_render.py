@@ -83,3 +83,11 @@ def test_csv_keeps_numbers_and_turns_would_be_formulas_into_text():
         ['Café "quoted", comma\nsecond line', "7", "yes"],
         ["Plain [bold] | # `x`", "1", "yes"],
     ]
+
+
+def test_columns_a_terminal_can_do_without_stay_in_markdown_and_csv():
+    columns = [Column("id", "Id", in_table=False), Column("name", "Deal")]
+    records = [{"id": "0065g00000XyZabAAF", "name": "Globex"}]
+    assert "0065g00000XyZabAAF" not in render(rich_table(records, columns))
+    assert "| 0065g00000XyZabAAF | Globex |" in markdown_table(records, columns)
+    assert csv_table(records, columns).splitlines() == ["id,name", "0065g00000XyZabAAF,Globex"]

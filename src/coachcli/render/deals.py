@@ -14,13 +14,15 @@ from coachcli.render.tables import literal, rich_table
 from coachcli.render.text import markdown_text
 
 DEAL_COLUMNS = [
-    Column("external_id", "Id", no_wrap=True),
+    # An 18-character Salesforce id would take a quarter of an 80-column table; on a
+    # terminal a deal is named by the start of its name (`coach deal show globex`).
+    Column("external_id", "Id", no_wrap=True, in_table=False),
     Column("name", "Deal"),
     Column("owner", "Owner"),
     Column("stage_name", "Stage"),
     Column("amount", "Amount", justify="right", show=format_money, no_wrap=True),
     Column("close_date", "Close", no_wrap=True),
-    Column("pushes", "Pushed", justify="right", show=lambda v: str(v) if v else ""),
+    Column("pushes", "Push", justify="right", show=lambda v: str(v) if v else ""),
 ]
 
 EVENT_COLUMNS = [

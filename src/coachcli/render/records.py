@@ -23,6 +23,9 @@ class Column:
     show: Callable[[Any], str] | None = None
     style: str = ""
     no_wrap: bool = False
+    # False for what a terminal table can do without (long CRM ids at 80 columns);
+    # Markdown, CSV and JSON still carry it.
+    in_table: bool = True
 
     def text(self, record: dict[str, Any]) -> str:
         value = record.get(self.key)

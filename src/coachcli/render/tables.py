@@ -20,6 +20,7 @@ def rich_table(
     box: Box = HEAVY_HEAD,
 ) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold", box=box)
+    columns = [column for column in columns if column.in_table]
     for column in columns:
         table.add_column(
             column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap
