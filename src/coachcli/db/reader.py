@@ -56,16 +56,13 @@ def _snapshot(url: str, path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def _open_current(url: str, path: Path) -> sqlite3.Connection:
-    try:
-        if path.is_file():
-            connection = _connect(path)
-            if _is_current(connection):
-                return connection
-            connection.close()
-        _create_or_upgrade(url)
-        return _connect(path)
-    except sqlite3.Error as error:
-        raise storage_error(str(path), str(error)) from None
+    if path.is_file():
+        connection = _connect(path)
+        if _is_current(connection):
+            return connection
+        connection.close()
+    _create_or_upgrade(url)
+    return _connect(path)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
