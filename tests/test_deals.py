@@ -294,3 +294,26 @@ def test_csv_is_for_lists_only(coach, ana):
     refused = coach("pipeline", "--format", "csv")
     assert refused.exit_code == 2
     assert "'csv' is not one of" in refused.stderr
+
+
+def test_a_long_deal_list_is_cut_on_a_terminal_table_and_says_so(coach, ana, write):
+    header = SALESFORCE_1.splitlines()[0]
+    rows = [
+        f"006L{n:04d},Deal {n:03d},Acct,Ana Souza,Discovery,1000,2026-12-{1 + n % 28:02d},"
+        "Pipeline,2026-09-01,Call"
+        for n in range(105)
+    ]
+    assert (
+        coach("deal", "import", write("many.csv", "\n".join([header, *rows]) + "\n")).exit_code == 0
+    )
+    table = coach("deal", "list")
+    assert table.exit_code == 0
+    assert table.stdout.count("Ana Souza") == 100
+    assert "Showing the first 100 of 105 deals" in table.stderr
+    assert "--limit 0 shows all" in table.stderr
+    assert len(coach("deal", "list", "--json").json()) == 105  # data formats are complete
+    assert len(coach("deal", "list", "--limit", "0").stdout.split("Ana Souza")) == 106
+    soonest = coach("deal", "list", "--limit", "3", "--json")
+    assert [d["close_date"] for d in soonest.json()] == ["2026-12-01"] * 3
+    assert "first 3 of 105" in soonest.stderr
+    assert coach("deal", "list", "--limit", "-1").exit_code == 2

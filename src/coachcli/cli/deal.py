@@ -29,6 +29,10 @@ DealArgument = Annotated[
 Flag = Annotated[bool | None, typer.Option()]
 
 
+# A terminal table of 30,000 deals takes most of a minute to draw and nobody reads it.
+TABLE_LIMIT = 100
+
+
 @app.command("list")
 def list_(
     rep: Annotated[str | None, typer.Argument(help="Only this rep's deals.")] = None,
@@ -36,27 +40,42 @@ def list_(
         str, typer.Option(help="open (default), won, lost or all.", case_sensitive=False)
     ] = "open",
     period: Annotated[str | None, typer.Option(help="Closing in this period.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help=f"Show at most N deals; 0 for all (a table shows {TABLE_LIMIT} unless told).",
+        ),
+    ] = None,
     fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
     """List deals, soonest close date first."""
     from coachcli.dates import parse_period
     from coachcli.errors import Invalid
-    from coachcli.render.deals import DEAL_COLUMNS
+    from coachcli.render.deals import DEAL_COLUMNS, left_out_note
     from coachcli.services import deals, team
 
     if status not in ("open", "won", "lost", "all"):
         raise Invalid(f"--status must be open, won, lost or all; not {status!r}.")
     window = parse_period(period) if period else None
+    chosen = output.chosen_format(fmt, as_json)
+    most = _deal_limit(limit, chosen)
     with context.database() as db, db.session() as session:
         found = team.resolve_rep(session, rep, include_archived=True) if rep else None
-        items = deals.list_deals(
-            session, context.methodology(), context.today(), found, status, window
+        page = deals.list_deals(
+            session, context.methodology(), context.today(), found, status, window, most
         )
-    records = [item.model_dump(mode="json") for item in items]
-    output.emit_records(
-        records, DEAL_COLUMNS, output.chosen_format(fmt, as_json), empty="No deals to show."
-    )
+    records = [item.model_dump(mode="json") for item in page.deals]
+    output.emit_records(records, DEAL_COLUMNS, chosen, empty="No deals to show.")
+    if page.total > len(records):
+        output.note(left_out_note(len(records), page.total))
+
+
+def _deal_limit(limit: int | None, fmt: ListFormat) -> int | None:
+    if limit is None:
+        return TABLE_LIMIT if fmt == ListFormat.table else None
+    return limit or None
 
 
 @app.command("add")

@@ -43,6 +43,34 @@ def deals(
 ) -> list[tuple[Deal, str | None]]:
     """Deals with their rep's name, soonest close date first."""
     query = select(Deal, Rep.name).join(Rep, col(Rep.id) == Deal.rep_id, isouter=True)
+    query = _filtered(query, rep_id, statuses, close_from, close_to)
+    query = query.order_by(Deal.close_date, Deal.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def count_deals(
+    session: Session,
+    rep_id: int | None = None,
+    statuses: tuple[str, ...] = (),
+    close_from: date | None = None,
+    close_to: date | None = None,
+) -> int:
+    """How many deals `deals` would list without a limit."""
+    query = _filtered(
+        select(func.count()).select_from(Deal), rep_id, statuses, close_from, close_to
+    )
+    return session.exec(query).one()
+
+
+def _filtered(
+    query: Any,
+    rep_id: int | None,
+    statuses: tuple[str, ...],
+    close_from: date | None,
+    close_to: date | None,
+) -> Any:
     if rep_id is not None:
         query = query.where(Deal.rep_id == rep_id)
     if statuses:
@@ -51,10 +79,7 @@ def deals(
         query = query.where(Deal.close_date >= close_from)
     if close_to is not None:
         query = query.where(Deal.close_date <= close_to)
-    query = query.order_by(Deal.close_date, Deal.id)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.exec(query))
+    return query
 
 
 def events_of(session: Session, deal_id: int) -> list[DealEvent]:

@@ -176,3 +176,11 @@ def import_markdown(report: dict[str, Any]) -> str:
     if changes:
         parts += ["## Changes\n", markdown_table(changes, CHANGE_COLUMNS)]
     return "\n".join(parts)
+
+
+def left_out_note(shown: int, total: int) -> str:
+    """What a shortened deal list leaves out, and how to see it."""
+    return (
+        f"Showing the first {shown:,} of {total:,} deals (soonest close first). Narrow it "
+        "with REP, --period or --status; --limit 0 shows all; --format csv for a spreadsheet."
+    )

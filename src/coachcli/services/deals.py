@@ -397,6 +397,13 @@ def show_deal(session: Session, methodology: Methodology, deal: Deal, today: dat
     return deal_info(methodology, deal, rep.name if rep else None, today, steps)
 
 
+class DealPage(BaseModel):
+    """The first deals of a listing, and how many there are in all."""
+
+    deals: list[DealInfo]
+    total: int
+
+
 def list_deals(
     session: Session,
     methodology: Methodology,
@@ -404,16 +411,21 @@ def list_deals(
     rep: Rep | None,
     which: str,
     period=None,
-) -> list[DealInfo]:
+    limit: int | None = None,
+) -> DealPage:
+    """Deals soonest close first; at most `limit` of them, with the full count."""
     statuses = {"open": (DealStatus.open,), "won": (DealStatus.won,), "lost": (DealStatus.lost,)}
-    rows = queries.deals(
-        session,
+    filters = (
         rep.id if rep else None,
         statuses.get(which, ()),
         period.start if period else None,
         period.end if period else None,
     )
-    return [deal_info(methodology, deal, name, today) for deal, name in rows]
+    rows = queries.deals(session, *filters, limit=limit)
+    total = len(rows) if limit is None else queries.count_deals(session, *filters)
+    return DealPage(
+        deals=[deal_info(methodology, deal, name, today) for deal, name in rows], total=total
+    )
 
 
 def history(session: Session, deal: Deal) -> list[EventInfo]:
