@@ -332,19 +332,9 @@ def _parse_file(file: Path, source: str, mapping: Path | None, day_first, method
 
 
 def _emit_one(info, fmt: Format) -> None:
-    from coachcli.render.records import to_json
+    from coachcli.render.deals import deal_markdown, deal_panel
 
-    data = info.model_dump(mode="json")
-    if fmt is Format.json:
-        output.write(to_json(data))
-    elif fmt is Format.markdown:
-        from coachcli.render.deals import deal_markdown
-
-        output.write(deal_markdown(data))
-    else:
-        from coachcli.render.deals import deal_panel
-
-        output.show(deal_panel(data))
+    output.emit_document(info.model_dump(mode="json"), fmt, deal_markdown, deal_panel)
 
 
 def _emit_steps(info, as_json: bool) -> None:
@@ -360,21 +350,10 @@ def _emit_steps(info, as_json: bool) -> None:
 
 
 def _emit_import(report, fmt: Format) -> None:
-    from coachcli.render.records import to_json
+    from coachcli.render.deals import import_markdown, import_summary, import_tables
 
     data = report.model_dump(mode="json")
-    if fmt is Format.json:
-        output.write(to_json(data))
-        return
-    from coachcli.render.deals import import_summary
-
-    for line in import_summary(data):
-        output.note(line)
-    if fmt is Format.markdown:
-        from coachcli.render.deals import import_markdown
-
-        output.write(import_markdown(data))
-    else:
-        from coachcli.render.deals import import_tables
-
-        output.show(import_tables(data))
+    if fmt != Format.json:  # the summary is for the person; JSON is the whole report
+        for line in import_summary(data):
+            output.note(line)
+    output.emit_document(data, fmt, import_markdown, import_tables)

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from coachcli.cli import context, output
-from coachcli.cli.options import AnswersOption, FormatOption, JsonOption, NoInputOption
+from coachcli.cli.options import (
+    AnswersOption,
+    DiscardOption,
+    FormatOption,
+    JsonOption,
+    NoInputOption,
+    ResumeOption,
+)
 from coachcli.cli.output import Format
 from coachcli.errors import Invalid
 
@@ -44,8 +51,8 @@ def grow(
     brief: Annotated[
         bool, typer.Option("--brief", help="Only show the pre-brief; hold no session.")
     ] = False,
-    resume: Annotated[bool, typer.Option(help="Resume a saved draft without asking.")] = False,
-    discard_draft: Annotated[bool, typer.Option(help="Throw a saved draft away.")] = False,
+    resume: ResumeOption = False,
+    discard_draft: DiscardOption = False,
     no_input: NoInputOption = False,
     answers: AnswersOption = None,
     fmt: FormatOption = Format.table,

@@ -28,4 +28,8 @@ AnswersOption = Annotated[
         "--answers", help="YAML or JSON file with answers to the questions.", dir_okay=False
     ),
 ]
+ResumeOption = Annotated[
+    bool, typer.Option("--resume", help="Resume a saved draft without asking.")
+]
+DiscardOption = Annotated[bool, typer.Option("--discard-draft", help="Throw a saved draft away.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar
@@ -56,6 +56,23 @@ def write(text: str) -> None:
     """Raw text to stdout (JSON, Markdown): never through Rich, so nothing is altered."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def emit_document(
+    data: dict[str, Any],
+    fmt: Format,
+    markdown: Callable[[dict[str, Any]], str],
+    screen: Callable[[dict[str, Any]], RenderableType],
+) -> None:
+    """One record (a deal, a plan, a report) in the chosen format."""
+    from coachcli.render.records import to_json
+
+    if fmt == Format.json:
+        write(to_json(data))
+    elif fmt == Format.markdown:
+        write(markdown(data))
+    else:
+        show(screen(data))
 
 
 def emit_records(

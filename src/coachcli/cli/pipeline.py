@@ -53,15 +53,6 @@ def pipeline(
 
 
 def _show(data: dict, fmt: Format) -> None:
-    if fmt is Format.json:
-        from coachcli.render.records import to_json
+    from coachcli.render.pipeline import pipeline_markdown, pipeline_screen
 
-        output.write(to_json(data))
-    elif fmt is Format.markdown:
-        from coachcli.render.pipeline import pipeline_markdown
-
-        output.write(pipeline_markdown(data))
-    else:
-        from coachcli.render.pipeline import pipeline_screen
-
-        output.show(pipeline_screen(data))
+    output.emit_document(data, fmt, pipeline_markdown, pipeline_screen)

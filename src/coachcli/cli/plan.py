@@ -10,7 +10,14 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import NewByDefault
-from coachcli.cli.options import AnswersOption, FormatOption, JsonOption, NoInputOption
+from coachcli.cli.options import (
+    AnswersOption,
+    DiscardOption,
+    FormatOption,
+    JsonOption,
+    NoInputOption,
+    ResumeOption,
+)
 from coachcli.cli.output import Format
 
 app = typer.Typer(
@@ -63,8 +70,6 @@ KEYED_FLAGS = {
     "sources": "--source",
     "causes": "--cause",
 }
-ResumeOption = Annotated[bool, typer.Option("--resume", help="Resume a saved draft.")]
-DiscardOption = Annotated[bool, typer.Option("--discard-draft", help="Throw a saved draft away.")]
 
 
 @app.command("new", hidden=True)
@@ -287,20 +292,11 @@ def _gap_printer(interactive: bool):
 
 
 def _show(view, fmt: Format, gaps_only: bool = False) -> None:
-    from coachcli.render.records import to_json
+    from coachcli.render.plan_text import plan_markdown
+    from coachcli.render.plans import gap_table, gap_title, plan_screen
 
-    data = view.model_dump(mode="json")
-    if fmt is Format.json:
-        output.write(to_json(data))
-    elif fmt is Format.markdown:
-        from coachcli.render.plan_text import plan_markdown
+    def gaps_screen(data: dict):
+        return gap_table(data["gaps"], gap_title(data))
 
-        output.write(plan_markdown(data))
-    elif gaps_only:
-        from coachcli.render.plans import gap_table, gap_title
-
-        output.show(gap_table(data["gaps"], gap_title(data)))
-    else:
-        from coachcli.render.plans import plan_screen
-
-        output.show(plan_screen(data))
+    screen = gaps_screen if gaps_only else plan_screen
+    output.emit_document(view.model_dump(mode="json"), fmt, plan_markdown, screen)

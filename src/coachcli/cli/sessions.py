@@ -45,20 +45,11 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one session in full, private notes included (this is your view)."""
-    from coachcli.render.records import to_json
+    from coachcli.render.grow import session_panel
+    from coachcli.render.markdown import session_markdown
     from coachcli.services import sessions
 
     with context.database() as db, db.session() as session:
         detail = sessions.session_detail(session, session_id, context.today())
     data = detail.model_dump(mode="json")
-    chosen = output.chosen_format(fmt, as_json)
-    if chosen is Format.json:
-        output.write(to_json(data))
-    elif chosen is Format.markdown:
-        from coachcli.render.markdown import session_markdown
-
-        output.write(session_markdown(data))
-    else:
-        from coachcli.render.grow import session_panel
-
-        output.show(session_panel(data))
+    output.emit_document(data, output.chosen_format(fmt, as_json), session_markdown, session_panel)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coachcli.config import sqlite_path
-from coachcli.db.shared import BUSY_TIMEOUT_MS, storage_error
+from coachcli.db.shared import BUSY_TIMEOUT_MS, starts_with_pattern, storage_error
 
 
 @dataclass(frozen=True)
@@ -118,10 +118,9 @@ def active_reps(connection: sqlite3.Connection) -> list[RepRow]:
 
 def reps_with_key_prefix(connection: sqlite3.Connection, prefix: str) -> list[RepRow]:
     """Every rep, archived or not, whose case-folded name starts with `prefix`."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = connection.execute(
         "SELECT id, name, name_key, archived_at FROM rep "
         "WHERE name_key LIKE ? ESCAPE '\\' ORDER BY name_key",
-        (f"{escaped}%",),
+        (starts_with_pattern(prefix),),
     )
     return [RepRow(*row) for row in rows]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from coachcli.db.shared import starts_with_pattern
 from coachcli.models import Quota, Rep
 
 
@@ -19,8 +20,7 @@ def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
 
 def reps_with_key_prefix(session: Session, prefix: str) -> list[Rep]:
     """Every rep, archived or not, whose case-folded name starts with `prefix`."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    query = select(Rep).where(col(Rep.name_key).like(f"{escaped}%", escape="\\"))
+    query = select(Rep).where(col(Rep.name_key).like(starts_with_pattern(prefix), escape="\\"))
     return list(session.exec(query.order_by(Rep.name_key)))
 
 
