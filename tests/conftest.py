@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from coachcli.cli.app import app
+from coachcli.clock import Clock
 
-TODAY = "2026-11-22"
+# Far from any real date, so that a reading of the machine's clock cannot pass unnoticed.
+# 2054 has the calendar of 2026 (weekdays, ISO weeks): the examples read as they did.
+TODAY = "2054-11-22"
+CLOCK = Clock.pinned_to(date.fromisoformat(TODAY))
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +65,7 @@ def ana(coach) -> dict:
         "--quota",
         "250000",
         "--period",
-        "2026-Q4",
+        "2054-Q4",
         "--no-input",
         "--json",
     )

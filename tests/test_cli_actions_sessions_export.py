@@ -68,7 +68,7 @@ def test_group_defaults_to_list_with_and_without_a_rep(coach, ana):
     assert set(ana_action) >= ACTION_KEYS
     assert [ana_action[k] for k in ("who", "due", "status", "overdue_days", "reschedules")] == [
         "me",
-        "2026-11-27",  # 2026-11-22 is a Sunday: the next Friday
+        "2054-11-27",  # 2054-11-22 is a Sunday: the next Friday
         "open",
         0,
         0,
@@ -94,7 +94,7 @@ def test_overdue_lists_only_open_actions_past_due(coach, ana, monkeypatch):
     closed = add(coach, "Old task | +1d")
     assert coach("actions", "done", str(closed["id"])).exit_code == 0
     assert coach("actions", "--overdue", "--json").json() == []
-    monkeypatch.setenv("COACH_TODAY", "2026-11-26")
+    monkeypatch.setenv("COACH_TODAY", "2054-11-26")
     overdue = coach("actions", "--overdue", "--json").json()
     assert [(a["id"], a["overdue_days"]) for a in overdue] == [(early["id"], 3)]
     table = coach("actions", "--overdue").stdout
@@ -117,12 +117,12 @@ def test_all_includes_done_and_dropped(coach, ana):
 @pytest.mark.parametrize(
     ("text", "what", "who", "due"),
     [
-        ("Call CFO | me | fri", "Call CFO", "me", "2026-11-27"),
-        ("Call CFO | ME | +1d", "Call CFO", "me", "2026-11-23"),
-        ("Send deck | +3d", "Send deck", "Ana Souza", "2026-11-25"),
-        ("Send deck | Priya | 2026-12-01", "Send deck", "Priya", "2026-12-01"),
-        ("A | B | me | +1d", "A | B", "me", "2026-11-23"),
-        ("Due today | today", "Due today", "Ana Souza", "2026-11-22"),
+        ("Call CFO | me | fri", "Call CFO", "me", "2054-11-27"),
+        ("Call CFO | ME | +1d", "Call CFO", "me", "2054-11-23"),
+        ("Send deck | +3d", "Send deck", "Ana Souza", "2054-11-25"),
+        ("Send deck | Priya | 2054-12-01", "Send deck", "Priya", "2054-12-01"),
+        ("A | B | me | +1d", "A | B", "me", "2054-11-23"),
+        ("Due today | today", "Due today", "Ana Souza", "2054-11-22"),
     ],
 )
 def test_add_parses_what_who_when(coach, ana, text, what, who, due):
@@ -137,7 +137,7 @@ def test_add_parses_what_who_when(coach, ana, text, what, who, due):
     [
         (" | me | +1d", "no WHAT"),
         ("Call CFO | me | someday", "WHEN 'someday'"),
-        ("Call CFO | me | 2026-11-01", "in the past"),
+        ("Call CFO | me | 2054-11-01", "in the past"),
         ("Call CFO | me | ", "no WHEN"),
         ("Call CFO", "WHAT | WHO | WHEN"),
     ],
@@ -172,22 +172,22 @@ def test_close_with_a_note_then_it_cannot_close_or_move_again(coach, ana, comman
         assert refused.exit_code == 1
         assert status in refused.stderr
     [stored] = coach("actions", "--all", "--json").json()
-    assert (stored["status"], stored["note"], stored["due"]) == (status, "CFO agreed", "2026-11-23")
+    assert (stored["status"], stored["note"], stored["due"]) == (status, "CFO agreed", "2054-11-23")
 
 
 def test_move_counts_reschedules_but_not_to_the_same_date(coach, ana):
     ident = str(add(coach, "Call CFO | +1d")["id"])
     moved = coach("actions", "move", ident, "--due", "+1w", "--json")
     assert moved.exit_code == 0, moved.stderr
-    assert (moved.json()["due"], moved.json()["reschedules"]) == ("2026-11-29", 1)
-    same = coach("actions", "move", ident, "--due", "2026-11-29", "--json")
+    assert (moved.json()["due"], moved.json()["reschedules"]) == ("2054-11-29", 1)
+    same = coach("actions", "move", ident, "--due", "2054-11-29", "--json")
     assert same.json()["reschedules"] == 1
     assert coach("actions", "move", ident, "--due", "+2w", "--json").json()["reschedules"] == 2
     past = coach("actions", "move", ident, "--due", "yesterday")
     assert past.exit_code == 2
     assert "past" in past.stderr
     [stored] = coach("actions", "--json").json()
-    assert (stored["due"], stored["reschedules"]) == ("2026-12-06", 2)
+    assert (stored["due"], stored["reschedules"]) == ("2054-12-06", 2)
 
 
 @pytest.mark.parametrize("args", [["done", "99"], ["drop", "99"], ["move", "99", "--due", "+1d"]])
@@ -230,7 +230,7 @@ def test_sessions_show_in_every_format(coach, ana):
     assert data["goal"] == "Close Globex this quarter"
     assert data["obstacles"] == ["No access to the CFO"]
     assert [(a["what"], a["who"], a["due"]) for a in data["actions"]] == [
-        ("Send ROI model", "Ana", "2026-11-25")
+        ("Send ROI model", "Ana", "2054-11-25")
     ]
     table = coach("sessions", "show", ident)
     assert "Close Globex this quarter" in table.stdout and "SECRET-NOTE" in table.stdout
@@ -279,8 +279,8 @@ def test_export_rep_document(coach, ana):
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     assert text.startswith("# Coaching notes: Ana Souza\n")
-    assert "| Call CFO | Ana Souza | 2026-11-23 | done |" in text
-    assert "| Book QBR | me | 2026-11-27 | open |" in text
+    assert "| Call CFO | Ana Souza | 2054-11-23 | done |" in text
+    assert "| Book QBR | me | 2054-11-27 | open |" in text
     assert text.index("SECOND-GOAL") < text.index("FIRST-GOAL")  # newest first
     assert "SECRET-NOTE" in text
     assert "SECRET-NOTE" not in coach("export", "rep", "ana", "--rep-safe").stdout

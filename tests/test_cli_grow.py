@@ -35,10 +35,10 @@ def test_scripted_session_then_carry_over_as_done(coach, ana, monkeypatch):
     assert (action["what"], action["status"], action["due"]) == (
         "Send ROI model",
         "open",
-        "2026-11-25",
+        "2054-11-25",
     )
 
-    monkeypatch.setenv("COACH_TODAY", "2026-11-29")
+    monkeypatch.setenv("COACH_TODAY", "2054-11-29")
     second = grow(coach, "--carry", f"{action['id']}=done:sent on Tuesday")
     assert second.exit_code == 0, second.stderr
     assert "1 closed" in second.stderr
@@ -49,7 +49,7 @@ def test_scripted_session_then_carry_over_as_done(coach, ana, monkeypatch):
     notes = coach("export", "rep", "ana").stdout
     for heading in ("Goal", "Reality", "Obstacles", "Way forward"):
         assert f"#### {heading}" in notes
-    assert "| Send ROI model | Ana | 2026-11-25 | done |" in notes
+    assert "| Send ROI model | Ana | 2054-11-25 | done |" in notes
 
 
 def test_open_actions_stay_open_when_not_decided(coach, ana):
@@ -70,7 +70,7 @@ def test_missing_answers_name_the_flags(coach, ana):
     [
         (" | Ana | +3d", "no WHAT"),
         ("Send | Ana | someday", "WHEN 'someday'"),
-        ("Send | Ana | 2026-11-01", "in the past"),
+        ("Send | Ana | 2054-11-01", "in the past"),
     ],
 )
 def test_bad_actions_are_exit_2_and_save_nothing(coach, ana, action, message):
@@ -135,7 +135,7 @@ def test_consequence_mode_is_private_and_listed_with_its_kind(coach, ana):
     [listed] = coach("sessions", "--json").json()
     assert listed["kind"] == "consequence"
     shown = coach("sessions", "show", str(listed["id"]), "--json").json()
-    assert (shown["standard"], shown["deadline"]) == ("8 meetings a week", "2026-12-22")
+    assert (shown["standard"], shown["deadline"]) == ("8 meetings a week", "2054-12-22")
     safe = coach("export", "rep", "ana", "--rep-safe").stdout
     assert "formal performance plan" not in safe and "details are private" in safe
 

@@ -21,7 +21,10 @@ def rated(**levels):
 
 @pytest.fixture
 def planned(coach, ana):
-    result = coach("plan", "ana", "--answers", EXAMPLE, "--no-input", "--json")
+    # The example starts its sprint today; a fixed start keeps the dates below readable.
+    result = coach(
+        "plan", "ana", "--answers", EXAMPLE, "--start", "2054-11-23", "--no-input", "--json"
+    )
     assert result.exit_code == 0, result.stderr
     return result.json()
 
@@ -36,7 +39,7 @@ def test_answers_file_builds_the_whole_plan(planned):
     assert largest["source"] == "observation" and largest["root_cause"] == "skill"
     sprint = planned["current_sprint"]
     assert sprint["focus"] == largest["competency"]  # the largest gap is the default focus
-    assert (sprint["start"], sprint["end"], sprint["weeks"]) == ("2026-11-23", "2027-01-03", 6)
+    assert (sprint["start"], sprint["end"], sprint["weeks"]) == ("2054-11-23", "2055-01-03", 6)
     assert [item["title"] for item in planned["learning"]] == [
         "Role-play three discovery openings with a peer, recorded",
         "Joint discovery call with the manager, then a debrief",
@@ -48,7 +51,7 @@ def test_answers_file_builds_the_whole_plan(planned):
 def test_plan_show_json_has_the_documented_keys(coach, planned):
     shown = coach("plan", "show", "ana", "--json").json()
     assert shown["current_sprint"]["focus"] == "discovery"
-    assert shown["current_sprint"]["end"] == "2027-01-03"
+    assert shown["current_sprint"]["end"] == "2055-01-03"
     assert shown["current_sprint"]["days_left"] == 42
     assert {"gaps", "learning", "goals", "revisions"} <= set(shown)
 
@@ -90,7 +93,7 @@ def test_flags_alone_build_a_plan(coach, ana):
     assert plan["gaps"][0]["cause_note"] == "not a priority"
     # Defaults from the methodology stand in for activity levels and time split.
     assert plan["expectations"]["activity_targets"]["calls"] == 50
-    assert plan["expectations"]["period"] == "2026-Q4"
+    assert plan["expectations"]["period"] == "2054-Q4"
 
 
 @pytest.mark.parametrize(
@@ -135,24 +138,24 @@ def test_answers_file_with_an_unknown_competency_is_exit_2(coach, ana, tmp_path)
 def test_a_second_plan_in_the_same_year_is_refused(coach, planned):
     again = coach("plan", "ana", "--answers", EXAMPLE, "--no-input")
     assert again.exit_code == 1
-    assert "already has a 2026 development plan" in again.stderr
+    assert "already has a 2054 development plan" in again.stderr
 
 
 def test_sprint_overlapping_the_current_one_is_exit_1(coach, planned):
     result = coach(
-        "plan", "sprint", "ana", "--outcome", "partly", "--start", "2026-12-15",
+        "plan", "sprint", "ana", "--outcome", "partly", "--start", "2054-12-15",
         "--objective", "x", "--no-input",
     )  # fmt: skip
     assert result.exit_code == 1
-    assert "inside sprint 1 (2026-11-23 to 2027-01-03)" in result.stderr
-    assert "2027-01-04 or later" in result.stderr
+    assert "inside sprint 1 (2054-11-23 to 2055-01-03)" in result.stderr
+    assert "2055-01-04 or later" in result.stderr
 
 
 def test_close_the_sprint_with_a_retro_and_open_the_next(coach, planned):
     result = coach(
         "plan", "sprint", "ana", "--outcome", "partly", "--retro", "Better on first calls",
         "--focus", "qualification", "--objective", "Name the economic buyer on every deal",
-        "--learning", "MEDDIC primer | 2027-01-20", "--no-input", "--json",
+        "--learning", "MEDDIC primer | 2055-01-20", "--no-input", "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     plan = result.json()
@@ -165,7 +168,7 @@ def test_close_the_sprint_with_a_retro_and_open_the_next(coach, planned):
     assert (second["number"], second["focus"], second["start"]) == (
         2,
         "qualification",
-        "2027-01-04",
+        "2055-01-04",
     )
     assert plan["current_sprint"]["id"] == second["id"]
     assert plan["current_sprint"]["learning_assigned"] == 1
@@ -179,20 +182,20 @@ def test_sprint_without_an_outcome_for_the_open_one_names_the_flag(coach, planne
 def test_revise_keeps_history(coach, planned):
     result = coach(
         "plan", "revise", "ana", "--reason", "New territory [bold] | #1",
-        "--sprint-end", "2026-12-20", "--goal", "Win three new logos", "--json",
+        "--sprint-end", "2054-12-20", "--goal", "Win three new logos", "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     plan = result.json()
     assert plan["goals"] == ["Win three new logos"]
-    assert plan["current_sprint"]["end"] == "2026-12-20"
+    assert plan["current_sprint"]["end"] == "2054-12-20"
     [revision] = plan["revisions"]
     assert revision["reason"] == "New territory [bold] | #1"
-    assert revision["changes"]["sprint_end"] == {"from": "2027-01-03", "to": "2026-12-20"}
+    assert revision["changes"]["sprint_end"] == {"from": "2055-01-03", "to": "2054-12-20"}
     assert len(revision["changes"]["goals"]["from"]) == 2
     shown = coach("plan", "show", "ana").stdout
     assert "New territory [bold] | #1" in shown
-    # After the shorter sprint, the next may start on 2026-12-21.
-    nxt = coach("plan", "sprint", "ana", "--outcome", "achieved", "--start", "2026-12-21",
+    # After the shorter sprint, the next may start on 2054-12-21.
+    nxt = coach("plan", "sprint", "ana", "--outcome", "achieved", "--start", "2054-12-21",
                 "--objective", "x", "--no-input")  # fmt: skip
     assert nxt.exit_code == 0, nxt.stderr
 
@@ -213,7 +216,7 @@ def test_plan_show_without_a_plan_says_how_to_make_one(coach, ana):
 def test_learning_assign_list_done(coach, planned):
     assigned = coach(
         "learning", "assign", "ana", "--competency", "discovery", "--title", "SPIN | ch. 3 =cmd",
-        "--due", "2026-12-20", "--json",
+        "--due", "2054-12-20", "--json",
     )  # fmt: skip
     assert assigned.exit_code == 0, assigned.stderr
     item = assigned.json()
@@ -222,7 +225,7 @@ def test_learning_assign_list_done(coach, planned):
     listed = coach("learning", "ana", "--open", "--json").json()
     assert [entry["id"] for entry in listed] == [1, 2, item["id"]]
     done = coach("learning", "done", str(item["id"]), "--json")
-    assert done.exit_code == 0 and done.json()["done_on"] == "2026-11-22"
+    assert done.exit_code == 0 and done.json()["done_on"] == "2054-11-22"
     assert [entry["id"] for entry in coach("learning", "--open", "--json").json()] == [1, 2]
     assert coach("learning", "done", str(item["id"])).exit_code == 1  # already done
     assert coach("learning", "done", "999").exit_code == 1
@@ -235,13 +238,13 @@ def test_learning_assign_list_done(coach, planned):
 def test_learning_due_outside_the_sprint_is_exit_2(coach, planned):
     result = coach(
         "learning", "assign", "ana", "--competency", "discovery", "--title", "Course",
-        "--due", "2027-02-01",
+        "--due", "2055-02-01",
     )  # fmt: skip
     assert result.exit_code == 2
     assert "outside the sprint" in result.stderr and "--outside-sprint" in result.stderr
     free = coach(
         "learning", "assign", "ana", "--competency", "discovery", "--title", "Course",
-        "--due", "2027-02-01", "--outside-sprint", "--json",
+        "--due", "2055-02-01", "--outside-sprint", "--json",
     )  # fmt: skip
     assert free.exit_code == 0 and free.json()["sprint_id"] is None
 
@@ -255,7 +258,7 @@ def test_learning_for_an_unknown_competency_is_exit_2(coach, ana):
 
 def test_pre_brief_and_rep_export_carry_the_plan(coach, planned):
     brief = coach("grow", "ana", "--brief", "--json").json()
-    assert brief["sprint_focus"] == "Discovery and questioning, sprint 1 until 2027-01-03"
+    assert brief["sprint_focus"] == "Discovery and questioning, sprint 1 until 2055-01-03"
     assert brief["top_gap"] == "Discovery and questioning: rated 2, expected 4 (gap 2)"
     assert len(brief["sprint_learning"]) == 2
     exported = coach("export", "rep", "ana").stdout
@@ -273,27 +276,21 @@ def test_plan_help_lists_its_commands(coach):
 
 def test_no_quota_is_invented_for_another_period(coach, ana, tmp_path):
     answers = tmp_path / "a.yaml"
-    text = (
-        Path(EXAMPLE)
-        .read_text()
-        .replace("quota: 250000\n", "")
-        .replace("period: 2026-Q4", "period: 2027-Q1")
-    )
-    answers.write_text(text)
+    answers.write_text(Path(EXAMPLE).read_text().replace("quota: 250000\n", "period: 2055-Q1\n"))
     result = coach("plan", "ana", "--answers", str(answers), "--no-input", "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["expectations"]["quota"] is None
     quotas = coach("team", "show", "ana", "--json").json()["quotas"]
-    assert [q["period"] for q in quotas] == ["2026-Q4"]
+    assert [q["period"] for q in quotas] == ["2054-Q4"]
 
 
 def test_revise_cannot_stretch_a_sprint_or_strand_its_learning(coach, planned):
-    longer = coach("plan", "revise", "ana", "--reason", "x", "--sprint-end", "2027-03-01")
+    longer = coach("plan", "revise", "ana", "--reason", "x", "--sprint-end", "2055-03-01")
     assert longer.exit_code == 2 and "at most 8 weeks" in longer.stderr
-    shorter = coach("plan", "revise", "ana", "--reason", "x", "--sprint-end", "2026-12-10")
+    shorter = coach("plan", "revise", "ana", "--reason", "x", "--sprint-end", "2054-12-10")
     assert shorter.exit_code == 2
-    assert "due after 2026-12-10" in shorter.stderr and "Joint discovery call" in shorter.stderr
-    assert coach("plan", "show", "ana", "--json").json()["current_sprint"]["end"] == "2027-01-03"
+    assert "due after 2054-12-10" in shorter.stderr and "Joint discovery call" in shorter.stderr
+    assert coach("plan", "show", "ana", "--json").json()["current_sprint"]["end"] == "2055-01-03"
 
 
 def test_misspelled_keys_of_a_long_answer_are_exit_2(coach, ana, tmp_path):
@@ -307,7 +304,7 @@ def test_misspelled_keys_of_a_long_answer_are_exit_2(coach, ana, tmp_path):
 
 def test_impossible_date_in_an_answers_file_is_exit_2(coach, ana, tmp_path):
     answers = tmp_path / "a.yaml"
-    answers.write_text("start: 2026-02-30\n")
+    answers.write_text("start: 2054-02-30\n")
     result = coach("plan", "ana", "--answers", str(answers), "--no-input")
     assert result.exit_code == 2 and "not valid" in result.stderr
 
@@ -323,6 +320,6 @@ def test_focus_and_outcome_accept_names(coach, planned):
 
 
 def test_a_new_plan_waits_for_the_open_sprint(coach, planned, monkeypatch):
-    monkeypatch.setenv("COACH_TODAY", "2027-01-02")
-    result = coach("plan", "ana", "--answers", EXAMPLE, "--start", "2027-01-05", "--no-input")
+    monkeypatch.setenv("COACH_TODAY", "2055-01-02")
+    result = coach("plan", "ana", "--answers", EXAMPLE, "--start", "2055-01-05", "--no-input")
     assert result.exit_code == 1 and "still has an open sprint" in result.stderr

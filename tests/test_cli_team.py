@@ -14,7 +14,7 @@ def test_add_then_list_json_has_role_and_quota(coach, ana):
     assert rep["name"] == "Ana Souza"
     assert rep["role"] == "AE"
     assert rep["quota"] == 250000
-    assert rep["quota_period"] == "2026-Q4"
+    assert rep["quota_period"] == "2054-Q4"
     assert result.stderr == ""
 
 
@@ -60,7 +60,7 @@ def test_terminal_escape_sequences_are_never_printed(coach, coach_home):
         (["   ", "--no-input"], 2, "name is required"),
         (["Zed", "--quota", "-5", "--no-input"], 2, "cannot be negative"),
         (["Zed", "--quota", "lots", "--no-input"], 2, "must be a number"),
-        (["Zed", "--quota", "5", "--period", "2026-Q7", "--no-input"], 2, "Unknown period"),
+        (["Zed", "--quota", "5", "--period", "2054-Q7", "--no-input"], 2, "Unknown period"),
         (["Zed", "--start", "someday", "--no-input"], 2, "Unknown date"),
         (["Zed", "--role", "Wizard", "--no-input"], 2, "Unknown role"),
         (["Zed", "--email", "not-an-email", "--no-input"], 2, "email"),
@@ -100,13 +100,13 @@ def test_unknown_and_ambiguous_reps_are_exit_1_with_candidates(coach, ana):
 def test_answers_file_supplies_the_interview(coach, tmp_path):
     answers = tmp_path / "rep.yaml"
     answers.write_text(
-        "name: Chloe Martin\nrole: KAM\nquota: 300k\nperiod: 2027-Q1\nstart: 2024-05-01\n"
+        "name: Chloe Martin\nrole: KAM\nquota: 300k\nperiod: 2055-Q1\nstart: 2052-05-01\n"
     )
     result = coach("team", "add", "--answers", str(answers), "--no-input", "--json")
     assert result.exit_code == 0, result.stderr
     rep = result.json()
-    assert (rep["name"], rep["role"], rep["start_date"]) == ("Chloe Martin", "KAM", "2024-05-01")
-    assert [(q["period"], q["amount"]) for q in rep["quotas"]] == [("2027-Q1", 300000)]
+    assert (rep["name"], rep["role"], rep["start_date"]) == ("Chloe Martin", "KAM", "2052-05-01")
+    assert [(q["period"], q["amount"]) for q in rep["quotas"]] == [("2055-Q1", 300000)]
 
 
 def test_flags_override_the_answers_file(coach, tmp_path):
@@ -118,7 +118,7 @@ def test_flags_override_the_answers_file(coach, tmp_path):
 
 def test_unknown_key_in_answers_file_is_exit_2(coach, tmp_path):
     answers = tmp_path / "rep.yaml"
-    answers.write_text("name: Chloe\nstart-date: 2024-05-01\n")
+    answers.write_text("name: Chloe\nstart-date: 2052-05-01\n")
     result = coach("team", "add", "--answers", str(answers), "--no-input")
     assert result.exit_code == 2
     assert "unknown key(s): start_date" in result.stderr
@@ -135,14 +135,14 @@ def test_bad_answers_file_is_exit_2(coach, tmp_path):
 
 def test_edit_and_show(coach, ana):
     result = coach(
-        "team", "edit", "ana", "--role", "Senior AE", "--quota", "300k", "--period", "2027-Q1"
+        "team", "edit", "ana", "--role", "Senior AE", "--quota", "300k", "--period", "2055-Q1"
     )
     assert result.exit_code == 0, result.stderr
     shown = coach("team", "show", "ana", "--json").json()
     assert shown["role"] == "Senior AE"
-    assert [q["period"] for q in shown["quotas"]] == ["2026-Q4", "2027-Q1"]
+    assert [q["period"] for q in shown["quotas"]] == ["2054-Q4", "2055-Q1"]
     assert coach("team", "edit", "ana").exit_code == 2
-    assert coach("team", "edit", "ana", "--period", "2027-Q2").exit_code == 2
+    assert coach("team", "edit", "ana", "--period", "2055-Q2").exit_code == 2
 
 
 def test_archive_needs_yes_without_a_terminal(coach, ana):

@@ -29,12 +29,12 @@ def errors_of(parsed) -> list[tuple[int, str]]:
 SALESFORCE_API = csv_bytes(
     "Id,Name,AccountId,OwnerId,StageName,Amount,CurrencyIsoCode,CloseDate,"
     "ForecastCategoryName,CreatedDate,LastActivityDate,NextStep,Probability,IsClosed,IsWon",
-    "0061x00000AbCdE,Acme renewal,Acme Corp,Dana Reyes,Needs Analysis,120000.50,USD,2026-12-15,"
-    "BestCase,2026-09-01T10:00:00.000+0000,2026-11-20,Send pricing,20,false,false",
-    "0061x00000AbCdF,Globex expansion,Globex,Sam Otieno,Closed Won,45000,EUR,2026-10-30,"
-    "Closed,2026-06-12T08:30:00.000+0000,,,100,true,true",
-    "0061x00000AbCdG,Initech pilot,Initech,Dana Reyes,Perception Analysis,9900,USD,2026-11-28,"
-    "Omitted,2026-08-02T00:00:00.000+0000,2026-10-01,,0,true,false",
+    "0061x00000AbCdE,Acme renewal,Acme Corp,Dana Reyes,Needs Analysis,120000.50,USD,2054-12-15,"
+    "BestCase,2054-09-01T10:00:00.000+0000,2054-11-20,Send pricing,20,false,false",
+    "0061x00000AbCdF,Globex expansion,Globex,Sam Otieno,Closed Won,45000,EUR,2054-10-30,"
+    "Closed,2054-06-12T08:30:00.000+0000,,,100,true,true",
+    "0061x00000AbCdG,Initech pilot,Initech,Dana Reyes,Perception Analysis,9900,USD,2054-11-28,"
+    "Omitted,2054-08-02T00:00:00.000+0000,2054-10-01,,0,true,false",
 )
 
 
@@ -56,10 +56,10 @@ def test_salesforce_api_names():
         "stage_text": "Needs Analysis",
         "amount": 120000.5,
         "currency": "USD",
-        "close_date": date(2026, 12, 15),
+        "close_date": date(2054, 12, 15),
         "forecast_category": "best_case",
-        "created_date": date(2026, 9, 1),
-        "last_activity": date(2026, 11, 20),
+        "created_date": date(2054, 9, 1),
+        "last_activity": date(2054, 11, 20),
         "next_step": "Send pricing",
         "probability": 0.2,
         "status": "open",
@@ -86,12 +86,12 @@ def test_salesforce_api_names():
 SALESFORCE_REPORT = csv_bytes(
     "Opportunity Owner,Account Name,Opportunity Name,Opportunity ID,Stage,Fiscal Period,"
     "Amount,Probability (%),Close Date,Created Date,Next Step,Forecast Category,Closed,Won",
-    "Dana Reyes,Acme Corp,Acme renewal,0061x01,Proposal/Price Quote,Q4-2026,"
-    '"USD 12,500.00",50,11/3/2026,9/14/2026,"Call CFO, then legal",Commit,0,0',
-    "Sam Otieno,Globex,Globex add-on,0061x02,Id. Decision Makers,Q1-2027,$800,10,1/15/27,"
-    "12/1/2026,,Best Case,0,0",
-    "Sam Otieno,Hooli,Hooli platform,0061x03,Negotiation/Review,Q4-2026,"
-    '"€ 1.250.000,00",75,12/30/2026,7/1/2026,,Pipeline,0,0',
+    "Dana Reyes,Acme Corp,Acme renewal,0061x01,Proposal/Price Quote,Q4-2054,"
+    '"USD 12,500.00",50,11/3/2054,9/14/2054,"Call CFO, then legal",Commit,0,0',
+    "Sam Otieno,Globex,Globex add-on,0061x02,Id. Decision Makers,Q1-2055,$800,10,1/15/55,"
+    "12/1/2054,,Best Case,0,0",
+    "Sam Otieno,Hooli,Hooli platform,0061x03,Negotiation/Review,Q4-2054,"
+    '"€ 1.250.000,00",75,12/30/2054,7/1/2054,,Pipeline,0,0',
 )
 
 
@@ -106,9 +106,9 @@ def test_salesforce_report_labels():
     assert [row.amount for row in rows] == [12500.0, 800.0, 1_250_000.0]
     assert [row.currency for row in rows] == ["USD", None, "EUR"]
     assert [row.close_date for row in rows] == [
-        date(2026, 11, 3),
-        date(2027, 1, 15),
-        date(2026, 12, 30),
+        date(2054, 11, 3),
+        date(2055, 1, 15),
+        date(2054, 12, 30),
     ]
     assert [row.forecast_category for row in rows] == ["commit", "best_case", "pipeline"]
     assert rows[0].next_step == "Call CFO, then legal"
@@ -120,7 +120,7 @@ def test_salesforce_report_labels():
 def test_salesforce_report_without_an_id_column_asks_for_one():
     report = csv_bytes(
         "Opportunity Owner,Opportunity Name,Stage,Close Date,Amount",
-        "Dana Reyes,Acme renewal,Qualification,11/3/2026,100",
+        "Dana Reyes,Acme renewal,Qualification,11/3/2054,100",
     )
     with pytest.raises(Invalid) as caught:
         parse_export(report)
@@ -131,14 +131,14 @@ def test_salesforce_report_without_an_id_column_asks_for_one():
 HUBSPOT = csv_bytes(
     "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Create Date,"
     "Forecast category,Next step,Last Activity Date",
-    "9876543210,Wayne Enterprises,appointmentscheduled,2026-12-01 00:00,Bruce Lee,"
-    "15000,Sales Pipeline,2026-10-01 09:15,PIPELINE,Book demo,2026-11-18 16:40",
-    "9876543211,Stark Industries,Contract Sent,2026-11-30 12:00,Pepper Potts,"
-    "250000.00,Sales Pipeline,2026-07-15 11:00,COMMIT,,",
-    "9876543212,Umbrella Corp,closedwon,2026-11-02 17:05,Bruce Lee,4200,Sales Pipeline,"
-    "2026-09-09 10:00,BEST_CASE,,",
-    "9876543213,Cyberdyne,Decision maker bought-In,2026-12-20,Pepper Potts,,Sales Pipeline,"
-    "2026-10-10,OMIT,,",
+    "9876543210,Wayne Enterprises,appointmentscheduled,2054-12-01 00:00,Bruce Lee,"
+    "15000,Sales Pipeline,2054-10-01 09:15,PIPELINE,Book demo,2054-11-18 16:40",
+    "9876543211,Stark Industries,Contract Sent,2054-11-30 12:00,Pepper Potts,"
+    "250000.00,Sales Pipeline,2054-07-15 11:00,COMMIT,,",
+    "9876543212,Umbrella Corp,closedwon,2054-11-02 17:05,Bruce Lee,4200,Sales Pipeline,"
+    "2054-09-09 10:00,BEST_CASE,,",
+    "9876543213,Cyberdyne,Decision maker bought-In,2054-12-20,Pepper Potts,,Sales Pipeline,"
+    "2054-10-10,OMIT,,",
 )
 
 
@@ -155,9 +155,9 @@ def test_hubspot_export():
         ("proposal", "open"),
     ]
     assert [row.forecast_category for row in rows] == ["pipeline", "commit", "best_case", "omitted"]
-    assert rows[0].close_date == date(2026, 12, 1)
-    assert rows[0].created_date == date(2026, 10, 1)
-    assert rows[0].last_activity == date(2026, 11, 18)
+    assert rows[0].close_date == date(2054, 12, 1)
+    assert rows[0].created_date == date(2054, 10, 1)
+    assert rows[0].last_activity == date(2054, 11, 18)
     assert rows[0].external_id == "9876543210" and rows[0].owner == "Bruce Lee"
     assert rows[1].amount == 250000.0
     assert rows[3].amount is None  # no amount is not zero
@@ -167,8 +167,8 @@ def test_hubspot_internal_names_and_fraction_probability():
     export = csv_bytes(
         "hs_object_id,dealname,dealstage,amount,closedate,hubspot_owner_id,"
         "hs_deal_stage_probability,deal_currency_code,hs_forecast_category",
-        "101,Deal A,qualifiedtobuy,100,2026-11-03T10:00:00Z,4711,0.4,gbp,BEST_CASE",
-        "102,Deal B,presentationscheduled,200,2026-11-04T10:00:00Z,4712,60,CHF,",
+        "101,Deal A,qualifiedtobuy,100,2054-11-03T10:00:00Z,4711,0.4,gbp,BEST_CASE",
+        "102,Deal B,presentationscheduled,200,2054-11-04T10:00:00Z,4712,60,CHF,",
     )
     parsed = parse_export(export)
     assert parsed.source == "hubspot"
@@ -177,7 +177,7 @@ def test_hubspot_internal_names_and_fraction_probability():
         ("qualification", 0.4, "GBP"),
         ("discovery", 0.6, "CHF"),
     ]
-    assert parsed.rows[0].close_date == date(2026, 11, 3)
+    assert parsed.rows[0].close_date == date(2054, 11, 3)
     assert parsed.rows[1].forecast_category is None
 
 
@@ -185,13 +185,13 @@ PIPEDRIVE = csv_bytes(
     "Deal - ID,Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,"
     "Deal - Expected close date,Deal - Deal created,Deal - Won time,Deal - Lost reason,"
     "Deal - Owner,Deal - Organization,Deal - Next activity date",
-    "17,Northwind deal,5400,EUR,Negotiation,open,2026-12-10,2026-10-01 09:00:00,,,"
-    "Ada Lovelace,Northwind,2026-11-25",
-    "18,Contoso deal,12000,EUR,Demo booked,won,2026-11-01,2026-08-15 12:00:00,"
-    "2026-11-02 15:30:00,,Ada Lovelace,Contoso,",
-    "19,Fabrikam deal,800,USD,Demo booked,lost,2026-11-20,2026-09-01 08:00:00,,"
+    "17,Northwind deal,5400,EUR,Negotiation,open,2054-12-10,2054-10-01 09:00:00,,,"
+    "Ada Lovelace,Northwind,2054-11-25",
+    "18,Contoso deal,12000,EUR,Demo booked,won,2054-11-01,2054-08-15 12:00:00,"
+    "2054-11-02 15:30:00,,Ada Lovelace,Contoso,",
+    "19,Fabrikam deal,800,USD,Demo booked,lost,2054-11-20,2054-09-01 08:00:00,,"
     "Went with a competitor,Alan Turing,Fabrikam,",
-    "20,Tailspin deal,100,USD,Negotiation,deleted,2026-11-20,2026-09-01 08:00:00,,,"
+    "20,Tailspin deal,100,USD,Negotiation,deleted,2054-11-20,2054-09-01 08:00:00,,,"
     "Alan Turing,Tailspin,",
 )
 
@@ -207,7 +207,7 @@ def test_pipedrive_export_status_overrides_stage():
     ]
     contoso, fabrikam = parsed.rows[1], parsed.rows[2]
     assert contoso.stage_text == "Demo booked"
-    assert contoso.won_date == date(2026, 11, 2)
+    assert contoso.won_date == date(2054, 11, 2)
     assert contoso.account == "Contoso" and contoso.currency == "EUR"
     assert fabrikam.lost_reason == "Went with a competitor"
     assert errors_of(parsed) == [(5, "status: the deal is deleted in the CRM")]
@@ -222,7 +222,7 @@ def test_bom_and_crlf():
 
 
 def test_utf16_unicode_text_export():
-    text = "Id\tName\tStageName\tCloseDate\tOwnerId\n001\tZürich Ø\tQualification\t2026-11-03\tJo\n"
+    text = "Id\tName\tStageName\tCloseDate\tOwnerId\n001\tZürich Ø\tQualification\t2054-11-03\tJo\n"
     parsed = parse_export(text.encode("utf-16"))
     assert [(row.name, row.stage) for row in parsed.rows] == [("Zürich Ø", "qualification")]
 
@@ -230,8 +230,8 @@ def test_utf16_unicode_text_export():
 def test_quoted_newlines_keep_line_numbers():
     data = csv_bytes(
         "Id,Name,StageName,CloseDate,OwnerId,NextStep",
-        '001,"Two\nline name",Qualification,2026-11-03,Jo,"step one\r\nstep two\nstep three"',
-        "002,Plain,Qualification,2026-11-03,Jo,",
+        '001,"Two\nline name",Qualification,2054-11-03,Jo,"step one\r\nstep two\nstep three"',
+        "002,Plain,Qualification,2054-11-03,Jo,",
         "003,Broken,Qualification,not a date,Jo,",
         newline="\r\n",
     )
@@ -246,10 +246,10 @@ def test_blank_rows_are_skipped_and_lines_still_count():
     data = csv_bytes(
         "",
         "Id,Name,StageName,CloseDate,OwnerId",
-        "001,First,Qualification,2026-11-03,Jo",
+        "001,First,Qualification,2054-11-03,Jo",
         "",
         ",,, ,",
-        "002,Second,Qualification,2026-11-03,Jo",
+        "002,Second,Qualification,2054-11-03,Jo",
     )
     parsed = parse_export(data)
     assert parsed.errors == []
@@ -267,11 +267,11 @@ def test_blank_rows_are_skipped_and_lines_still_count():
     ],
 )
 def test_header_spacing_and_case_variants(header):
-    parsed = parse_export(csv_bytes(header, "001,Deal,Prospecting,2026-11-03,Jo"))
+    parsed = parse_export(csv_bytes(header, "001,Deal,Prospecting,2054-11-03,Jo"))
     assert parsed.source == "salesforce"
     assert set(parsed.columns) == {"external_id", "name", "stage", "close_date", "owner"}
     row = parsed.rows[0]
-    assert (row.external_id, row.stage, row.close_date) == ("001", "prospecting", date(2026, 11, 3))
+    assert (row.external_id, row.stage, row.close_date) == ("001", "prospecting", date(2054, 11, 3))
 
 
 def test_header_key_ignores_case_spacing_and_punctuation():
@@ -307,10 +307,10 @@ def test_mapping_file_with_stage_and_owner_maps():
     mapping = parse_mapping(MAPPING)
     data = csv_bytes(
         "Opp Ref;Title;Phase;Rep;Due;Value;Region",
-        "A-1;Alpha;Demo booked;JDoe@Example.com;03/11/2026;1.234,56;North",
-        "A-2;Beta;verbal  YES;Max Mustermann;25.12.2026;500;South",
-        "A-3;Gamma;Solution / Proposal;Max Mustermann;1/2/26;;South",
-        "A-4;Delta;Handshake;Max Mustermann;1/2/26;;South",
+        "A-1;Alpha;Demo booked;JDoe@Example.com;03/11/2054;1.234,56;North",
+        "A-2;Beta;verbal  YES;Max Mustermann;25.12.2054;500;South",
+        "A-3;Gamma;Solution / Proposal;Max Mustermann;1/2/54;;South",
+        "A-4;Delta;Handshake;Max Mustermann;1/2/54;;South",
     )
     parsed = parse_export(data, mapping=mapping)
     assert parsed.source == "custom"
@@ -318,9 +318,9 @@ def test_mapping_file_with_stage_and_owner_maps():
     assert parsed.columns["name"] == "Title"
     assert parsed.unmapped == ["Region"]
     assert [(row.stage, row.owner, row.close_date) for row in parsed.rows] == [
-        ("discovery", "Jane Doe", date(2026, 11, 3)),
-        ("negotiation", "Max Mustermann", date(2026, 12, 25)),
-        ("proposal", "Max Mustermann", date(2026, 2, 1)),
+        ("discovery", "Jane Doe", date(2054, 11, 3)),
+        ("negotiation", "Max Mustermann", date(2054, 12, 25)),
+        ("proposal", "Max Mustermann", date(2054, 2, 1)),
     ]
     assert [row.amount for row in parsed.rows] == [1234.56, 500.0, None]
     assert {row.currency for row in parsed.rows} == {"EUR"}
@@ -331,14 +331,14 @@ def test_mapping_file_with_stage_and_owner_maps():
 
 def test_mapping_adds_to_a_builtin_source():
     mapping = parse_mapping('[stages]\n"Legal review" = "negotiation"\n')
-    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Legal Review,2026-11-03,Jo")
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Legal Review,2054-11-03,Jo")
     parsed = parse_export(data, source="salesforce", mapping=mapping)
     assert parsed.rows[0].stage == "negotiation"
 
 
 def test_mapping_column_missing_from_file_is_invalid():
     mapping = parse_mapping('[columns]\nstage = "Phase"\n')
-    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Qualification,2026-11-03,Jo")
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Qualification,2054-11-03,Jo")
     with pytest.raises(Invalid, match="puts stage in column 'Phase'"):
         parse_export(data, mapping=mapping)
 
@@ -363,7 +363,7 @@ def test_bad_mapping_file_names_the_key(text, named):
 
 def test_mapping_stage_slug_must_exist_in_the_methodology():
     mapping = parse_mapping('[stages]\n"Demo" = "demo_done"\n')
-    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Demo,2026-11-03,Jo")
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Demo,2054-11-03,Jo")
     with pytest.raises(Invalid, match="unknown stage\\(s\\) demo_done"):
         parse_export(data, mapping=mapping)
 
@@ -376,10 +376,10 @@ def test_stages_come_from_the_methodology_passed_in():
     }
     data = csv_bytes(
         "Record ID,Deal Name,Deal Stage,Close Date,Deal owner",
-        "1,A,working it,2026-11-03,Jo",
-        "2,B,closedwon,2026-11-03,Jo",
-        "3,C,Closed Lost,2026-11-03,Jo",
-        "4,D,qualifiedtobuy,2026-11-03,Jo",
+        "1,A,working it,2054-11-03,Jo",
+        "2,B,closedwon,2054-11-03,Jo",
+        "3,C,Closed Lost,2054-11-03,Jo",
+        "4,D,qualifiedtobuy,2054-11-03,Jo",
     )
     parsed = parse_export(data, stages=stages)
     assert [(row.stage, row.status) for row in parsed.rows] == [
@@ -398,8 +398,8 @@ def test_methodology_stage_objects_fit():
     stages = load_methodology().stages
     data = csv_bytes(
         "Id,Name,StageName,CloseDate,OwnerId",
-        "1,A,Solution / Proposal,2026-11-03,Jo",
-        "2,B,Closed Won,2026-11-03,Jo",
+        "1,A,Solution / Proposal,2054-11-03,Jo",
+        "2,B,Closed Won,2054-11-03,Jo",
     )
     parsed = parse_export(data, stages=stages)
     assert [(row.stage, row.status) for row in parsed.rows] == [
@@ -411,20 +411,20 @@ def test_methodology_stage_objects_fit():
 @pytest.mark.parametrize(
     ("text", "day_first", "expected"),
     [
-        ("2026-11-03", False, date(2026, 11, 3)),
-        ("2026-11-03T10:00:00Z", False, date(2026, 11, 3)),
-        ("2026-11-03T23:59:59.123+02:00", False, date(2026, 11, 3)),
-        ("2026-11-03 14:22", False, date(2026, 11, 3)),
-        ("2026/11/03", True, date(2026, 11, 3)),
-        ("11/3/2026", False, date(2026, 11, 3)),
-        ("11/03/2026 2:22 PM", False, date(2026, 11, 3)),
-        ("11/3/2026", True, date(2026, 3, 11)),
-        ("3.11.2026", False, date(2026, 11, 3)),
-        ("03.11.2026 14:22", True, date(2026, 11, 3)),
-        ("3.11.26", False, date(2026, 11, 3)),
-        ("11/3/26", False, date(2026, 11, 3)),
+        ("2054-11-03", False, date(2054, 11, 3)),
+        ("2054-11-03T10:00:00Z", False, date(2054, 11, 3)),
+        ("2054-11-03T23:59:59.123+02:00", False, date(2054, 11, 3)),
+        ("2054-11-03 14:22", False, date(2054, 11, 3)),
+        ("2054/11/03", True, date(2054, 11, 3)),
+        ("11/3/2054", False, date(2054, 11, 3)),
+        ("11/03/2054 2:22 PM", False, date(2054, 11, 3)),
+        ("11/3/2054", True, date(2054, 3, 11)),
+        ("3.11.2054", False, date(2054, 11, 3)),
+        ("03.11.2054 14:22", True, date(2054, 11, 3)),
+        ("3.11.54", False, date(2054, 11, 3)),
+        ("11/3/54", False, date(2054, 11, 3)),
         ("1/1/99", False, date(1999, 1, 1)),
-        (" 2026-02-28 ", False, date(2026, 2, 28)),
+        (" 2054-02-28 ", False, date(2054, 2, 28)),
     ],
 )
 def test_export_date_forms(text, day_first, expected):
@@ -433,7 +433,7 @@ def test_export_date_forms(text, day_first, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["13/11/2026", "2026-02-30", "31.02.2026", "11-03-2026", "2026-11-03 garbage", "Nov 3", ""],
+    ["13/11/2054", "2054-02-30", "31.02.2054", "11-03-2054", "2054-11-03 garbage", "Nov 3", ""],
 )
 def test_bad_export_dates(text):
     with pytest.raises(Invalid):
@@ -441,19 +441,19 @@ def test_bad_export_dates(text):
 
 
 def test_day_first_is_guessed_from_an_unambiguous_date():
-    assert guess_day_first(["03/11/2026", "25/11/2026"]) is True
-    assert guess_day_first(["03/11/2026", "11/25/2026"]) is False
-    assert guess_day_first(["03/11/2026", "2026-11-25", "3.11.2026"]) is None
+    assert guess_day_first(["03/11/2054", "25/11/2054"]) is True
+    assert guess_day_first(["03/11/2054", "11/25/2054"]) is False
+    assert guess_day_first(["03/11/2054", "2054-11-25", "3.11.2054"]) is None
     data = csv_bytes(
         "Id,Name,StageName,CloseDate,OwnerId",
-        "1,A,Qualification,03/11/2026,Jo",
-        "2,B,Qualification,25/11/2026,Jo",
+        "1,A,Qualification,03/11/2054,Jo",
+        "2,B,Qualification,25/11/2054,Jo",
     )
     guessed = parse_export(data)
     assert guessed.day_first is True
-    assert [row.close_date for row in guessed.rows] == [date(2026, 11, 3), date(2026, 11, 25)]
+    assert [row.close_date for row in guessed.rows] == [date(2054, 11, 3), date(2054, 11, 25)]
     forced = parse_export(data, day_first=False)
-    assert [row.close_date for row in forced.rows] == [date(2026, 3, 11)]
+    assert [row.close_date for row in forced.rows] == [date(2054, 3, 11)]
     assert forced.errors[0].line == 3
     assert "use --day-first" in forced.errors[0].reason
 
@@ -492,17 +492,17 @@ def test_bad_csv_amounts(text):
 def test_bad_rows_are_listed_with_line_and_reason():
     data = csv_bytes(
         "Id,Name,StageName,CloseDate,OwnerId,Amount,ForecastCategoryName,Probability",
-        "001,Good,Qualification,2026-11-03,Jo,100,Pipeline,10",
-        ",No id,Qualification,2026-11-03,Jo,100,,",
-        "003,,Qualification,2026-11-03,Jo,100,,",
-        "004,Bad amount,Qualification,2026-11-03,Jo,-100,,",
-        "005,Bad date,Qualification,31/31/2026,Jo,100,,",
-        "006,Odd stage,Haggling,2026-11-03,Jo,100,,",
-        "001,Again,Qualification,2026-11-03,Jo,100,,",
-        "008,Odd category,Qualification,2026-11-03,Jo,100,Maybe,",
-        "009,Odd probability,Qualification,2026-11-03,,100,,lots",
-        "010,Too wide,Qualification,2026-11-03,Jo,100,,,surprise",
-        "011,Short,Qualification,2026-11-03,Jo",
+        "001,Good,Qualification,2054-11-03,Jo,100,Pipeline,10",
+        ",No id,Qualification,2054-11-03,Jo,100,,",
+        "003,,Qualification,2054-11-03,Jo,100,,",
+        "004,Bad amount,Qualification,2054-11-03,Jo,-100,,",
+        "005,Bad date,Qualification,31/31/2054,Jo,100,,",
+        "006,Odd stage,Haggling,2054-11-03,Jo,100,,",
+        "001,Again,Qualification,2054-11-03,Jo,100,,",
+        "008,Odd category,Qualification,2054-11-03,Jo,100,Maybe,",
+        "009,Odd probability,Qualification,2054-11-03,,100,,lots",
+        "010,Too wide,Qualification,2054-11-03,Jo,100,,,surprise",
+        "011,Short,Qualification,2054-11-03,Jo",
     )
     parsed = parse_export(data)
     assert [row.external_id for row in parsed.rows] == ["001", "011"]
@@ -512,7 +512,7 @@ def test_bad_rows_are_listed_with_line_and_reason():
         (5, "amount: The amount cannot be negative ('-100')."),
         (
             6,
-            "close date: '31/31/2026' is not a valid date (read as month/day/year). "
+            "close date: '31/31/2054' is not a valid date (read as month/day/year). "
             "If the file writes the day first, use --day-first.",
         ),
         (7, "unknown stage 'Haggling'; add it under [stages] in a --mapping file"),
@@ -550,7 +550,7 @@ def test_binary_file_is_invalid():
 
 
 def test_undecodable_file_is_invalid():
-    latin1 = "Id,Name,StageName,CloseDate,OwnerId\n1,Café,Qualification,2026-11-03,Jo\n"
+    latin1 = "Id,Name,StageName,CloseDate,OwnerId\n1,Café,Qualification,2054-11-03,Jo\n"
     with pytest.raises(Invalid, match="not UTF-8") as caught:
         parse_export(latin1.encode("latin-1"))
     assert EXPECTED_ALL in caught.value.message
@@ -573,7 +573,7 @@ def test_forced_source_names_its_required_columns():
 
 def test_ambiguous_headers_are_invalid():
     with pytest.raises(Invalid, match="Salesforce and HubSpot"):
-        parse_export(csv_bytes("Amount,Close Date", "5,2026-11-03"))
+        parse_export(csv_bytes("Amount,Close Date", "5,2054-11-03"))
 
 
 def test_unterminated_quote_is_invalid_with_its_line():
@@ -595,7 +595,7 @@ def test_markup_like_text_is_kept_exactly():
     quoted = [f'"{value.replace(chr(34), chr(34) * 2)}"' for value in (name, next_step, account)]
     data = csv_bytes(
         "Id,Name,NextStep,AccountId,StageName,CloseDate,OwnerId",
-        f"1,{quoted[0]},{quoted[1]},{quoted[2]},Qualification,2026-11-03,  {owner}  ",
+        f"1,{quoted[0]},{quoted[1]},{quoted[2]},Qualification,2054-11-03,  {owner}  ",
     )
     parsed = parse_export(data)
     row = parsed.rows[0]

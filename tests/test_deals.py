@@ -9,34 +9,36 @@ import pytest
 from coachcli.config import database_url, sqlite_path
 from coachcli.db.migrations import open_database
 
+from .conftest import CLOCK
+
 SALESFORCE_1 = """\
 Id,Name,Account Name,Opportunity Owner,StageName,Amount,CloseDate,ForecastCategoryName,CreatedDate,NextStep
-006A,Globex expansion,Globex,Ana Souza,Discovery,"$48,000.00",2026-12-15,Pipeline,2026-09-01,Demo to CFO
-006B,Initech renewal,Initech,Ana Souza,Proposal/Price Quote,30000,2026-12-20,Best Case,2026-08-10,
-006C,Acme new,Acme,Ana Souza,Negotiation/Review,75000,2026-11-30,Commit,2026-07-01,Legal review
-006D,Hooli pilot,Hooli,Ana Souza,Qualification,12000,2027-01-31,Pipeline,2026-10-01,
-006E,Umbrella,Umbrella,Ana Souza,Proposal/Price Quote,20000,2026-12-01,Pipeline,2026-09-15,
+006A,Globex expansion,Globex,Ana Souza,Discovery,"$48,000.00",2054-12-15,Pipeline,2054-09-01,Demo to CFO
+006B,Initech renewal,Initech,Ana Souza,Proposal/Price Quote,30000,2054-12-20,Best Case,2054-08-10,
+006C,Acme new,Acme,Ana Souza,Negotiation/Review,75000,2054-11-30,Commit,2054-07-01,Legal review
+006D,Hooli pilot,Hooli,Ana Souza,Qualification,12000,2055-01-31,Pipeline,2054-10-01,
+006E,Umbrella,Umbrella,Ana Souza,Proposal/Price Quote,20000,2054-12-01,Pipeline,2054-09-15,
 """
 # A week later: A advanced and pushed with a larger amount, B lost, C won and pulled in,
 # D gone from the export, E moved back and pushed again.
 SALESFORCE_2 = """\
 Id,Name,Account Name,Opportunity Owner,StageName,Amount,CloseDate,ForecastCategoryName,CreatedDate,NextStep
-006A,Globex expansion,Globex,Ana Souza,Proposal/Price Quote,"$52,000.00",2027-01-15,Best Case,2026-09-01,Demo to CFO
-006B,Initech renewal,Initech,Ana Souza,Closed Lost,30000,2026-12-20,Omitted,2026-08-10,
-006C,Acme new,Acme,Ana Souza,Closed Won,75000,2026-11-28,Closed,2026-07-01,Legal review
-006E,Umbrella,Umbrella,Ana Souza,Discovery,18000,2026-12-31,Pipeline,2026-09-15,
+006A,Globex expansion,Globex,Ana Souza,Proposal/Price Quote,"$52,000.00",2055-01-15,Best Case,2054-09-01,Demo to CFO
+006B,Initech renewal,Initech,Ana Souza,Closed Lost,30000,2054-12-20,Omitted,2054-08-10,
+006C,Acme new,Acme,Ana Souza,Closed Won,75000,2054-11-28,Closed,2054-07-01,Legal review
+006E,Umbrella,Umbrella,Ana Souza,Discovery,18000,2054-12-31,Pipeline,2054-09-15,
 """
 
 HUBSPOT = """\ufeffRecord ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Create Date\r
-9001,Wayne Enterprises,Appointment Scheduled,11/30/2026,Ana Souza,"1,500",Sales Pipeline,10/01/2026\r
-9002,Stark [bold]=cmd|x,Contract Sent,12/15/2026,Ana Souza,25000,Sales Pipeline,09/01/2026\r
-9003,Tyrell,Closed Won,11/02/2026,Ana Souza,8000,Sales Pipeline,08/01/2026\r
+9001,Wayne Enterprises,Appointment Scheduled,11/30/2054,Ana Souza,"1,500",Sales Pipeline,10/01/2054\r
+9002,Stark [bold]=cmd|x,Contract Sent,12/15/2054,Ana Souza,25000,Sales Pipeline,09/01/2054\r
+9003,Tyrell,Closed Won,11/02/2054,Ana Souza,8000,Sales Pipeline,08/01/2054\r
 """
 
 PIPEDRIVE = """\
 Deal - ID,Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Deal created,Deal - Owner
-77,Cyberdyne,"12 000",EUR,Qualification,open,20.12.2026,01.10.2026,Ana Souza
-78,Soylent,9000,EUR,Proposal,lost,15.11.2026,01.09.2026,Ana Souza
+77,Cyberdyne,"12 000",EUR,Qualification,open,20.12.2054,01.10.2054,Ana Souza
+78,Soylent,9000,EUR,Proposal,lost,15.11.2054,01.09.2054,Ana Souza
 """
 
 
@@ -51,7 +53,7 @@ def write(tmp_path):
 
 
 def test_second_salesforce_snapshot_reports_exactly_what_changed(coach, ana, write):
-    first = coach("deal", "import", write("a.csv", SALESFORCE_1), "--as-of", "2026-11-15", "--json")
+    first = coach("deal", "import", write("a.csv", SALESFORCE_1), "--as-of", "2054-11-15", "--json")
     assert first.exit_code == 0, first.stderr
     assert first.json()["counts"]["new"] == 5
     second = coach("deal", "import", write("b.csv", SALESFORCE_2), "--json")
@@ -75,11 +77,11 @@ def test_second_salesforce_snapshot_reports_exactly_what_changed(coach, ana, wri
     assert ("missing", "006D") in by_change
     history = coach("deal", "history", "006A", "--json").json()
     assert [(e["day"], e["kind"], e["old"], e["new"]) for e in history] == [
-        ("2026-11-15", "created", None, "discovery"),
-        ("2026-11-22", "stage", "discovery", "proposal"),
-        ("2026-11-22", "close_date", "2026-12-15", "2027-01-15"),
-        ("2026-11-22", "category", "pipeline", "best_case"),
-        ("2026-11-22", "amount", "48000", "52000"),
+        ("2054-11-15", "created", None, "discovery"),
+        ("2054-11-22", "stage", "discovery", "proposal"),
+        ("2054-11-22", "close_date", "2054-12-15", "2055-01-15"),
+        ("2054-11-22", "category", "pipeline", "best_case"),
+        ("2054-11-22", "amount", "48000", "52000"),
     ]
     shown = coach("deal", "show", "globex", "--json").json()
     assert (shown["pushes"], shown["stage"], shown["amount"]) == (1, "proposal", 52000)
@@ -100,7 +102,7 @@ def test_hubspot_export_with_bom_crlf_and_us_dates(coach, ana, write):
     assert result.exit_code == 0, result.stderr
     assert result.json()["source"] == "hubspot"
     deals = {d["external_id"]: d for d in coach("deal", "list", "--status", "all", "--json").json()}
-    assert deals["9001"]["close_date"] == "2026-11-30" and deals["9001"]["amount"] == 1500
+    assert deals["9001"]["close_date"] == "2054-11-30" and deals["9001"]["amount"] == 1500
     assert deals["9002"]["name"] == "Stark [bold]=cmd|x"
     assert deals["9003"]["status"] == "won"
     table = coach("deal", "list").stdout
@@ -115,7 +117,7 @@ def test_pipedrive_export_with_day_first_dates_and_status(coach, ana, write):
     assert result.json()["source"] == "pipedrive"
     cyberdyne = coach("deal", "show", "cyberdyne", "--json").json()
     assert (cyberdyne["close_date"], cyberdyne["amount"], cyberdyne["currency"]) == (
-        "2026-12-20",
+        "2054-12-20",
         12000,
         "EUR",
     )
@@ -124,11 +126,11 @@ def test_pipedrive_export_with_day_first_dates_and_status(coach, ana, write):
 
 def test_bad_rows_are_listed_by_line_and_nothing_is_imported(coach, ana, write):
     bad = SALESFORCE_1 + (
-        ",No id,X,Ana Souza,Discovery,100,2026-12-01,Pipeline,2026-09-01,\n"
-        "006G,,X,Ana Souza,Discovery,100,2026-12-01,Pipeline,2026-09-01,\n"
-        "006H,Bad amount,X,Ana Souza,Discovery,lots,2026-12-01,Pipeline,2026-09-01,\n"
-        "006I,Bad date,X,Ana Souza,Discovery,100,someday,Pipeline,2026-09-01,\n"
-        "006J,Odd stage,X,Ana Souza,Haggling,100,2026-12-01,Pipeline,2026-09-01,\n"
+        ",No id,X,Ana Souza,Discovery,100,2054-12-01,Pipeline,2054-09-01,\n"
+        "006G,,X,Ana Souza,Discovery,100,2054-12-01,Pipeline,2054-09-01,\n"
+        "006H,Bad amount,X,Ana Souza,Discovery,lots,2054-12-01,Pipeline,2054-09-01,\n"
+        "006I,Bad date,X,Ana Souza,Discovery,100,someday,Pipeline,2054-09-01,\n"
+        "006J,Odd stage,X,Ana Souza,Haggling,100,2054-12-01,Pipeline,2054-09-01,\n"
     )
     path = write("bad.csv", bad)
     result = coach("deal", "import", path)
@@ -175,14 +177,14 @@ def test_unknown_owners_are_reported_or_created(coach, write):
 
 
 def test_an_export_older_than_the_last_import_is_refused(coach, ana, write):
-    coach("deal", "import", write("a.csv", SALESFORCE_1), "--as-of", "2026-11-15")
-    result = coach("deal", "import", write("b.csv", SALESFORCE_2), "--as-of", "2026-11-01")
+    coach("deal", "import", write("a.csv", SALESFORCE_1), "--as-of", "2054-11-15")
+    result = coach("deal", "import", write("b.csv", SALESFORCE_2), "--as-of", "2054-11-01")
     assert result.exit_code == 1 and "before the last import" in result.stderr
 
 
 def test_mapping_file_for_another_crm(coach, ana, write, tmp_path):
     csv = write(
-        "other.csv", "Ref,Title,Phase,Due,Seller,Value\nR1,Zeta,Talking,2026-12-01,AS,5000\n"
+        "other.csv", "Ref,Title,Phase,Due,Seller,Value\nR1,Zeta,Talking,2054-12-01,AS,5000\n"
     )
     mapping = tmp_path / "map.toml"
     mapping.write_text(
@@ -199,7 +201,7 @@ def test_mapping_file_for_another_crm(coach, ana, write, tmp_path):
 def test_deal_by_hand_update_close_and_close_plan(coach, ana):
     added = coach(
         "deal", "add", "--name", "Globex | #1", "--rep", "ana", "--stage", "discovery",
-        "--amount", "48k", "--close", "2026-12-15", "--no-input", "--json",
+        "--amount", "48k", "--close", "2054-12-15", "--no-input", "--json",
     )  # fmt: skip
     assert added.exit_code == 0, added.stderr
     deal = added.json()
@@ -208,13 +210,13 @@ def test_deal_by_hand_update_close_and_close_plan(coach, ana):
         48000,
         "pipeline",
     )
-    moved = coach("deal", "update", "globex", "--stage", "proposal", "--close", "2027-01-10",
+    moved = coach("deal", "update", "globex", "--stage", "proposal", "--close", "2055-01-10",
                   "--champion", "--json")  # fmt: skip
     assert moved.exit_code == 0, moved.stderr
     assert (moved.json()["pushes"], moved.json()["champion"]) == (1, True)
-    assert coach("deal", "plan-step", "globex", "Legal review | 2026-12-01").exit_code == 0
+    assert coach("deal", "plan-step", "globex", "Legal review | 2054-12-01").exit_code == 0
     steps = coach("deal", "plan-step", "globex", "--done", "1", "--json").json()
-    assert [(s["what"], s["done_on"]) for s in steps] == [("Legal review", "2026-11-22")]
+    assert [(s["what"], s["done_on"]) for s in steps] == [("Legal review", "2054-11-22")]
     closed = coach("deal", "close", "globex", "--won", "--json")
     assert closed.json()["status"] == "won"
     assert coach("deal", "close", "globex", "--lost").exit_code == 1
@@ -234,12 +236,12 @@ def test_deal_add_bad_input(coach, ana):
 
 def test_pre_brief_lists_the_reps_deals_at_risk(coach, ana):
     coach("deal", "add", "--name", "Late one", "--rep", "ana", "--stage", "proposal",
-          "--amount", "10k", "--close", "2026-11-30", "--no-input")  # fmt: skip
+          "--amount", "10k", "--close", "2054-11-30", "--no-input")  # fmt: skip
     coach("deal", "add", "--name", "Fine one", "--rep", "ana", "--stage", "proposal",
-          "--amount", "10k", "--close", "2026-12-30", "--no-input")  # fmt: skip
-    for close in ("2026-12-07", "2026-12-14", "2026-12-21"):
+          "--amount", "10k", "--close", "2054-12-30", "--no-input")  # fmt: skip
+    for close in ("2054-12-07", "2054-12-14", "2054-12-21"):
         coach("deal", "update", "late", "--close", close)
-    coach("deal", "update", "fine", "--last-activity", "2026-11-20")
+    coach("deal", "update", "fine", "--last-activity", "2054-11-20")
     brief = coach("grow", "ana", "--brief", "--json").json()
     assert brief["deals_at_risk"] == ["Late one (10,000): pushed 3 times"]
 
@@ -248,8 +250,8 @@ def test_a_large_first_import_leaves_every_index_as_the_schema_defines_it(coach,
     """Loads at least as large as the table rebuild its indexes once, after the rows."""
     header = SALESFORCE_1.splitlines()[0]
     rows = [
-        f"006X{n:05d},Deal {n},Acct {n % 40},Ana Souza,Discovery,{1000 + n},2026-12-15,"
-        f"Pipeline,2026-09-01,{'Call' if n % 3 else ''}"
+        f"006X{n:05d},Deal {n},Acct {n % 40},Ana Souza,Discovery,{1000 + n},2054-12-15,"
+        f"Pipeline,2054-09-01,{'Call' if n % 3 else ''}"
         for n in range(2_500)
     ]
     path = write("big.csv", "\n".join([header, *rows]) + "\n")
@@ -265,7 +267,7 @@ def test_a_large_first_import_leaves_every_index_as_the_schema_defines_it(coach,
             ).fetchall()
 
     fresh = tmp_path / "fresh.db"
-    open_database(f"sqlite:///{fresh}").close()
+    open_database(f"sqlite:///{fresh}", CLOCK).close()
     loaded = sqlite_path(database_url())
     assert indexes(loaded) == indexes(fresh)
     with sqlite3.connect(loaded) as connection:
@@ -284,7 +286,7 @@ def test_deal_list_as_csv_opens_safely_in_a_spreadsheet(coach, ana, write):
     rows = {row["external_id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["006A"]["name"] == "'=cmd|' /C calc'!A0"
     assert rows["006B"]["name"] == "'@SUM(1+1) <script>x</script>"
-    assert (rows["006A"]["amount"], rows["006A"]["close_date"]) == ("48000", "2026-12-15")
+    assert (rows["006A"]["amount"], rows["006A"]["close_date"]) == ("48000", "2054-12-15")
     history = coach("deal", "history", "006A", "-f", "csv")
     assert history.stdout.splitlines()[0] == "day,kind,old,new"
 
@@ -299,8 +301,8 @@ def test_csv_is_for_lists_only(coach, ana):
 def test_a_long_deal_list_is_cut_on_a_terminal_table_and_says_so(coach, ana, write):
     header = SALESFORCE_1.splitlines()[0]
     rows = [
-        f"006L{n:04d},Deal {n:03d},Acct,Ana Souza,Discovery,1000,2026-12-{1 + n % 28:02d},"
-        "Pipeline,2026-09-01,Call"
+        f"006L{n:04d},Deal {n:03d},Acct,Ana Souza,Discovery,1000,2054-12-{1 + n % 28:02d},"
+        "Pipeline,2054-09-01,Call"
         for n in range(105)
     ]
     assert (
@@ -314,6 +316,6 @@ def test_a_long_deal_list_is_cut_on_a_terminal_table_and_says_so(coach, ana, wri
     assert len(coach("deal", "list", "--json").json()) == 105  # data formats are complete
     assert len(coach("deal", "list", "--limit", "0").stdout.split("Ana Souza")) == 106
     soonest = coach("deal", "list", "--limit", "3", "--json")
-    assert [d["close_date"] for d in soonest.json()] == ["2026-12-01"] * 3
+    assert [d["close_date"] for d in soonest.json()] == ["2054-12-01"] * 3
     assert "first 3 of 105" in soonest.stderr
     assert coach("deal", "list", "--limit", "-1").exit_code == 2

@@ -23,7 +23,7 @@ def test_demo_builds_a_separate_workspace(coach, coach_home, tmp_path):
         quotas = connection.execute("SELECT count(DISTINCT rep_id) FROM quota").fetchone()[0]
         sessions = connection.execute("SELECT count(*) FROM coaching_session").fetchone()[0]
         overdue = connection.execute(
-            "SELECT count(*) FROM action_item WHERE status = 'open' AND due < '2026-11-22'"
+            "SELECT count(*) FROM action_item WHERE status = 'open' AND due < '2054-11-22'"
         ).fetchone()[0]
     assert (reps, quotas) == (6, 6)
     assert sessions >= 3 and overdue >= 2  # enough history to show grow and actions
@@ -35,7 +35,7 @@ def test_demo_workspace_is_usable_with_coach_home(coach, tmp_path, monkeypatch):
     monkeypatch.setenv("COACH_HOME", str(folder))
     reps = coach("team", "list", "--json").json()
     assert len(reps) == 6
-    assert all(rep["quota"] > 0 and rep["quota_period"] == "2026-Q4" for rep in reps)
+    assert all(rep["quota"] > 0 and rep["quota_period"] == "2054-Q4" for rep in reps)
     assert {rep["role"] for rep in reps} == {"SDR", "AE", "Senior AE", "KAM"}
 
 

@@ -43,7 +43,7 @@ def test_crm_mapping_example(coach, ana, tmp_path):
     export = tmp_path / "export.csv"
     export.write_text(
         "Ref,Title,Customer,Seller,Phase,Value,Due,Next action\n"
-        "R-1,Zeta rollout,Zeta,AS,Quote sent,12500,03/04/2027,Call the CFO\n"
+        "R-1,Zeta rollout,Zeta,AS,Quote sent,12500,03/04/2055,Call the CFO\n"
     )
     mapping = str(EXAMPLES / "crm-mapping.toml")
     result = coach("deal", "import", str(export), "--mapping", mapping, "--json")
@@ -52,6 +52,6 @@ def test_crm_mapping_example(coach, ana, tmp_path):
     assert (deal["stage"], deal["rep"], deal["close_date"], deal["currency"]) == (
         "proposal",
         "Ana Souza",
-        "2027-04-03",
+        "2055-04-03",
         "EUR",
     )

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 
 from coachcli.config import load_methodology
-from coachcli.dates import utc_now
 from coachcli.db.migrations import open_database
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.interview.drafts import Draft
@@ -13,15 +12,17 @@ from coachcli.models import ActionItem
 from coachcli.services import actions, grow, team
 from coachcli.services.grow import CarryDecision, GrowAnswers
 
-TODAY = date(2026, 11, 22)
+from .conftest import CLOCK
+
+TODAY = date(2054, 11, 22)
 
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path / 'coach.db'}")
+    database = open_database(f"sqlite:///{tmp_path / 'coach.db'}", CLOCK)
     with database.session(write=True) as session:
         for name in ("Ana Souza", "Ben Carter"):
-            team.add_rep(session, load_methodology(), name, "AE", today=TODAY)
+            team.add_rep(session, load_methodology(), name, "AE", clock=CLOCK)
     yield database
     database.close()
 
@@ -46,17 +47,17 @@ def hold(db, name, **extra):
     with db.session(write=True) as session:
         found = rep(session, name)
         brief = grow.build_brief(session, load_methodology(), found, TODAY)
-        return grow.save_session(session, found, answers(**extra), brief, utc_now())
+        return grow.save_session(session, found, answers(**extra), brief, grow.Timing(CLOCK.now()))
 
 
 @pytest.mark.parametrize(
     ("text", "what", "who", "due"),
     [
-        ("Send ROI model | Ana | +3d", "Send ROI model", "Ana", date(2026, 11, 25)),
-        ("Send ROI model | | friday", "Send ROI model", "Ana Souza", date(2026, 11, 27)),
-        ("Send ROI model | tomorrow", "Send ROI model", "Ana Souza", date(2026, 11, 23)),
+        ("Send ROI model | Ana | +3d", "Send ROI model", "Ana", date(2054, 11, 25)),
+        ("Send ROI model | | friday", "Send ROI model", "Ana Souza", date(2054, 11, 27)),
+        ("Send ROI model | tomorrow", "Send ROI model", "Ana Souza", date(2054, 11, 23)),
         ("Call CFO | ME | today", "Call CFO", "me", TODAY),
-        ("Fix A | B split | Chloe | 2026-12-01", "Fix A | B split", "Chloe", date(2026, 12, 1)),
+        ("Fix A | B split | Chloe | 2054-12-01", "Fix A | B split", "Chloe", date(2054, 12, 1)),
     ],
 )
 def test_action_text_forms(text, what, who, due):
@@ -70,7 +71,7 @@ def test_action_text_forms(text, what, who, due):
         ("Send model", "needs a due date"),
         ("Send | Ana | ", "no WHEN"),
         ("Send | Ana | someday", "WHEN 'someday'"),
-        ("Send | Ana | 2026-11-01", "in the past"),
+        ("Send | Ana | 2054-11-01", "in the past"),
     ],
 )
 def test_bad_action_text_names_the_part(text, part):

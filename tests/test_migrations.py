@@ -9,7 +9,7 @@ from coachcli.db.engine import Database, create_sqlite_engine
 from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, Migration, open_database
 from coachcli.errors import StorageError
 
-from .conftest import file_mode
+from .conftest import CLOCK, file_mode
 
 
 def schema_of(path):
@@ -54,9 +54,9 @@ def index_sql(connection, table):
 
 def test_replayed_migrations_equal_a_fresh_schema(tmp_path):
     fresh = tmp_path / "fresh.db"
-    open_database(f"sqlite:///{fresh}").close()
+    open_database(f"sqlite:///{fresh}", CLOCK).close()
     replayed = tmp_path / "replayed.db"
-    database = Database(create_sqlite_engine(f"sqlite:///{replayed}"), replayed, "replayed")
+    database = Database(create_sqlite_engine(f"sqlite:///{replayed}"), replayed, "replayed", CLOCK)
     for migration in MIGRATIONS:
         migrations.apply_migration(database, migration)
     database.close()
@@ -65,7 +65,7 @@ def test_replayed_migrations_equal_a_fresh_schema(tmp_path):
 
 def test_fresh_database_is_stamped_at_the_latest_version(tmp_path):
     path = tmp_path / "coach.db"
-    open_database(f"sqlite:///{path}").close()
+    open_database(f"sqlite:///{path}", CLOCK).close()
     with sqlite3.connect(path) as connection:
         names = [row[0] for row in connection.execute("SELECT name FROM coach_migration")]
     assert names == [migration.name for migration in MIGRATIONS]
@@ -74,10 +74,10 @@ def test_fresh_database_is_stamped_at_the_latest_version(tmp_path):
 
 def test_pending_migration_is_applied_after_a_backup(tmp_path, monkeypatch):
     path = tmp_path / "coach.db"
-    open_database(f"sqlite:///{path}").close()
+    open_database(f"sqlite:///{path}", CLOCK).close()
     extra = Migration("9999_scratch", migrations._run_sql("CREATE TABLE scratch (x INTEGER)"))
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, extra))
-    open_database(f"sqlite:///{path}").close()
+    open_database(f"sqlite:///{path}", CLOCK).close()
     [backup] = tmp_path.glob(f"coach.db.v{LATEST_VERSION}-*.bak")
     assert file_mode(backup) == 0o600
     with sqlite3.connect(path) as connection:
@@ -91,13 +91,13 @@ def test_pending_migration_is_applied_after_a_backup(tmp_path, monkeypatch):
 
 def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "coach.db"
-    open_database(f"sqlite:///{path}").close()
+    open_database(f"sqlite:///{path}", CLOCK).close()
     broken = Migration(
         "9999_broken", migrations._run_sql("CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL")
     )
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(StorageError):
-        open_database(f"sqlite:///{path}")
+        open_database(f"sqlite:///{path}", CLOCK)
     with sqlite3.connect(path) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         applied = connection.execute("SELECT count(*) FROM coach_migration").fetchone()[0]
@@ -109,7 +109,7 @@ def test_a_newer_database_is_refused_untouched(coach, coach_home):
     coach("team", "add", "Ana", "--no-input")
     path = coach_home / "coach.db"
     with sqlite3.connect(path) as connection:
-        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2030-01-01')")
+        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2058-01-01')")
     before = path.read_bytes()
     result = coach("team", "list")
     assert result.exit_code == 1
@@ -120,15 +120,15 @@ def test_a_newer_database_is_refused_untouched(coach, coach_home):
 
 def test_an_older_database_with_data_is_upgraded_in_place(tmp_path):
     path = tmp_path / "coach.db"
-    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old")
+    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old", CLOCK)
     migrations.apply_migration(old, MIGRATIONS[0])  # as the first release left it
     with old.write_connection() as connection:
         connection.exec_driver_sql(
             "INSERT INTO rep (name, name_key, role, created_at) "
-            "VALUES ('Ana Souza', 'ana souza', 'ae', '2026-01-05 09:00:00')"
+            "VALUES ('Ana Souza', 'ana souza', 'ae', '2054-01-05 09:00:00')"
         )
     old.close()
-    open_database(f"sqlite:///{path}").close()
+    open_database(f"sqlite:///{path}", CLOCK).close()
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT name FROM rep").fetchall() == [("Ana Souza",)]
         assert connection.execute("SELECT count(*) FROM coach_migration").fetchone() == (
@@ -143,5 +143,5 @@ def test_an_older_database_with_data_is_upgraded_in_place(tmp_path):
 
 def _fresh(tmp_path):
     fresh = tmp_path / "fresh.db"
-    open_database(f"sqlite:///{fresh}").close()
+    open_database(f"sqlite:///{fresh}", CLOCK).close()
     return fresh

@@ -1,13 +1,13 @@
 """coach pipeline: size, shape, contents and velocity, by hand-checked figures.
 
-The seeded team (today 2026-11-22, period 2026-Q4 = 2026-10-01 .. 2026-12-31):
+The seeded team (today 2054-11-22, period 2054-Q4 = 2054-10-01 .. 2054-12-31):
 
     Ana (quota 250k)  W1 won 100k (cycle 60d)   W2 won 50k in Q4 (cycle 60d)
                       L1 lost 50k at discovery   L2 lost 100k at prospecting
                       O1 "=cmd|x #1" negotiation 120k, closes 12-15, clean, has a plan
                       O2 proposal 80k, closes 11-10 (past), idle since 10-01, in stage
                          since 09-01, no next step, pushed 3 times, no plan
-                      O3 prospecting 40k, closes 2027-02-15, never touched since 11-01
+                      O3 prospecting 40k, closes 2055-02-15, never touched since 11-01
     Bo  (quota 150k)  W3 won 30k (cycle 30d)
                       O4 discovery 60k, closes 12-01, blank next step, no plan, last
                          touched 13 days ago (one day short of the stale limit)
@@ -40,11 +40,11 @@ from coachcli.services import pipeline, team
 from coachcli.services.deals import deals_at_risk
 from coachcli.services.pipeline import Totals
 
-from .conftest import Result
+from .conftest import CLOCK, Result
 
-TODAY = date(2026, 11, 22)
-Q4 = parse_period("2026-Q4")
-NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+TODAY = date(2054, 11, 22)
+Q4 = parse_period("2054-Q4")
+NOW = datetime(2054, 11, 22, 12, tzinfo=UTC)
 RANK = {"prospecting": 0, "qualification": 1, "discovery": 2, "proposal": 3, "negotiation": 4}
 WON = 5
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
@@ -63,12 +63,12 @@ def deal(key: str, rep_id: int | None, stage: str, amount: float, **extra) -> De
         "rep_id": rep_id,
         "stage": stage,
         "max_stage_rank": rank,
-        "stage_since": d("2026-11-15"),
+        "stage_since": d("2054-11-15"),
         "status": status,
         "amount": amount,
-        "close_date": d("2026-12-15"),
-        "created_date": d("2026-11-01"),
-        "last_activity": d("2026-11-20"),
+        "close_date": d("2054-12-15"),
+        "created_date": d("2054-11-01"),
+        "last_activity": d("2054-11-20"),
         "next_step": "Sign",
         "updated_at": NOW,
     }
@@ -92,14 +92,14 @@ def lost(key, rep_id, amount, rank) -> Deal:
         amount,
         status="lost",
         rank=rank,
-        created_date="2026-05-01",
-        closed_on="2026-06-15",
+        created_date="2054-05-01",
+        closed_on="2054-06-15",
     )
 
 
 def add_rep(session, name, quota=None, archived=False):
     method = load_methodology()
-    info = team.add_rep(session, method, name, "AE", quota=quota, period=Q4, today=TODAY)
+    info = team.add_rep(session, method, name, "AE", quota=quota, period=Q4, clock=CLOCK)
     rep = team.resolve_rep(session, name, include_archived=True)
     if archived:
         rep.archived_at = NOW
@@ -110,7 +110,7 @@ def add_rep(session, name, quota=None, archived=False):
 @pytest.fixture
 def database(coach_home):
     ensure_private_dir(coach_home)
-    opened = open_database(database_url())
+    opened = open_database(database_url(), CLOCK)
     yield opened
     opened.close()
 
@@ -122,8 +122,8 @@ def seeded(database):
         bo = add_rep(session, "Bo Berg", 150_000)
         cy = add_rep(session, "Cy Old", 100_000, archived=True)
         deals = [
-            won("W1", ana, 100_000, "2026-06-01", "2026-07-31"),
-            won("W2", ana, 50_000, "2026-09-01", "2026-10-31"),
+            won("W1", ana, 100_000, "2054-06-01", "2054-07-31"),
+            won("W2", ana, 50_000, "2054-09-01", "2054-10-31"),
             lost("L1", ana, 50_000, rank=2),
             lost("L2", ana, 100_000, rank=0),
             deal("O1", ana, "negotiation", 120_000, name="=cmd|x #1"),
@@ -133,9 +133,9 @@ def seeded(database):
                 "proposal",
                 80_000,
                 name="Globex renewal",
-                close_date="2026-11-10",
-                last_activity="2026-10-01",
-                stage_since="2026-09-01",
+                close_date="2054-11-10",
+                last_activity="2054-10-01",
+                stage_since="2054-09-01",
                 next_step=None,
                 pushes=3,
             ),
@@ -145,32 +145,32 @@ def seeded(database):
                 "prospecting",
                 40_000,
                 name="Initech pilot",
-                close_date="2027-02-15",
+                close_date="2055-02-15",
                 last_activity=None,
-                stage_since="2026-11-01",
+                stage_since="2054-11-01",
                 next_step="Call",
                 pushes=1,
             ),
-            won("W3", bo, 30_000, "2026-08-01", "2026-08-31"),
+            won("W3", bo, 30_000, "2054-08-01", "2054-08-31"),
             deal(
                 "O4",
                 bo,
                 "discovery",
                 60_000,
                 name="Umbrella",
-                close_date="2026-12-01",
+                close_date="2054-12-01",
                 next_step="  ",
-                stage_since="2026-11-10",
-                last_activity="2026-11-09",  # 13 days ago: one day short of stale
+                stage_since="2054-11-10",
+                last_activity="2054-11-09",  # 13 days ago: one day short of stale
             ),
             deal("O5", cy, "proposal", 999_000, pushes=9, next_step=None),
-            won("W4", cy, 500_000, "2026-10-01", "2026-10-02"),
+            won("W4", cy, 500_000, "2054-10-01", "2054-10-02"),
             deal("O6", None, "proposal", 10_000, owner="Someone Else"),
         ]
         session.add_all(deals)
         session.flush()
         o1 = next(x for x in deals if x.external_id == "O1")
-        session.add(ClosePlanStep(deal_id=o1.id, position=1, what="Sign", due=d("2026-12-10")))
+        session.add(ClosePlanStep(deal_id=o1.id, position=1, what="Sign", due=d("2054-12-10")))
     return database
 
 
@@ -186,13 +186,13 @@ def override(text: str) -> None:
 
 
 def health(database, rep=None, period=None, method=None):
-    with reading(database.url) as connection:
+    with reading(database.url, CLOCK) as connection:
         found = pipeline.find_rep(connection, rep) if rep else None
         return pipeline.pipeline_health(
             connection,
             method or load_methodology(),
             TODAY,
-            parse_period(period or "2026-Q4"),
+            parse_period(period or "2054-Q4"),
             found,
         )
 
@@ -247,9 +247,9 @@ def test_stages_months_and_conversion(seeded):
         ("negotiation", 1, 120_000, 0.4),
     ]
     assert [(m.month, m.count, m.value) for m in view.close_months] == [
-        ("2026-11", 1, 80_000),
-        ("2026-12", 2, 180_000),
-        ("2027-02", 1, 40_000),
+        ("2054-11", 1, 80_000),
+        ("2054-12", 2, 180_000),
+        ("2055-02", 1, 40_000),
     ]
     # Highest ranks of Ana's and Bo's nine deals: 0 0 2 2 3 4 5 5 5.
     conversion = [
@@ -292,12 +292,12 @@ def test_worst_lists_rank_by_the_flag_not_by_the_index_order(database):
         ana = add_rep(session, "Ana Souza")
         session.add_all(
             [
-                deal("NEG", ana, "negotiation", 10_000, stage_since="2026-10-01"),  # 52d, 38 over
-                deal("PRO", ana, "proposal", 10_000, stage_since="2026-09-25"),  # 58d, 37 over
-                deal("QUA", ana, "qualification", 10_000, stage_since="2026-10-10"),  # 29 over
-                deal("DIS", ana, "discovery", 10_000, stage_since="2026-10-01"),  # 31 over
-                deal("BIG", ana, "discovery", 90_000, stage_since="2026-10-01", next_step=None),
-                deal("TIE", ana, "discovery", 90_000, stage_since="2026-10-01", next_step=None),
+                deal("NEG", ana, "negotiation", 10_000, stage_since="2054-10-01"),  # 52d, 38 over
+                deal("PRO", ana, "proposal", 10_000, stage_since="2054-09-25"),  # 58d, 37 over
+                deal("QUA", ana, "qualification", 10_000, stage_since="2054-10-10"),  # 29 over
+                deal("DIS", ana, "discovery", 10_000, stage_since="2054-10-01"),  # 31 over
+                deal("BIG", ana, "discovery", 90_000, stage_since="2054-10-01", next_step=None),
+                deal("TIE", ana, "discovery", 90_000, stage_since="2054-10-01", next_step=None),
             ]
         )
     flags = health(database).flags
@@ -313,8 +313,8 @@ def test_stale_means_idle_for_the_stale_days_or_more_here_and_in_the_pre_brief(d
         ana = add_rep(session, "Ana Souza")
         session.add_all(
             [
-                deal("EDGE", ana, "discovery", 1_000, name="Edge", last_activity="2026-11-08"),
-                deal("FRESH", ana, "discovery", 1_000, name="Fresh", last_activity="2026-11-09"),
+                deal("EDGE", ana, "discovery", 1_000, name="Edge", last_activity="2054-11-08"),
+                deal("FRESH", ana, "discovery", 1_000, name="Fresh", last_activity="2054-11-09"),
             ]
         )
     stale = health(database).flags["stale"]
@@ -369,15 +369,15 @@ def test_check_reasons_read_as_sentences(seeded):
 
     failures, skipped = check_lines(health(seeded).model_dump(mode="json"))
     assert failures == [
-        "coverage 0.74x for 2026-Q4 is below the 1.83x the win rate by value requires",
+        "coverage 0.74x for 2054-Q4 is below the 1.83x the win rate by value requires",
         "stale 14d+: 2 of 4 open deals (50%), over the limit of 25%",
         "past close: 1 of 4 open deals (25%), over the limit of 10%",
         "no next step: 2 of 4 open deals (50%), over the limit of 20%",
         "pushed 3+: 1 of 4 open deals (25%), over the limit of 10%",
     ]
     assert skipped == []
-    later = check_lines(health(seeded, period="2027-Q1").model_dump(mode="json"))
-    assert later[1] == ["coverage, no quota set for 2027-Q1"]
+    later = check_lines(health(seeded, period="2055-Q1").model_dump(mode="json"))
+    assert later[1] == ["coverage, no quota set for 2055-Q1"]
 
 
 def test_share_text_keeps_a_decimal_only_where_it_matters():
@@ -415,7 +415,7 @@ def test_a_bad_pipeline_limit_names_its_key():
 
 
 def test_a_period_without_quota_skips_the_coverage_check(seeded):
-    view = health(seeded, period="2027-Q1")
+    view = health(seeded, period="2055-Q1")
     assert (view.size.quota, view.coverage) == (None, None)
     assert view.size.period_open_value == 40_000
     assert view.check.skipped == ["no_quota"]
@@ -492,8 +492,8 @@ def test_json_keys_and_shapes(seeded, run):
         "velocity",
         "check",
     ]
-    assert data["period"] == {"label": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31"}
-    assert (data["rep"], data["today"], data["coverage"]) == (None, "2026-11-22", 0.7429)
+    assert data["period"] == {"label": "2054-Q4", "start": "2054-10-01", "end": "2054-12-31"}
+    assert (data["rep"], data["today"], data["coverage"]) == (None, "2054-11-22", 0.7429)
     assert data["flags"]["past_close"]["deals"][0] == {
         "id": data["flags"]["past_close"]["deals"][0]["id"],
         "external_id": "O2",
@@ -501,7 +501,7 @@ def test_json_keys_and_shapes(seeded, run):
         "rep": "Ana Souza",
         "stage": "proposal",
         "amount": 80000.0,
-        "close_date": "2026-11-10",
+        "close_date": "2054-11-10",
         "measure": 12,
     }
     assert list(data["flags"]) == [
@@ -516,7 +516,7 @@ def test_json_keys_and_shapes(seeded, run):
 
 
 def test_rep_and_period_options(seeded, run):
-    data = run("--rep", "bo", "--period", "2026-Q4", "--format", "json").json()
+    data = run("--rep", "bo", "--period", "2054-Q4", "--format", "json").json()
     assert (data["rep"], data["size"]["open_count"], data["coverage"]) == ("Bo Berg", 1, 0.4)
     assert run("--rep", "nobody").exit_code == 1
     bad = run("--period", "Q9")
@@ -539,9 +539,9 @@ def test_check_exits_0_on_a_healthy_pipeline(database, run):
         rep = add_rep(session, "Dee Clean", 100_000)
         session.add_all(
             [
-                won("W", rep, 100_000, "2026-01-01", "2026-03-01"),
+                won("W", rep, 100_000, "2054-01-01", "2054-03-01"),
                 lost("L", rep, 100_000, rank=3),
-                deal("O", rep, "proposal", 300_000, close_date="2026-12-20"),
+                deal("O", rep, "proposal", 300_000, close_date="2054-12-20"),
             ]
         )
         session.flush()
@@ -565,7 +565,7 @@ def test_table_reads_at_80_columns(seeded):
     console.print(pipeline_screen(health(seeded).model_dump(mode="json")))
     text = console.file.getvalue()
     assert "…" not in text  # nothing cropped
-    assert "Pipeline health: team, 2026-Q4 (2026-10-01 to 2026-12-31), today 2026-11-22" in text
+    assert "Pipeline health: team, 2054-Q4 (2054-10-01 to 2054-12-31), today 2054-11-22" in text
     assert "Coverage         0.74x (below required)" in text
     assert "No rep           1 open deal owned by no rep on the team" in text
     assert "Globex renewal · 52d idle" in text
@@ -611,7 +611,7 @@ def test_markdown_heading_escapes_the_rep_name(seeded):
     with seeded.session(write=True) as session:
         add_rep(session, "Zed `x` | *y*", 1)
     text = pipeline_markdown(health(seeded, rep="zed").model_dump(mode="json"))
-    assert text.startswith(r"# Pipeline health: Zed \`x\` \| \*y\*, 2026-Q4")
+    assert text.startswith(r"# Pipeline health: Zed \`x\` \| \*y\*, 2054-Q4")
 
 
 def test_a_workspace_without_deals_says_how_to_get_them(database, run):

@@ -9,7 +9,7 @@ from coachcli.errors import Conflict, Invalid
 from coachcli.models import Rating
 from coachcli.services import plans
 
-TODAY = date(2026, 11, 22)
+TODAY = date(2054, 11, 22)
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +71,15 @@ def test_sprints_last_six_to_eight_weeks(methodology, text, ok):
 
 
 def test_a_six_week_sprint_ends_the_day_before_the_seventh_week():
-    assert plans.sprint_end(date(2026, 11, 23), 6) == date(2027, 1, 3)
+    assert plans.sprint_end(date(2054, 11, 23), 6) == date(2055, 1, 3)
 
 
 def test_learning_due_must_fall_inside_the_sprint(methodology):
-    start, end = date(2026, 11, 23), date(2027, 1, 3)
-    item = plans.parse_learning("Role-play | 2026-12-01", start, end, TODAY)
-    assert (item.title, item.due) == ("Role-play", date(2026, 12, 1))
+    start, end = date(2054, 11, 23), date(2055, 1, 3)
+    item = plans.parse_learning("Role-play | 2054-12-01", start, end, TODAY)
+    assert (item.title, item.due) == ("Role-play", date(2054, 12, 1))
     with pytest.raises(Invalid, match="outside the sprint"):
-        plans.parse_learning("Role-play | 2027-01-04", start, end, TODAY)
+        plans.parse_learning("Role-play | 2055-01-04", start, end, TODAY)
     with pytest.raises(Invalid, match=r"TITLE \| DUE"):
         plans.parse_learning("Role-play", start, end, TODAY)
 
@@ -87,15 +87,15 @@ def test_learning_due_must_fall_inside_the_sprint(methodology):
 def test_a_number_picks_a_suggested_learning_activity(methodology):
     ideas = plans.suggested_learning(methodology, "discovery", "skill")
     assert ideas[0].cause == "skill"  # ideas for the named cause come first
-    item = plans.parse_learning("2 | +1w", date(2026, 11, 23), date(2027, 1, 3), TODAY, ideas)
+    item = plans.parse_learning("2 | +1w", date(2054, 11, 23), date(2055, 1, 3), TODAY, ideas)
     assert (item.title, item.kind) == (ideas[1].title, ideas[1].kind)
 
 
 def test_sprint_start_inside_the_last_sprint_is_a_conflict():
-    earliest = date(2027, 1, 4)
-    assert plans.parse_start("2027-01-04", TODAY, earliest) == earliest
+    earliest = date(2055, 1, 4)
+    assert plans.parse_start("2055-01-04", TODAY, earliest) == earliest
     with pytest.raises(Conflict, match="inside sprint 1"):
-        plans.parse_start("2026-12-01", TODAY, earliest, "sprint 1")
+        plans.parse_start("2054-12-01", TODAY, earliest, "sprint 1")
 
 
 def test_competencies_resolve_by_key_or_name(methodology):

@@ -28,7 +28,7 @@ def test_deal_add_asks_for_what_is_missing(spawn, coach):  # noqa: F811
         "Ana Souza",
         "discovery",
         48000,
-        "2026-12-13",
+        "2054-12-13",
     )
 
 

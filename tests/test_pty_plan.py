@@ -81,7 +81,7 @@ def test_whole_wizard_on_a_terminal(spawn, coach):  # noqa: F811
     assert child.exitstatus == 0
     plan = cli_json("plan", "show", "ana")
     assert plan["current_sprint"]["focus"] == "discovery"
-    assert plan["current_sprint"]["end"] == "2027-01-02"  # six weeks from today
+    assert plan["current_sprint"]["end"] == "2055-01-02"  # six weeks from today
     assert plan["expectations"]["quota"] == 250000
     assert plan["expectations"]["new_logos"] == 3
     assert plan["expectations"]["time_allocation"]["prospecting"] == 30
@@ -89,7 +89,7 @@ def test_whole_wizard_on_a_terminal(spawn, coach):  # noqa: F811
         ("discovery", 3, "skill"),
         ("qualification", 2, "knowledge"),
     ]
-    assert [item["due"] for item in plan["learning"]] == ["2026-12-06", "2026-12-20"]
+    assert [item["due"] for item in plan["learning"]] == ["2054-12-06", "2054-12-20"]
     assert plan["learning"][1]["title"] == "Joint call with debrief"
 
 

@@ -18,7 +18,7 @@ from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, open_database
 from coachcli.db.reader import active_reps, reading, reps_with_key_prefix
 from coachcli.errors import StorageError
 
-from .conftest import file_mode
+from .conftest import CLOCK, file_mode
 
 ORM = ("sqlalchemy", "sqlmodel")
 
@@ -30,7 +30,7 @@ def applied(path) -> list[str]:
 
 def test_a_new_file_is_created_private_at_the_latest_version(tmp_path):
     path = tmp_path / "new" / "coach.db"
-    with reading(f"sqlite:///{path}") as connection:
+    with reading(f"sqlite:///{path}", CLOCK) as connection:
         assert active_reps(connection) == []
     assert file_mode(path) == 0o600
     assert applied(path) == sorted(m.name for m in MIGRATIONS)
@@ -38,15 +38,15 @@ def test_a_new_file_is_created_private_at_the_latest_version(tmp_path):
 
 def test_an_older_file_is_upgraded_with_a_backup_first(tmp_path):
     path = tmp_path / "coach.db"
-    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old")
+    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old", CLOCK)
     migrations.apply_migration(old, MIGRATIONS[0])
     with old.write_connection() as connection:
         connection.exec_driver_sql(
             "INSERT INTO rep (name, name_key, role, created_at) "
-            "VALUES ('Ana Souza', 'ana souza', 'ae', '2026-01-05 09:00:00')"
+            "VALUES ('Ana Souza', 'ana souza', 'ae', '2054-01-05 09:00:00')"
         )
     old.close()
-    with reading(f"sqlite:///{path}") as connection:
+    with reading(f"sqlite:///{path}", CLOCK) as connection:
         assert [rep.name for rep in active_reps(connection)] == ["Ana Souza"]
     assert len(applied(path)) == LATEST_VERSION
     assert len(list(tmp_path.glob("coach.db.v1-*.bak"))) == 1
@@ -54,11 +54,14 @@ def test_an_older_file_is_upgraded_with_a_backup_first(tmp_path):
 
 def test_a_newer_file_is_refused_untouched(tmp_path):
     path = tmp_path / "coach.db"
-    open_database(f"sqlite:///{path}").close()
+    open_database(f"sqlite:///{path}", CLOCK).close()
     with sqlite3.connect(path) as connection:
-        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2030-01-01')")
+        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2058-01-01')")
     before = path.read_bytes()
-    with pytest.raises(StorageError, match="newer than this coach"), reading(f"sqlite:///{path}"):
+    with (
+        pytest.raises(StorageError, match="newer than this coach"),
+        reading(f"sqlite:///{path}", CLOCK),
+    ):
         pass
     assert path.read_bytes() == before
 
@@ -66,7 +69,7 @@ def test_a_newer_file_is_refused_untouched(tmp_path):
 def test_a_file_that_is_not_a_database_says_how_to_recover(tmp_path):
     path = tmp_path / "coach.db"
     path.write_bytes(b"these are not the pages you are looking for" * 100)
-    with pytest.raises(StorageError) as raised, reading(f"sqlite:///{path}"):
+    with pytest.raises(StorageError) as raised, reading(f"sqlite:///{path}", CLOCK):
         pass
     assert "not a database" in raised.value.message
     assert "coach db restore" in (raised.value.hint or "")
@@ -76,18 +79,18 @@ def test_a_report_cannot_write(tmp_path):
     path = tmp_path / "coach.db"
     with (
         pytest.raises(StorageError, match="readonly database"),
-        reading(f"sqlite:///{path}") as connection,
+        reading(f"sqlite:///{path}", CLOCK) as connection,
     ):
         connection.execute(
             "INSERT INTO rep (name, name_key, role, created_at) "
-            "VALUES ('X', 'x', 'ae', '2026-01-05 09:00:00')"
+            "VALUES ('X', 'x', 'ae', '2054-01-05 09:00:00')"
         )
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT count(*) FROM rep").fetchone() == (0,)
 
 
 def test_an_in_memory_database_is_read_through_the_engine():
-    with reading("sqlite://") as connection:
+    with reading("sqlite://", CLOCK) as connection:
         assert active_reps(connection) == []
 
 
@@ -96,7 +99,7 @@ def test_rep_prefix_matches_fold_case_and_take_like_wildcards_literally(coach):
         assert coach("team", "add", name, "--no-input").exit_code == 0
     from coachcli.config import database_url
 
-    with reading(database_url()) as connection:
+    with reading(database_url(), CLOCK) as connection:
         assert [r.name for r in reps_with_key_prefix(connection, "ana")] == [
             "Ana Souza",
             "Ana_Lima",

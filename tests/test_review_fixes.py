@@ -16,9 +16,9 @@ def test_answers_file_values_of_the_wrong_shape_are_exit_2(coach, ana, tmp_path)
 
 def test_numbers_in_answers_files_are_text(coach, ana, tmp_path):
     file = tmp_path / "a.yaml"
-    file.write_text("goal: 42\nreality: 2026-11-01\nobstacles: [7]\noptions: [yes]\nsupport: 3.5\n")
+    file.write_text("goal: 42\nreality: 2054-11-01\nobstacles: [7]\noptions: [yes]\nsupport: 3.5\n")
     saved = coach("grow", "ana", "--answers", str(file), "--no-input", "--json").json()
-    assert (saved["goal"], saved["reality"], saved["obstacles"]) == ("42", "2026-11-01", ["7"])
+    assert (saved["goal"], saved["reality"], saved["obstacles"]) == ("42", "2054-11-01", ["7"])
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_out_of_range_periods_are_exit_2(coach, period):
 
 
 def test_period_without_quota_and_empty_start_are_refused(coach, ana):
-    assert coach("team", "add", "Bob", "--period", "2027-Q1", "--no-input").exit_code == 2
+    assert coach("team", "add", "Bob", "--period", "2055-Q1", "--no-input").exit_code == 2
     assert coach("team", "edit", "ana", "--start", "").exit_code == 2
 
 

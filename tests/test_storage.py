@@ -11,7 +11,7 @@ from sqlalchemy import text
 from coachcli.db.migrations import open_database
 from coachcli.errors import StorageError
 
-from .conftest import file_mode
+from .conftest import CLOCK, file_mode
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def db_path(coach_home):
 def test_data_folder_is_0700_and_every_file_0600(coach, ana, coach_home, db_path):
     assert file_mode(coach_home) == 0o700
     assert file_mode(db_path) == 0o600
-    database = open_database(f"sqlite:///{db_path}")
+    database = open_database(f"sqlite:///{db_path}", CLOCK)
     with database.session() as session:  # a live connection keeps -wal and -shm around
         session.exec(text("SELECT 1")).all()
         sidecars = [db_path.with_name("coach.db" + s) for s in ("-wal", "-shm")]
@@ -31,7 +31,7 @@ def test_data_folder_is_0700_and_every_file_0600(coach, ana, coach_home, db_path
 
 
 def test_sqlite_is_configured_for_safety(db_path):
-    database = open_database(f"sqlite:///{db_path}")
+    database = open_database(f"sqlite:///{db_path}", CLOCK)
     with database.session() as session:
         pragma = {
             name: session.exec(text(f"PRAGMA {name}")).one()[0]
@@ -47,7 +47,7 @@ def test_sqlite_is_configured_for_safety(db_path):
 
 
 def test_write_sessions_take_the_write_lock_up_front(db_path):
-    database = open_database(f"sqlite:///{db_path}")
+    database = open_database(f"sqlite:///{db_path}", CLOCK)
     other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
     with database.session(write=True) as session:
         session.exec(text("SELECT count(*) FROM rep")).one()  # only a read so far
@@ -60,7 +60,7 @@ def test_write_sessions_take_the_write_lock_up_front(db_path):
 
 
 def test_schema_changes_are_transactional(db_path):
-    database = open_database(f"sqlite:///{db_path}")
+    database = open_database(f"sqlite:///{db_path}", CLOCK)
     with pytest.raises(RuntimeError), database.session(write=True) as session:
         session.exec(text("CREATE TABLE scratch (x INTEGER)"))
         raise RuntimeError("interrupted half way")
@@ -71,16 +71,17 @@ def test_schema_changes_are_transactional(db_path):
 
 
 def test_two_processes_writing_at_once_lose_nothing(db_path):
-    open_database(f"sqlite:///{db_path}").close()
+    open_database(f"sqlite:///{db_path}", CLOCK).close()
     writer = textwrap.dedent(f"""
         from sqlalchemy import text
+        from coachcli.clock import Clock
         from coachcli.db.migrations import open_database
-        db = open_database("sqlite:///{db_path}")
+        db = open_database("sqlite:///{db_path}", Clock())
         for i in range(40):
             with db.session(write=True) as s:
                 count = s.exec(text("SELECT count(*) FROM rep")).one()[0]
                 s.exec(text("INSERT INTO rep (name, name_key, role, created_at) "
-                            "VALUES (:n, :n, 'ae', '2026-01-01')"), params={{"n": f"r{{count}}"}})
+                            "VALUES (:n, :n, 'ae', '2054-01-01')"), params={{"n": f"r{{count}}"}})
         db.close()
     """)
     workers = [
@@ -94,13 +95,13 @@ def test_two_processes_writing_at_once_lose_nothing(db_path):
 
 
 def test_errors_never_show_bound_values(db_path):
-    database = open_database(f"sqlite:///{db_path}")
+    database = open_database(f"sqlite:///{db_path}", CLOCK)
     secret = "private note: struggling at home"
     with pytest.raises(Exception) as caught, database.session(write=True) as session:
         session.exec(
             text(
                 'INSERT INTO quota (rep_id, period, start, "end", amount) '
-                "VALUES (999, :p, '2026-01-01', '2026-03-31', 1)"
+                "VALUES (999, :p, '2054-01-01', '2054-03-31', 1)"
             ),
             params={"p": secret},
         )
@@ -199,14 +200,14 @@ def test_open_database_raises_storage_error_for_garbage(tmp_path):
     path = tmp_path / "garbage.db"
     path.write_bytes(b"\x00" * 4096 + b"garbage" * 1000)
     with pytest.raises(StorageError, match=str(path)):
-        open_database(f"sqlite:///{path}")
+        open_database(f"sqlite:///{path}", CLOCK)
 
 
 def test_restore_refuses_a_backup_from_a_newer_coach(coach, ana, tmp_path):
     newer = tmp_path / "newer.db"
     coach("db", "backup", str(newer))
     with sqlite3.connect(newer) as connection:
-        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2030-01-01')")
+        connection.execute("INSERT INTO coach_migration VALUES ('9999_future', '2058-01-01')")
     result = coach("db", "restore", str(newer), "--yes")
     assert result.exit_code == 1
     assert "newer coach" in result.stderr

@@ -10,12 +10,14 @@ from coachcli.db.migrations import open_database
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.services import team
 
-TODAY = date(2026, 11, 22)
+from .conftest import CLOCK
+
+TODAY = date(2054, 11, 22)
 
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path / 'coach.db'}")
+    database = open_database(f"sqlite:///{tmp_path / 'coach.db'}", CLOCK)
     yield database
     database.close()
 
@@ -27,7 +29,7 @@ def method():
 
 def add(db, method, name, role="AE", **extra):
     with db.session(write=True) as session:
-        return team.add_rep(session, method, name, role, today=TODAY, **extra)
+        return team.add_rep(session, method, name, role, clock=CLOCK, **extra)
 
 
 def resolve(db, text, **extra):
@@ -38,7 +40,7 @@ def resolve(db, text, **extra):
 def test_add_rep_with_quota_defaults_to_this_quarter(db, method):
     rep = add(db, method, "  Ana Souza ", "ae", quota=250000.0)
     assert (rep.name, rep.role, rep.role_key) == ("Ana Souza", "AE", "ae")
-    assert (rep.quota, rep.quota_period) == (250000.0, "2026-Q4")
+    assert (rep.quota, rep.quota_period) == (250000.0, "2054-Q4")
 
 
 def test_role_matches_key_or_name_in_any_case(db, method):
@@ -85,7 +87,7 @@ def test_archived_reps_leave_lists_but_keep_their_record(db, method):
     rep = add(db, method, "Dev Patel", "SDR", quota=60000.0)
     with db.session(write=True) as session:
         found = team.resolve_rep(session, "dev")
-        team.set_archived(session, method, found, True, TODAY)
+        team.set_archived(session, method, found, True, CLOCK)
     with db.session() as session:
         assert team.list_reps(session, method, TODAY) == []
         archived = team.list_reps(session, method, TODAY, include_archived=True)
@@ -97,22 +99,22 @@ def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
     add(db, method, "Ana Souza", quota=250000.0)
     with db.session(write=True) as session:
         rep = team.resolve_rep(session, "ana")
-        changes = team.RepChanges(quota=300000.0, period="2027-Q1", email="ana@example.com")
+        changes = team.RepChanges(quota=300000.0, period="2055-Q1", email="ana@example.com")
         info = team.edit_rep(session, method, rep, changes, TODAY)
     assert [(q.period, q.amount) for q in info.quotas] == [
-        ("2026-Q4", 250000.0),
-        ("2027-Q1", 300000.0),
+        ("2054-Q4", 250000.0),
+        ("2055-Q1", 300000.0),
     ]
     assert info.quota == 250000.0  # today is in Q4
     assert info.email == "ana@example.com"
 
 
 def test_current_quota_prefers_the_period_holding_today(db, method):
-    add(db, method, "Ana Souza", quota=900000.0, period=parse_period("2026"))
+    add(db, method, "Ana Souza", quota=900000.0, period=parse_period("2054"))
     with db.session(write=True) as session:
         team.set_quota(
-            session, team.resolve_rep(session, "ana").id, 250000.0, parse_period("2026-Q4")
+            session, team.resolve_rep(session, "ana").id, 250000.0, parse_period("2054-Q4")
         )
     with db.session() as session:
         [info] = team.list_reps(session, method, TODAY)
-    assert (info.quota, info.quota_period) == (250000.0, "2026-Q4")
+    assert (info.quota, info.quota_period) == (250000.0, "2054-Q4")

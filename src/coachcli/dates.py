@@ -147,15 +147,6 @@ def week_of(day: date) -> Period:
     return parse_period(f"{year}-W{week:02d}")
 
 
-def utc_now() -> datetime:
-    """Timestamps are stored timezone-aware in UTC (sqlmodel refuses naive ones)."""
-    return datetime.now(UTC)
-
-
-def local_today() -> date:
-    return datetime.now().astimezone().date()
-
-
 def as_local(moment: datetime) -> datetime:
     """Show a stored UTC timestamp in the user's local time zone."""
     if moment.tzinfo is None:  # SQLite hands back naive values: they were stored as UTC

@@ -60,7 +60,8 @@ def add(
     with context.database() as db, db.session(write=True) as session:
         found = team.resolve_rep(session, rep)
         parsed = actions.parse_action(action, found.name, today)
-        info = actions.action_info(actions.create_action(session, found, parsed), found.name, today)
+        item = actions.create_action(session, found, parsed, context.clock().now())
+        info = actions.action_info(item, found.name, today)
     _done(f"Added action #{info.id} for {info.rep}: {info.what}, due {info.due}.", info, as_json)
 
 
@@ -97,9 +98,8 @@ def _close(action_id: int, status: str, note: str | None, as_json: bool) -> None
     from coachcli.enums import ActionStatus
     from coachcli.services import actions
 
-    today = context.today()
     with context.database() as db, db.session(write=True) as session:
-        info = actions.finish(session, action_id, ActionStatus(status), note, today)
+        info = actions.finish(session, action_id, ActionStatus(status), note, context.clock())
     _done(f"Action #{info.id} {status}: {info.what}", info, as_json)
 
 

@@ -92,8 +92,11 @@ def root(
     ] = False,
 ) -> None:
     """Coaching assistant for first-line sales managers."""
+    from coachcli.clock import Clock
+
     state.db = db
     state.debug = debug
+    state.clock = Clock.from_environment()
 
 
 app.add_typer(team_cli.app, name="team")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
+
+from coachcli.clock import Clock
 
 if TYPE_CHECKING:
     from sqlite3 import Connection
@@ -20,19 +22,20 @@ if TYPE_CHECKING:
 class State:
     db: str | None = None
     debug: bool = False
+    # Made once per command by the root callback (cli/app.py), from COACH_NOW / COACH_TODAY.
+    clock: Clock = field(default_factory=Clock)
 
 
 state = State()
 
 
-def today() -> date:
-    """Today in local time; COACH_TODAY pins it (demos, reproducible examples, tests)."""
-    from coachcli.dates import local_today, parse_date
+def clock() -> Clock:
+    """This command's clock: the one source of today and now (see clock.py)."""
+    return state.clock
 
-    pinned = os.environ.get("COACH_TODAY")
-    if pinned:
-        return parse_date(pinned, local_today())
-    return local_today()
+
+def today() -> date:
+    return state.clock.today()
 
 
 @contextmanager
@@ -40,7 +43,7 @@ def database() -> Iterator[Database]:
     """The opened, migrated database for this command; closed when the block ends."""
     from coachcli.db.migrations import open_database
 
-    opened = open_database(_chosen_url())
+    opened = open_database(_chosen_url(), state.clock)
     try:
         yield opened
     finally:
@@ -52,7 +55,7 @@ def reading() -> Iterator[Connection]:
     """A read-only snapshot of this command's database for a report (db/reader.py)."""
     from coachcli.db.reader import reading as read_snapshot
 
-    with read_snapshot(_chosen_url()) as connection:
+    with read_snapshot(_chosen_url(), state.clock) as connection:
         yield connection
 
 

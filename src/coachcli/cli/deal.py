@@ -107,7 +107,6 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a deal by hand (prompts for what is missing on a terminal)."""
-    from coachcli.dates import utc_now
     from coachcli.interview.answers import merge_answers
     from coachcli.interview.asker import make_asker
     from coachcli.interview.deal import ask_new_deal
@@ -128,7 +127,11 @@ def add(
         extra |= {"decision_process": decision_process}
         with db.session(write=True) as session:
             deal = deals.add_deal(
-                session, methodology, deals.DealFields(**values, **extra), today, utc_now()
+                session,
+                methodology,
+                deals.DealFields(**values, **extra),
+                today,
+                context.clock().now(),
             )
             info = deals.show_deal(session, methodology, deal, today)
     output.success(f"Added deal {info.external_id}: {info.name}.")
@@ -171,7 +174,7 @@ def update(
     as_json: JsonOption = False,
 ) -> None:
     """Change a deal; stage, amount, close date and category changes are kept as events."""
-    from coachcli.dates import parse_date, utc_now
+    from coachcli.dates import parse_date
     from coachcli.money import parse_amount
     from coachcli.services import deals, team
 
@@ -189,7 +192,7 @@ def update(
         found = deals.resolve_deal(session, deal)
         if rep:
             changes["rep"] = team.resolve_rep(session, rep)
-        deals.update_deal(session, methodology, found, changes, today, utc_now())
+        deals.update_deal(session, methodology, found, changes, today, context.clock().now())
         info = deals.show_deal(session, methodology, found, today)
     output.success(f"Updated {info.external_id}: {info.name}.")
     _emit_one(info, output.chosen_format(Format.table, as_json))
@@ -205,7 +208,7 @@ def close(
     as_json: JsonOption = False,
 ) -> None:
     """Close a deal as won or lost."""
-    from coachcli.dates import parse_date, utc_now
+    from coachcli.dates import parse_date
     from coachcli.errors import Invalid
     from coachcli.services import deals
 
@@ -216,7 +219,7 @@ def close(
     methodology = context.methodology()
     with context.database() as db, db.session(write=True) as session:
         found = deals.resolve_deal(session, deal)
-        deals.close_deal(session, methodology, found, won, reason, day, utc_now())
+        deals.close_deal(session, methodology, found, won, reason, day, context.clock().now())
         info = deals.show_deal(session, methodology, found, today)
     output.success(f"Closed {info.external_id} as {info.status}: {info.name}.")
     _emit_one(info, output.chosen_format(Format.table, as_json))
@@ -299,7 +302,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import a CRM export as a dated snapshot and report what changed since the last one."""
-    from coachcli.dates import parse_date, utc_now
+    from coachcli.dates import parse_date
     from coachcli.services import imports
 
     methodology, today = context.methodology(), context.today()
@@ -308,7 +311,7 @@ def import_(
     options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
     with context.database() as db, db.session(write=not dry_run) as session:
         report = imports.import_export(
-            session, methodology, parsed, file.name, day, options, today, utc_now()
+            session, methodology, parsed, file.name, day, options, context.clock()
         )
     _emit_import(report, output.chosen_format(fmt, as_json))
 

@@ -32,7 +32,7 @@ def demo(
     from coachcli.services import team
     from coachcli.services.demo import build_demo
 
-    workspace = build_demo(folder or _default_demo_dir(), context.methodology(), context.today())
+    workspace = build_demo(folder or _default_demo_dir(), context.methodology(), context.clock())
     context.state.db = f"sqlite:///{workspace.database}"
     with context.database() as db, db.session() as session:
         reps = team.list_reps(session, context.methodology(), context.today())

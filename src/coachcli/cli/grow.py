@@ -127,7 +127,6 @@ def _converse(
     resume: bool,
     discard: bool,
 ) -> int:
-    from coachcli.dates import utc_now
     from coachcli.interview.asker import can_prompt, make_asker
     from coachcli.interview.drafts import Draft, resume_draft
     from coachcli.interview.grow import carry_decisions
@@ -143,11 +142,14 @@ def _converse(
     asker = make_asker(known, no_input, draft.record if interactive else None, earlier)
     if interactive:
         _show_brief_on_stderr(pre_brief)
-    started = utc_now()
-    answers = _ask(asker, pre_brief, consequence, rep_id)
+    from coachcli.clock import Stopwatch
+
+    started, stopwatch = context.clock().now(), Stopwatch()
+    answers = _ask(asker, pre_brief, consequence, stopwatch)
+    timing = grow.Timing(started, stopwatch.elapsed() if interactive else None)
     with db.session(write=True) as session:
         rep = session.get(Rep, rep_id)
-        saved = grow.save_session(session, rep, answers, pre_brief, started, interactive)
+        saved = grow.save_session(session, rep, answers, pre_brief, timing)
     draft.discard()
     return saved
 
@@ -158,12 +160,12 @@ def _show_brief_on_stderr(pre_brief) -> None:
     output.stderr().print(brief_panel(pre_brief.model_dump(mode="json")))
 
 
-def _ask(asker, pre_brief, consequence: bool, rep_id: int):
+def _ask(asker, pre_brief, consequence: bool, stopwatch):
     from coachcli.interview import grow as flow
     from coachcli.interview.drafts import kept_on_interrupt
 
     methodology, today = context.methodology(), context.today()
-    clock = flow.Clock(methodology.cadence.grow_minutes)
+    clock = flow.Budget(methodology.cadence.grow_minutes, stopwatch)
     mode = " --consequence" if consequence else ""
     with kept_on_interrupt(f"coach grow {shlex.quote(pre_brief.rep)}{mode}"):
         if consequence:

@@ -53,7 +53,7 @@ def assign(
     as_json: JsonOption = False,
 ) -> None:
     """Assign a learning activity; it joins the rep's current sprint."""
-    from coachcli.dates import parse_date, utc_now
+    from coachcli.dates import parse_date
     from coachcli.services import learning, team
 
     today = context.today()
@@ -67,7 +67,7 @@ def assign(
             title,
             parse_date(due, today),
             today,
-            utc_now(),
+            context.clock().now(),
             outside_sprint,
         )
     _report(info, f"Assigned learning #{info.id} to {info.rep}, due {info.due}.", as_json)
@@ -82,12 +82,16 @@ def done(
     as_json: JsonOption = False,
 ) -> None:
     """Mark a learning activity done."""
-    from coachcli.dates import utc_now
     from coachcli.services import learning
 
     with context.database() as db, db.session(write=True) as session:
         info = learning.complete(
-            session, context.methodology(), learning_id, note, context.today(), utc_now()
+            session,
+            context.methodology(),
+            learning_id,
+            note,
+            context.today(),
+            context.clock().now(),
         )
     _report(info, f"Learning #{info.id} done: {info.title}", as_json)
 

@@ -205,7 +205,7 @@ def revise(
     as_json: JsonOption = False,
 ) -> None:
     """Change goals, focus, objectives or the sprint end; the reason and old values are kept."""
-    from coachcli.dates import parse_date, utc_now
+    from coachcli.dates import parse_date
     from coachcli.services import plans, team
 
     today = context.today()
@@ -215,7 +215,9 @@ def revise(
     methodology = context.methodology()
     with context.database() as db, db.session(write=True) as session:
         found = team.resolve_rep(session, rep)
-        plans.revise_plan(session, methodology, found, reason, changes, today, utc_now())
+        plans.revise_plan(
+            session, methodology, found, reason, changes, today, context.clock().now()
+        )
         view = plans.plan_view(session, methodology, found, today)
     output.success(f"Revised the plan of {view.rep}: {', '.join(view.revisions[-1].changes)}.")
     _show(view, output.chosen_format(fmt, as_json))
@@ -251,7 +253,6 @@ class _Wizard:
 
     def run(self, read_facts, interview, save):
         """Read what the questions need, ask, then save in one transaction."""
-        from coachcli.dates import utc_now
         from coachcli.interview.asker import can_prompt, make_asker
         from coachcli.interview.drafts import Draft, kept_on_interrupt, resume_draft
         from coachcli.services import plans, team
@@ -274,7 +275,7 @@ class _Wizard:
                 given = interview(asker, methodology, facts, today, _gap_printer(interactive))
             with db.session(write=True) as session:
                 rep = team.resolve_rep(session, rep.name)
-                save(session, methodology, rep, given, utc_now())
+                save(session, methodology, rep, given, context.clock().now())
                 view = plans.plan_view(session, methodology, rep, today)
             draft.discard()
         return view

@@ -75,7 +75,7 @@ def add(
                 new.start_date,
                 new.quota,
                 new.period,
-                today,
+                clock=context.clock(),
             )
     output.success(f"Added {rep.name} (id {rep.id}).")
     _show_reps([rep], output.chosen_format(fmt, as_json), single=True)
@@ -160,7 +160,7 @@ def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool) -> None:
         with db.session(write=True) as session:
             current = session.get(type(found), found.id)
             info = team.set_archived(
-                session, context.methodology(), current, archived, context.today()
+                session, context.methodology(), current, archived, context.clock()
             )
     output.success(f"{'Archived' if archived else 'Restored'} {info.name}.")
 

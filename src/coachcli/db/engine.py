@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
+from coachcli.clock import Clock
 from coachcli.config import PRIVATE_FILE_MODE, ensure_private_dir, sqlite_path
 from coachcli.db.shared import BUSY_TIMEOUT_MS, storage_error
 from coachcli.errors import Conflict, StorageError
@@ -28,12 +29,14 @@ _WRITE_OPTION = "coach_begin"
 
 
 class Database:
-    """An opened, migrated database: the engine plus where it lives."""
+    """An opened, migrated database: the engine, where it lives, and the command's clock
+    (it dates migrations and names backups)."""
 
-    def __init__(self, engine: Engine, path: Path | None, url: str):
+    def __init__(self, engine: Engine, path: Path | None, url: str, clock: Clock):
         self.engine = engine
         self.path = path
         self.url = url
+        self.clock = clock
         self.writer = engine.execution_options(**{_WRITE_OPTION: "IMMEDIATE"})
 
     @property

@@ -58,6 +58,21 @@ def backup_database(database: Database, target: Path, overwrite: bool = False) -
     return target
 
 
+def stamped_backup_path(database: Database, label: str) -> Path:
+    """A backup beside the database, named by the clock's moment: `coach.db.LABEL-STAMP.bak`.
+
+    A pinned clock gives every backup of the day the same stamp, so a number is added
+    rather than overwrite an earlier backup."""
+    assert database.path is not None
+    base = f"{database.path.name}.{label}-{database.clock.stamp()}"
+    target = database.path.with_name(f"{base}.bak")
+    number = 2
+    while target.exists():
+        target = database.path.with_name(f"{base}-{number}.bak")
+        number += 1
+    return target
+
+
 def _is_live_file(target: Path, database: Path) -> bool:
     live = database.resolve()
     return target == live or any(target == live.with_name(live.name + s) for s in SIDECARS)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from coachcli.errors import StorageError
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from coachcli.clock import Clock
     from coachcli.db.engine import Database
 
 # The list of migrations is read by db/reader.py to tell whether a file is current,
@@ -198,11 +198,12 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def open_database(url: str) -> Database:
-    """Open the database at `url`, creating or upgrading its schema as needed."""
+def open_database(url: str, clock: Clock) -> Database:
+    """Open the database at `url`, creating or upgrading its schema as needed; `clock`
+    dates the migrations and names the backup taken before an upgrade."""
     from coachcli.db.engine import Database, create_sqlite_engine
 
-    database = Database(create_sqlite_engine(url), sqlite_path(url), url)
+    database = Database(create_sqlite_engine(url), sqlite_path(url), url, clock)
     try:
         upgrade(database)
     except BaseException:
@@ -260,7 +261,7 @@ def _create_fresh(database: Database) -> bool:
             return False
         SQLModel.metadata.create_all(connection)
         for migration in MIGRATIONS:
-            _record(connection, migration.name)
+            _record(connection, migration.name, database.clock)
     return True
 
 
@@ -270,7 +271,7 @@ def apply_migration(database: Database, migration: Migration) -> None:
         if migration.name in (_recorded(connection) or []):
             return
         migration.apply(connection)
-        _record(connection, migration.name)
+        _record(connection, migration.name, database.clock)
 
 
 def _recorded(connection: Connection) -> list[str] | None:
@@ -282,20 +283,18 @@ def _recorded(connection: Connection) -> list[str] | None:
     return [row[0] for row in connection.exec_driver_sql("SELECT name FROM coach_migration")]
 
 
-def _record(connection: Connection, name: str) -> None:
+def _record(connection: Connection, name: str, clock: Clock) -> None:
     from sqlalchemy import text
 
     connection.execute(
         text("INSERT INTO coach_migration (name, applied_at) VALUES (:name, :at)"),
-        {"name": name, "at": datetime.now(UTC).isoformat(sep=" ")},
+        {"name": name, "at": clock.now().isoformat(sep=" ")},
     )
 
 
 def _backup_before_upgrade(database: Database, version: int) -> Path | None:
-    from coachcli.db.maintenance import backup_database
+    from coachcli.db.maintenance import backup_database, stamped_backup_path
 
     if database.path is None:
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = database.path.with_name(f"{database.path.name}.v{version}-{stamp}.bak")
-    return backup_database(database, target)
+    return backup_database(database, stamped_backup_path(database, f"v{version}"))

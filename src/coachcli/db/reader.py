@@ -19,6 +19,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from coachcli.clock import Clock
 from coachcli.config import sqlite_path
 from coachcli.db.shared import BUSY_TIMEOUT_MS, starts_with_pattern, storage_error
 
@@ -34,10 +35,11 @@ class RepRow:
 
 
 @contextmanager
-def reading(url: str) -> Iterator[sqlite3.Connection]:
-    """A read-only snapshot of the database at `url`, for one report."""
+def reading(url: str, clock: Clock) -> Iterator[sqlite3.Connection]:
+    """A read-only snapshot of the database at `url`, for one report; `clock` dates the
+    migrations when the file has to be created or upgraded first."""
     path = sqlite_path(url)
-    opened = _through_engine(url) if path is None else _snapshot(url, path)
+    opened = _through_engine(url, clock) if path is None else _snapshot(url, path, clock)
     try:
         with opened as connection:
             yield connection
@@ -46,8 +48,8 @@ def reading(url: str) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def _snapshot(url: str, path: Path) -> Iterator[sqlite3.Connection]:
-    connection = _open_current(url, path)
+def _snapshot(url: str, path: Path, clock: Clock) -> Iterator[sqlite3.Connection]:
+    connection = _open_current(url, path, clock)
     try:
         connection.execute("BEGIN")
         yield connection
@@ -55,13 +57,13 @@ def _snapshot(url: str, path: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
-def _open_current(url: str, path: Path) -> sqlite3.Connection:
+def _open_current(url: str, path: Path, clock: Clock) -> sqlite3.Connection:
     if path.is_file():
         connection = _connect(path)
         if _is_current(connection):
             return connection
         connection.close()
-    _create_or_upgrade(url)
+    _create_or_upgrade(url, clock)
     return _connect(path)
 
 
@@ -83,18 +85,18 @@ def _is_current(connection: sqlite3.Connection) -> bool:
     return sorted(name for (name,) in rows) == sorted(m.name for m in MIGRATIONS)
 
 
-def _create_or_upgrade(url: str) -> None:
+def _create_or_upgrade(url: str, clock: Clock) -> None:
     from coachcli.db.migrations import open_database
 
-    open_database(url).close()
+    open_database(url, clock).close()
 
 
 @contextmanager
-def _through_engine(url: str) -> Iterator[sqlite3.Connection]:
+def _through_engine(url: str, clock: Clock) -> Iterator[sqlite3.Connection]:
     """An in-memory database lives in its engine only; read it through that."""
     from coachcli.db.migrations import open_database
 
-    database = open_database(url)
+    database = open_database(url, clock)
     try:
         with closing(database.engine.raw_connection()) as raw:
             connection = raw.driver_connection

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from typing import Any
 
+from coachcli.clock import Stopwatch
 from coachcli.dates import parse_date
 from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Question
@@ -29,15 +29,15 @@ CARRY_CHOICES = [
 SUGGESTIONS_SHOWN = 3
 
 
-class Clock:
-    """Elapsed time against the conversation's budget, for the stage headers."""
+class Budget:
+    """Elapsed time against the conversation's budget (15 minutes), for the stage headers."""
 
-    def __init__(self, budget_minutes: int):
-        self.started = time.monotonic()
+    def __init__(self, budget_minutes: int, stopwatch: Stopwatch):
+        self.stopwatch = stopwatch
         self.budget = budget_minutes * 60
 
     def label(self) -> str:
-        elapsed = int(time.monotonic() - self.started)
+        elapsed = self.stopwatch.elapsed()
         text = f"{_mmss(elapsed)} of {_mmss(self.budget)}"
         return text if elapsed <= self.budget else f"{text}, {_mmss(elapsed - self.budget)} over"
 
@@ -46,14 +46,14 @@ def _mmss(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def stage(asker: Asker, clock: Clock, title: str, suggestions: Sequence[str] = ()) -> None:
+def stage(asker: Asker, clock: Budget, title: str, suggestions: Sequence[str] = ()) -> None:
     asker.say(f"\n── {title} · {clock.label()} ──")
     for suggestion in list(suggestions)[:SUGGESTIONS_SHOWN]:
         asker.say(f"   ask: {suggestion}")
 
 
 def ask_carry_over(
-    asker: Asker, open_actions: list[ActionInfo], clock: Clock
+    asker: Asker, open_actions: list[ActionInfo], clock: Budget
 ) -> list[CarryDecision]:
     """Walk every open action: done, keep or drop. Missing decisions keep it open."""
     if open_actions:
@@ -89,7 +89,7 @@ def ask_grow(
     brief: Brief,
     questions: GrowQuestions,
     today: date,
-    clock: Clock,
+    clock: Budget,
     open_actions: list[ActionInfo],
 ) -> GrowAnswers:
     carry = ask_carry_over(asker, open_actions, clock)
@@ -147,7 +147,7 @@ def recap(
 
 
 def ask_consequence(
-    asker: Asker, questions: Sequence[str], today: date, clock: Clock
+    asker: Asker, questions: Sequence[str], today: date, clock: Budget
 ) -> ConsequenceAnswers:
     stage(asker, clock, "Consequence conversation (private)", questions)
     standard = asker.text(Question("standard", "Standard to meet:", "--standard"))

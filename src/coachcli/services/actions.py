@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coachcli.dates import DATE_FORMS, as_local, parse_date, utc_now
+from coachcli.clock import Clock
+from coachcli.dates import DATE_FORMS, as_local, parse_date
 from coachcli.db import coaching as queries
 from coachcli.enums import ActionStatus
 from coachcli.errors import Conflict, Invalid, NotFound
@@ -83,7 +84,7 @@ def normalise_who(who: str, rep_name: str) -> str:
 
 
 def create_action(
-    session: Session, rep: Rep, action: NewAction, session_id: int | None = None
+    session: Session, rep: Rep, action: NewAction, now: datetime, session_id: int | None = None
 ) -> ActionItem:
     item = ActionItem(
         rep_id=rep.id,
@@ -91,7 +92,7 @@ def create_action(
         what=action.what,
         who=action.who,
         due=action.due,
-        created_at=utc_now(),
+        created_at=now,
     )
     session.add(item)
     session.flush()
@@ -136,13 +137,14 @@ def close_action(
     session: Session,
     item: ActionItem,
     status: ActionStatus,
+    now: datetime,
     note: str | None = None,
     in_session: int | None = None,
 ) -> ActionItem:
     if item.status != ActionStatus.open:
         raise Conflict(f"Action #{item.id} is already {item.status}.")
     item.status = status
-    item.closed_at = utc_now()
+    item.closed_at = now
     item.closed_in_session_id = in_session
     if note and note.strip():
         item.note = note.strip()
@@ -163,11 +165,11 @@ def move_action(session: Session, item: ActionItem, due: date, today: date) -> A
 
 
 def finish(
-    session: Session, action_id: int, status: ActionStatus, note: str | None, today: date
+    session: Session, action_id: int, status: ActionStatus, note: str | None, clock: Clock
 ) -> ActionInfo:
     """Mark an open action done or dropped, outside a session."""
-    item = close_action(session, get_action(session, action_id), status, note)
-    return _info_with_rep(session, item, today)
+    item = close_action(session, get_action(session, action_id), status, clock.now(), note)
+    return _info_with_rep(session, item, clock.today())
 
 
 def reschedule(session: Session, action_id: int, due: date, today: date) -> ActionInfo:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from coachcli.clock import Clock
 from coachcli.config import DB_FILENAME, ensure_private_dir
 from coachcli.dates import quarter_of
 from coachcli.db.migrations import open_database
@@ -34,17 +35,18 @@ class DemoWorkspace:
     reps: int
 
 
-def build_demo(folder: Path, methodology: Methodology, today: date) -> DemoWorkspace:
-    """Create (or rebuild) the demo workspace in `folder` and seed it."""
+def build_demo(folder: Path, methodology: Methodology, clock: Clock) -> DemoWorkspace:
+    """Create (or rebuild) the demo workspace in `folder` and seed it, as of the clock's day."""
+    today = clock.today()
     folder = folder.expanduser().resolve()
     _claim_folder(folder)
     database_path = folder / DB_FILENAME
     for leftover in folder.glob(DB_FILENAME + "*"):
         leftover.unlink()
-    database = open_database(f"sqlite:///{database_path}")
+    database = open_database(f"sqlite:///{database_path}", clock)
     try:
         with database.session(write=True) as session:
-            _seed_team(session, methodology, today)
+            _seed_team(session, methodology, clock)
             _seed_coaching(session, methodology, today)
             _seed_plans(session, methodology, today)
             seed_deals(session, methodology, today)
@@ -66,13 +68,14 @@ def _claim_folder(folder: Path) -> None:
     marker.chmod(0o600)
 
 
-def _seed_team(session, methodology: Methodology, today: date) -> None:
+def _seed_team(session, methodology: Methodology, clock: Clock) -> None:
+    today = clock.today()
     this_quarter = quarter_of(today)
     last_quarter = quarter_of(this_quarter.start - timedelta(days=1))
     for name, role, email, years, quota in DEMO_TEAM:
         start = today - timedelta(days=round(years * 365))
         rep = team.add_rep(
-            session, methodology, name, role, email, start, quota, this_quarter, today
+            session, methodology, name, role, email, start, quota, this_quarter, clock=clock
         )
         team.set_quota(session, rep.id, round(quota * 0.95, -3), last_quarter)
 
@@ -133,21 +136,8 @@ def _seed_coaching(session, methodology: Methodology, today: date) -> None:
             for what, who, due in actions
         ]
         answers = grow.GrowAnswers(goal, reality, obstacles, options, agreed, support)
-        session_id = grow.save_session(session, rep, answers, brief, held)
-        _backdate(session, session_id, held)
-
-
-def _backdate(session, session_id: int, held) -> None:
-    """Seeded history looks as if it was recorded at the time it happened."""
-    from coachcli.db.coaching import actions_of_session
-    from coachcli.models import CoachingSession
-
-    record = session.get(CoachingSession, session_id)
-    record.duration_seconds = 14 * 60
-    session.add(record)
-    for item in actions_of_session(session, session_id):
-        item.created_at = held
-        session.add(item)
+        # Seeded history looks as if it was recorded when it happened, in 14 minutes.
+        grow.save_session(session, rep, answers, brief, grow.Timing(held, 14 * 60))
 
 
 # rep, sprint started days ago, ratings that differ from 3, earlier ratings, causes, goal,

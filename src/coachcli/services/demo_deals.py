@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from coachcli.clock import Clock
 from coachcli.methodology_schema import Methodology
 from coachcli.services import crm_csv, imports
 
@@ -113,6 +114,7 @@ def _import(session: Session, methodology: Methodology, deals: list[dict], as_of
         buffer.getvalue().encode(), "salesforce", None, methodology.stages
     )
     options = {"create_reps": False, "skip_invalid": False, "dry_run": False}
-    now = datetime.combine(as_of, time(8), tzinfo=UTC)
-    imports.import_export(session, methodology, parsed, f"opportunities-{as_of}.csv", as_of,
-                          options, as_of, now)  # fmt: skip
+    # Each weekly export is imported as if on its own morning.
+    taken = Clock(datetime.combine(as_of, time(8), tzinfo=UTC))
+    name = f"opportunities-{as_of}.csv"
+    imports.import_export(session, methodology, parsed, name, as_of, options, taken)

@@ -10,7 +10,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coachcli.dates import as_local, utc_now
+from coachcli.dates import as_local
 from coachcli.db import coaching as queries
 from coachcli.enums import ActionStatus, SessionKind
 from coachcli.errors import Conflict, Invalid, NotFound
@@ -156,20 +156,27 @@ def check_carry(session: Session, rep: Rep, decisions: list[CarryDecision]) -> N
             raise Conflict(f"Action #{item.id} is already {item.status}.")
 
 
+@dataclass(frozen=True)
+class Timing:
+    """When a conversation was held and how long it took; `seconds` is None when it was
+    entered after the fact (scripted), where a duration would mean nothing."""
+
+    held_at: datetime
+    seconds: int | None = None
+
+
 def save_session(
     session: Session,
     rep: Rep,
     answers: GrowAnswers | ConsequenceAnswers,
     brief: Brief,
-    started: datetime,
-    timed: bool = True,
+    timing: Timing,
 ) -> int:
-    """Save a session; `timed` is False when it was entered after the fact (scripted)."""
     record = CoachingSession(
         rep_id=rep.id,
         kind=answers.kind,
-        held_at=started,
-        duration_seconds=_seconds_since(started) if timed else None,
+        held_at=timing.held_at,
+        duration_seconds=timing.seconds,
         support=answers.support,
         private_note=answers.private_note,
         evidence=brief.model_dump(mode="json"),
@@ -189,13 +196,13 @@ def _save(
     session.add(record)
     session.flush()
     for decision in carry:
-        _apply_carry(session, decision, record.id)
+        _apply_carry(session, decision, record)
     for action in actions:
-        create_action(session, rep, action, record.id)
+        create_action(session, rep, action, record.held_at, record.id)
     return record.id
 
 
-def _apply_carry(session: Session, decision: CarryDecision, session_id: int) -> None:
+def _apply_carry(session: Session, decision: CarryDecision, record: CoachingSession) -> None:
     item = session.get(ActionItem, decision.action_id)
     if decision.decision == "keep":
         if decision.note:
@@ -203,8 +210,4 @@ def _apply_carry(session: Session, decision: CarryDecision, session_id: int) -> 
             session.add(item)
         return
     status = ActionStatus.done if decision.decision == "done" else ActionStatus.dropped
-    close_action(session, item, status, decision.note, in_session=session_id)
-
-
-def _seconds_since(started: datetime) -> int:
-    return max(0, round((utc_now() - started).total_seconds()))
+    close_action(session, item, status, record.held_at, decision.note, in_session=record.id)

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from coachcli.clock import Clock
 from coachcli.db import deals as queries
 from coachcli.db.reps import all_reps
 from coachcli.enums import DealStatus
@@ -72,10 +73,9 @@ def import_export(
     file_name: str,
     as_of: date,
     options: dict[str, bool],
-    today: date,
-    now: datetime,
+    clock: Clock,
 ) -> ImportReport:
-    """options: create_reps, skip_invalid, dry_run."""
+    """options: create_reps, skip_invalid, dry_run. `clock` stamps the import."""
     refuse_bad_rows(parsed.errors, options["skip_invalid"])
     last = queries.last_snapshot(session)
     if last is not None and as_of < last.as_of:
@@ -84,7 +84,8 @@ def import_export(
             f"({last.as_of.isoformat()}).",
             hint="Imports build a history in date order; pass --as-of with a later date.",
         )
-    owners, unknown, created = _owners(session, methodology, parsed.rows, options, today)
+    owners, unknown, created = _owners(session, methodology, parsed.rows, options, clock)
+    now = clock.now()
     plan = _ImportPlan(Ranks.of(methodology), as_of, now, parsed.source)
     plan.compare(parsed.rows, queries.all_deal_rows(session), owners)
     changed = bool(plan.inserts or plan.updates)
@@ -124,7 +125,7 @@ def _owners(
     methodology: Methodology,
     rows: list[DealRow],
     options: dict[str, bool],
-    today: date,
+    clock: Clock,
 ) -> tuple[dict[str, int], list[str], list[str]]:
     """Rep id per owner text; owners not on the team, and reps created for them."""
     known: dict[str, int] = {}
@@ -138,7 +139,7 @@ def _owners(
     created: list[str] = []
     if options["create_reps"] and not options["dry_run"]:
         for owner in unknown:
-            rep = team.add_rep(session, methodology, owner, "ae", None, None, None, None, today)
+            rep = team.add_rep(session, methodology, owner, "ae", clock=clock)
             known[key(rep.name)] = rep.id
             created.append(rep.name)
         unknown = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from coachcli.db.engine import Database
@@ -12,6 +11,7 @@ from coachcli.db.maintenance import (
     backup_migrations,
     check_database,
     restore_database,
+    stamped_backup_path,
 )
 from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, applied_migrations, upgrade
 from coachcli.errors import StorageError
@@ -35,10 +35,7 @@ def restore(database: Database, source: Path) -> Path | None:
         )
     safety = None
     if database.path is not None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        safety = backup_database(
-            database, database.path.with_name(f"{database.path.name}.before-restore-{stamp}.bak")
-        )
+        safety = backup_database(database, stamped_backup_path(database, "before-restore"))
     restore_database(database, source)
     upgrade(database)  # an older backup is brought up to this release's schema
     return safety

@@ -9,7 +9,8 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coachcli.dates import Period, parse_period, quarter_of, utc_now
+from coachcli.clock import Clock
+from coachcli.dates import Period, parse_period, quarter_of
 from coachcli.db import reps as queries
 from coachcli.errors import Conflict, Invalid
 from coachcli.methodology_schema import Methodology
@@ -89,9 +90,11 @@ def add_rep(
     start_date: date | None = None,
     quota: float | None = None,
     period: Period | None = None,
-    today: date | None = None,
+    *,
+    clock: Clock,
 ) -> RepInfo:
     name = clean_name(name)
+    today = clock.today()
     ensure_name_free(session, name)
     rep = Rep(
         name=name,
@@ -99,13 +102,13 @@ def add_rep(
         role=role_key(methodology, role),
         email=clean_email(email),
         start_date=start_date,
-        created_at=utc_now(),
+        created_at=clock.now(),
     )
     session.add(rep)
     session.flush()
     if quota is not None:
-        set_quota(session, rep.id, quota, period or quarter_of(today or date.today()))
-    return rep_info(session, methodology, rep, today or date.today(), with_quotas=True)
+        set_quota(session, rep.id, quota, period or quarter_of(today))
+    return rep_info(session, methodology, rep, today, with_quotas=True)
 
 
 def ensure_name_free(session: Session, name: str, except_id: int | None = None) -> str:
@@ -213,13 +216,13 @@ def edit_rep(
 
 
 def set_archived(
-    session: Session, methodology: Methodology, rep: Rep, archived: bool, today: date
+    session: Session, methodology: Methodology, rep: Rep, archived: bool, clock: Clock
 ) -> RepInfo:
     if archived and rep.archived_at is not None:
         raise Conflict(f"{rep.name} is already archived.")
     if not archived and rep.archived_at is None:
         raise Conflict(f"{rep.name} is not archived.")
-    rep.archived_at = utc_now() if archived else None
+    rep.archived_at = clock.now() if archived else None
     session.add(rep)
     session.flush()
-    return rep_info(session, methodology, rep, today)
+    return rep_info(session, methodology, rep, clock.today())
