@@ -183,7 +183,7 @@ def test_the_pre_brief_is_frozen_into_the_session(coach, ana):
 
 
 def write_draft(rep_id: int, lines: list[str]):
-    path = Draft.for_interview("grow", rep_id, database_url()).path
+    path = Draft.for_interview("one-on-one", rep_id, database_url()).path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -122,10 +122,13 @@ def test_bad_input_is_exit_2_and_saves_nothing(coach, ana, args, message):
     assert coach("plan", "show", "ana").exit_code == 1
 
 
-def test_missing_rating_names_the_flag(coach, ana):
+def test_no_input_names_every_missing_flag_at_once(coach, ana):
     result = coach("plan", "ana", "--goal", "x", "--no-input")
     assert result.exit_code == 2
-    assert "Missing --rate prospecting=1..5" in result.stderr
+    first_line = result.stderr.splitlines()[0]
+    assert "--rate prospecting=1..5, discovery=1..5" in first_line
+    assert "collaboration=1..5" in first_line and "--objective" in first_line
+    assert "--goal" not in first_line  # given
 
 
 def test_answers_file_with_an_unknown_competency_is_exit_2(coach, ana, tmp_path):
@@ -176,7 +179,7 @@ def test_close_the_sprint_with_a_retro_and_open_the_next(coach, planned):
 
 def test_sprint_without_an_outcome_for_the_open_one_names_the_flag(coach, planned):
     result = coach("plan", "sprint", "ana", "--objective", "x", "--no-input")
-    assert result.exit_code == 2 and "Missing --outcome" in result.stderr
+    assert result.exit_code == 2 and "so give --outcome." in result.stderr
 
 
 def test_revise_keeps_history(coach, planned):

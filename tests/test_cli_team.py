@@ -56,8 +56,8 @@ def test_terminal_escape_sequences_are_never_printed(coach, coach_home):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["", "--no-input"], 2, "name is required"),
-        (["   ", "--no-input"], 2, "name is required"),
+        (["", "--no-input"], 2, "NAME cannot be empty"),
+        (["   ", "--no-input"], 2, "NAME cannot be empty"),
         (["Zed", "--quota", "-5", "--no-input"], 2, "cannot be negative"),
         (["Zed", "--quota", "lots", "--no-input"], 2, "must be a number"),
         (["Zed", "--quota", "5", "--period", "2054-Q7", "--no-input"], 2, "Unknown period"),

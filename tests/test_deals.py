@@ -230,7 +230,7 @@ def test_deal_add_bad_input(coach, ana):
     base = ["deal", "add", "--name", "X", "--rep", "ana", "--close", "+2w", "--no-input"]
     assert coach(*base, "--stage", "haggling", "--amount", "1").exit_code == 2
     assert coach(*base, "--stage", "discovery", "--amount", "-5").exit_code == 2
-    assert "Missing --amount" in coach(*base, "--stage", "discovery").stderr
+    assert "so give --amount." in coach(*base, "--stage", "discovery").stderr
     assert coach("deal", "show", "nothing").exit_code == 1
 
 

@@ -156,14 +156,16 @@ def test_brief_counts_days_since_last_one_on_one_and_overdue_actions(db):
 
 def test_draft_recovers_what_parses(tmp_path):
     draft = Draft(tmp_path / "drafts" / "grow-1.jsonl")
-    draft.record("goal", "Close Globex")
-    draft.record("obstacles", ["a"])
-    draft.record("obstacles", ["a", "b"])
+    draft.record("goal", "Close Globex", elapsed=40, at=CLOCK.now())
+    draft.record("obstacles", ["a"], partial=True, elapsed=95)
+    draft.record("obstacles", ["a", "b"], partial=True, elapsed=130)
     with draft.path.open("a") as handle:
         handle.write('{"key": "reality", "val')  # a write cut off by a crash
-    answers_found, problems = draft.load()
-    assert answers_found == {"goal": "Close Globex", "obstacles": ["a", "b"]}
-    assert problems == ["line 4 of the draft could not be read and was skipped"]
+    state = draft.load()
+    assert state.answers == {"goal": "Close Globex", "obstacles": ["a", "b"]}
+    assert state.partial == {"obstacles"}  # cut off inside the list: resume goes on in it
+    assert (state.elapsed, state.saved_at) == (130, CLOCK.now())
+    assert state.problems == ["line 4 of the draft could not be read and was skipped"]
     assert oct(draft.path.stat().st_mode & 0o777) == "0o600"
     draft.discard()
     assert not draft.exists()

@@ -117,3 +117,50 @@ def test_archive_asks_for_confirmation(spawn, coach):
     child.expect("Archived Ben Carter")
     child.expect(pexpect.EOF)
     assert team_json() == []
+
+
+def test_ctrl_d_at_team_add_is_an_interruption_not_a_crash(spawn):
+    child = spawn("team", "add")
+    child.expect("Rep's name")
+    child.send("Zed Q\r")
+    child.expect("Role")
+    child.sendcontrol("d")
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "internal error" not in child.before
+    assert team_json() == []
+
+
+def test_ctrl_d_at_the_restore_confirmation_changes_nothing(spawn, coach, tmp_path):
+    coach("team", "add", "Ana Souza", "--no-input")
+    backup = tmp_path / "before.db"
+    assert coach("db", "backup", str(backup)).exit_code == 0
+    coach("team", "add", "Ben Carter", "--no-input")
+    child = spawn("db", "restore", str(backup))
+    child.expect("Replace the current data")
+    child.sendcontrol("d")
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "internal error" not in child.before
+    assert sorted(rep["name"] for rep in team_json()) == ["Ana Souza", "Ben Carter"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["team", "add", "Zed Q", "--quota", "bad"], "must be a number"),
+        (["team", "add", "--start", "someday"], "Unknown date 'someday'"),
+        (["deal", "add", "--amount", "lots"], "must be a number"),
+    ],
+)
+def test_a_bad_flag_is_refused_before_any_question(spawn, args, message):
+    child = spawn(*args)
+    child.expect(message)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "?" not in child.before  # no prompt was drawn

@@ -1,5 +1,7 @@
 """coach plan on a real pseudo-terminal: the whole wizard, and Ctrl-C then resume."""
 
+from pathlib import Path
+
 import pexpect
 
 from .test_pty import CTRL_C, DOWN, spawn  # noqa: F401  (fixture)
@@ -120,3 +122,29 @@ def test_ctrl_c_keeps_the_draft_and_resume_skips_what_was_answered(spawn, coach)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_a_draft_cut_off_inside_the_learning_list_resumes_inside_it(spawn, coach):  # noqa: F811
+    coach("team", "add", "Ana Souza", "--role", "AE", "--no-input")
+    example = str(Path(__file__).parent.parent / "examples" / "plan-answers.yaml")
+    made = coach("plan", "ana", "--answers", example, "--start", "2054-11-23", "--no-input")
+    assert made.exit_code == 0, made.stderr
+    given = ["--outcome", "achieved", "--retro", "ok", "--focus", "closing", "--weeks", "6"]
+    given += ["--start", "2055-01-04", "--objective", "A close plan on every commit deal"]
+    child = spawn("plan", "sprint", "ana", *given)
+    answer(child, "Learning activity 1", "Mutual close plan course | +7w\r")
+    answer(child, "Learning activity 2", "Shadow a senior AE")
+    child.send(CTRL_C)
+    child.expect("kept as a draft")
+    child.expect(pexpect.EOF)
+
+    child = spawn("plan", "sprint", "ana", *given)
+    answer(child, r"Resume the draft .* \(7 answers\)", "\r")  # the flags were kept too
+    answer(child, r"Learning activity 2 \(Enter alone to finish\)", "\r")
+    child.expect("Opened sprint 2 for Ana Souza")
+    child.expect(pexpect.EOF)
+    sprint = cli_json("plan", "show", "ana")["current_sprint"]
+    learning = [item for item in cli_json("learning", "ana") if item["sprint_id"] == sprint["id"]]
+    assert [(item["title"], item["due"]) for item in learning] == [
+        ("Mutual close plan course", "2055-01-10")
+    ]

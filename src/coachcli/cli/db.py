@@ -62,11 +62,11 @@ def restore(
     no_input: NoInputOption = False,
 ) -> None:
     """Replace the database with a backup; the current data is backed up first."""
-    from coachcli.interview.asker import Question, make_asker
+    from coachcli.interview.runner import confirm
     from coachcli.services import storage
 
-    question = Question("yes", f"Replace the current data with {file}?", "--yes")
-    if not make_asker({"yes": True} if yes else {}, no_input).confirm(question):
+    purpose = f"to replace the current data with {file}"
+    if not confirm(f"Replace the current data with {file}?", yes, no_input, purpose):
         output.note("Nothing changed.")
         return
     with context.database() as db:

@@ -11,10 +11,12 @@ from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
 from coachcli.cli.options import (
     AnswersOption,
+    DiscardOption,
     FormatOption,
     JsonOption,
     ListFormatOption,
     NoInputOption,
+    ResumeOption,
 )
 from coachcli.cli.output import Format, ListFormat
 
@@ -102,38 +104,51 @@ def add(
     decision_process: Annotated[
         bool, typer.Option("--decision-process", help="The decision process is known.")
     ] = False,
+    resume: ResumeOption = False,
+    discard_draft: DiscardOption = False,
     no_input: NoInputOption = False,
     answers: AnswersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add a deal by hand (prompts for what is missing on a terminal)."""
     from coachcli.interview.answers import merge_answers
-    from coachcli.interview.asker import make_asker
     from coachcli.interview.deal import ask_new_deal
+    from coachcli.interview.runner import Interview, Prompting
     from coachcli.services import deals, team
 
     flags = {"name": name, "rep": rep, "stage": stage, "amount": amount, "close_date": close}
     flags |= {"forecast_category": category, "account": account, "next_step": next_step}
-    known = merge_answers(answers, flags)
-    methodology, today = context.methodology(), context.today()
+    extra = {"external_id": deal_id, "currency": currency, "value_confirmed": confirmed}
+    extra |= {"champion": champion, "economic_buyer": economic_buyer}
+    extra |= {"decision_process": decision_process}
+    methodology, today, clock = context.methodology(), context.today(), context.clock()
     with context.database() as db:
-        with db.session() as session:
-            asker = make_asker(known, no_input)
-            values = ask_new_deal(
-                asker, methodology, today, lambda text: team.resolve_rep(session, text).id
-            )
-        extra = {"external_id": deal_id, "currency": currency, "value_confirmed": confirmed}
-        extra |= {"champion": champion, "economic_buyer": economic_buyer}
-        extra |= {"decision_process": decision_process}
-        with db.session(write=True) as session:
-            deal = deals.add_deal(
-                session,
-                methodology,
-                deals.DealFields(**values, **extra),
-                today,
-                context.clock().now(),
-            )
-            info = deals.show_deal(session, methodology, deal, today)
+
+        def rep_name(text: str) -> str:
+            with db.session() as session:
+                return team.resolve_rep(session, text).name
+
+        def save(values, _conversation):
+            with db.session(write=True) as session:
+                values["rep_id"] = team.resolve_rep(session, values.pop("rep")).id
+                fields = deals.DealFields(**values, **extra)
+                deal = deals.add_deal(session, methodology, fields, today, clock.now())
+                return deals.show_deal(session, methodology, deal, today)
+
+        interview = Interview(
+            what="new deal",
+            subject="a new deal",
+            scope="new",
+            command="coach deal add",
+            database=db.url,
+            clock=clock,
+            known=merge_answers(answers, flags),
+            prompting=Prompting(no_input, resume, discard_draft),
+            warn=output.warn,
+        )
+        info = interview.run(
+            lambda asker, _: ask_new_deal(asker, methodology, today, rep_name), save
+        )
     output.success(f"Added deal {info.external_id}: {info.name}.")
     _emit_one(info, output.chosen_format(Format.table, as_json))
 

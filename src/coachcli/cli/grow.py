@@ -74,15 +74,15 @@ def grow(
         "if_missed": if_missed,
     }
     known = _known(answers, flags, consequence)
+    chosen = output.chosen_format(fmt, as_json)
     with context.database() as db:
         rep_id, pre_brief = _pre_brief(db, rep)
         if brief:
-            _show_brief(pre_brief, output.chosen_format(fmt, as_json))
+            _show_brief(pre_brief, chosen)
             return
-        saved = _converse(
-            db, rep_id, pre_brief, known, consequence, no_input, resume, discard_draft
-        )
-    _report(saved, consequence, output.chosen_format(fmt, as_json))
+        prompting = (no_input, resume, discard_draft)
+        saved = _converse(db, rep_id, pre_brief, known, consequence, prompting)
+    _report(saved, consequence, chosen)
 
 
 def _known(answers_file: Path | None, flags: dict[str, Any], consequence: bool) -> dict:
@@ -117,62 +117,66 @@ def _show_brief(pre_brief, fmt: Format) -> None:
         output.show(brief_panel(pre_brief.model_dump(mode="json")))
 
 
-def _converse(
-    db,
-    rep_id: int,
-    pre_brief,
-    known: dict,
-    consequence: bool,
-    no_input: bool,
-    resume: bool,
-    discard: bool,
-) -> int:
-    from coachcli.interview.asker import can_prompt, make_asker
-    from coachcli.interview.drafts import Draft, resume_draft
+def _converse(db, rep_id: int, pre_brief, known: dict, consequence: bool, prompting) -> int:
+    """The conversation on the interview runner: checked, drafted, resumable, saved once.
+    `prompting`: --no-input, --resume, --discard-draft."""
     from coachcli.interview.grow import carry_decisions
+    from coachcli.interview.runner import Interview, Prompting
     from coachcli.models import Rep
     from coachcli.services import grow
 
-    interactive = can_prompt(no_input)
-    draft = Draft.for_interview("consequence" if consequence else "grow", rep_id, db.url)
-    earlier = resume_draft(draft, pre_brief.rep, interactive, resume, discard, output.warn)
     with db.session() as session:
-        rep = session.get(Rep, rep_id)
-        grow.check_carry(session, rep, carry_decisions(known))
-    asker = make_asker(known, no_input, draft.record if interactive else None, earlier)
-    if interactive:
-        _show_brief_on_stderr(pre_brief)
-    from coachcli.clock import Stopwatch
+        grow.check_carry(session, session.get(Rep, rep_id), carry_decisions(known))
+    mode = " --consequence" if consequence else ""
+    interview = Interview(
+        what="consequence conversation" if consequence else "one-on-one",
+        subject=pre_brief.rep,
+        scope=rep_id,
+        command=f"coach grow {shlex.quote(pre_brief.rep)}{mode}",
+        database=db.url,
+        clock=context.clock(),
+        known=known,
+        prompting=Prompting(*prompting),
+        warn=output.warn,
+    )
 
-    started, stopwatch = context.clock().now(), Stopwatch()
-    answers = _ask(asker, pre_brief, consequence, stopwatch)
-    timing = grow.Timing(started, stopwatch.elapsed() if interactive else None)
-    with db.session(write=True) as session:
-        rep = session.get(Rep, rep_id)
-        saved = grow.save_session(session, rep, answers, pre_brief, timing)
-    draft.discard()
-    return saved
+    def save(answers, conversation) -> int:
+        timing = _timing(conversation)
+        with db.session(write=True) as session:
+            rep = session.get(Rep, rep_id)
+            return grow.save_session(session, rep, answers, pre_brief, timing)
+
+    return interview.run(lambda asker, stopwatch: _ask(asker, pre_brief, consequence, stopwatch),
+                         save)  # fmt: skip
 
 
-def _show_brief_on_stderr(pre_brief) -> None:
-    from coachcli.render.grow import brief_panel
+def _timing(conversation):
+    """Held when the conversation began; a duration only when it was held live."""
+    from datetime import timedelta
 
-    output.stderr().print(brief_panel(pre_brief.model_dump(mode="json")))
+    from coachcli.services.grow import Timing
+
+    now = context.clock().now()
+    if not conversation.interactive:
+        return Timing(now)
+    seconds = conversation.stopwatch.elapsed()
+    return Timing(now - timedelta(seconds=seconds), seconds)
 
 
 def _ask(asker, pre_brief, consequence: bool, stopwatch):
     from coachcli.interview import grow as flow
-    from coachcli.interview.drafts import kept_on_interrupt
 
+    if asker.interactive:
+        from coachcli.render.grow import brief_panel
+
+        output.stderr().print(brief_panel(pre_brief.model_dump(mode="json")))
     methodology, today = context.methodology(), context.today()
-    clock = flow.Budget(methodology.cadence.grow_minutes, stopwatch)
-    mode = " --consequence" if consequence else ""
-    with kept_on_interrupt(f"coach grow {shlex.quote(pre_brief.rep)}{mode}"):
-        if consequence:
-            return flow.ask_consequence(asker, methodology.questions.consequence, today, clock)
-        return flow.ask_grow(
-            asker, pre_brief, methodology.questions.grow, today, clock, pre_brief.open_actions
-        )
+    budget = flow.Budget(methodology.cadence.grow_minutes, stopwatch)
+    if consequence:
+        return flow.ask_consequence(asker, methodology.questions.consequence, today, budget)
+    return flow.ask_grow(
+        asker, pre_brief, methodology.questions.grow, today, budget, pre_brief.open_actions
+    )
 
 
 def _report(session_id: int, consequence: bool, fmt: Format) -> None:

@@ -245,51 +245,52 @@ def _known(answers_file: Path | None, plain: dict, keyed: dict) -> dict[str, Any
 
 
 class _Wizard:
-    """One interview about one rep: draft kept per answer, resumable, saved in one go."""
+    """One plan interview about one rep, on the interview runner: read what its questions
+    need, ask (drafted, resumable), save in one transaction, show the plan."""
 
     def __init__(self, kind: str, rep: str, known: dict, no_input: bool, resume: bool, discard):
         self.kind, self.rep_text, self.known = kind, rep, known
-        self.no_input, self.resume, self.discard = no_input, resume, discard
+        self.prompting = (no_input, resume, discard)
 
     def run(self, read_facts, interview, save):
-        """Read what the questions need, ask, then save in one transaction."""
-        from coachcli.interview.asker import can_prompt, make_asker
-        from coachcli.interview.drafts import Draft, kept_on_interrupt, resume_draft
+        from coachcli.interview.runner import Interview, Prompting
         from coachcli.services import plans, team
 
-        methodology, today = context.methodology(), context.today()
-        interactive = can_prompt(self.no_input)
+        methodology, today, clock = context.methodology(), context.today(), context.clock()
+        what = self.kind.replace("-", " ")
         with context.database() as db:
             with db.session() as session:
                 rep = team.resolve_rep(session, self.rep_text)
                 facts = read_facts(session, methodology, rep, today)
-            draft = Draft.for_interview(self.kind, rep.id, db.url)
-            what = self.kind.replace("-", " ")
-            earlier = resume_draft(
-                draft, rep.name, interactive, self.resume, self.discard, output.warn, what
-            )
-            record = draft.record if interactive else None
-            asker = make_asker(self.known, self.no_input, record, earlier)
-            command = f"coach {what} {shlex.quote(rep.name)}"
-            with kept_on_interrupt(command):
-                given = interview(asker, methodology, facts, today, _gap_printer(interactive))
-            with db.session(write=True) as session:
-                rep = team.resolve_rep(session, rep.name)
-                save(session, methodology, rep, given, context.clock().now())
-                view = plans.plan_view(session, methodology, rep, today)
-            draft.discard()
-        return view
+
+            def ask(asker, _stopwatch):
+                return interview(asker, methodology, facts, today, _show_gaps)
+
+            def save_and_view(given, _conversation):
+                with db.session(write=True) as session:
+                    found = team.resolve_rep(session, rep.name)
+                    save(session, methodology, found, given, clock.now())
+                    return plans.plan_view(session, methodology, found, today)
+
+            return Interview(
+                what=what,
+                subject=rep.name,
+                scope=rep.id,
+                command=f"coach {what} {shlex.quote(rep.name)}",
+                database=db.url,
+                clock=clock,
+                known=self.known,
+                prompting=Prompting(*self.prompting),
+                warn=output.warn,
+            ).run(ask, save_and_view)
 
 
-def _gap_printer(interactive: bool):
-    def show_gaps(gaps) -> None:
-        if interactive and gaps:
-            from coachcli.render.plans import gap_table
+def _show_gaps(gaps) -> None:
+    if gaps:
+        from coachcli.render.plans import gap_table
 
-            rows = [row.model_dump(mode="json") for row in gaps]
-            output.stderr().print(gap_table(rows, "Skill gaps, largest first"))
-
-    return show_gaps
+        rows = [row.model_dump(mode="json") for row in gaps]
+        output.stderr().print(gap_table(rows, "Skill gaps, largest first"))
 
 
 def _show(view, fmt: Format, gaps_only: bool = False) -> None:

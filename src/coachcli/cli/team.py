@@ -9,10 +9,12 @@ import typer
 from coachcli.cli import context, output
 from coachcli.cli.options import (
     AnswersOption,
+    DiscardOption,
     FormatOption,
     JsonOption,
     ListFormatOption,
     NoInputOption,
+    ResumeOption,
     YesOption,
 )
 from coachcli.cli.output import Format, ListFormat
@@ -37,6 +39,8 @@ def add(
     start: StartOption = None,
     quota: QuotaOption = None,
     period: PeriodOption = None,
+    resume: ResumeOption = False,
+    discard_draft: DiscardOption = False,
     no_input: NoInputOption = False,
     answers: AnswersOption = None,
     fmt: FormatOption = Format.table,
@@ -44,39 +48,38 @@ def add(
 ) -> None:
     """Add a rep, with role, email, start date and quota for a period."""
     from coachcli.interview.answers import merge_answers
-    from coachcli.interview.asker import make_asker
+    from coachcli.interview.runner import Interview, Prompting
     from coachcli.interview.team import ask_new_rep
     from coachcli.services import team
 
-    flags = {
-        "name": name,
-        "role": role,
-        "email": email,
-        "start": start,
-        "quota": quota,
-        "period": period,
-    }
-    known = merge_answers(answers, flags)
-    today, methodology = context.today(), context.methodology()
+    flags = {"name": name, "role": role, "email": email, "start": start}
+    flags |= {"quota": quota, "period": period}
+    today, methodology, clock = context.today(), context.methodology(), context.clock()
     with context.database() as db:
 
         def free_name(text: str) -> str:
             with db.session() as session:
                 return team.ensure_name_free(session, team.clean_name(text))
 
-        new = ask_new_rep(make_asker(known, no_input), methodology, today, free_name)
-        with db.session(write=True) as session:
-            rep = team.add_rep(
-                session,
-                methodology,
-                new.name,
-                new.role,
-                new.email,
-                new.start_date,
-                new.quota,
-                new.period,
-                clock=context.clock(),
-            )
+        def save(new, _conversation):
+            with db.session(write=True) as session:
+                return team.add_rep(session, methodology, new.name, new.role, new.email,
+                                    new.start_date, new.quota, new.period, clock=clock)  # fmt: skip
+
+        interview = Interview(
+            what="new rep",
+            subject="a new rep",
+            scope="new",
+            command="coach team add",
+            database=db.url,
+            clock=clock,
+            known=merge_answers(answers, flags),
+            prompting=Prompting(no_input, resume, discard_draft),
+            warn=output.warn,
+        )
+        rep = interview.run(
+            lambda asker, _: ask_new_rep(asker, methodology, today, free_name), save
+        )
     output.success(f"Added {rep.name} (id {rep.id}).")
     _show_reps([rep], output.chosen_format(fmt, as_json), single=True)
 
@@ -146,15 +149,15 @@ def unarchive(rep: RepArgument) -> None:
 
 
 def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool) -> None:
-    from coachcli.interview.asker import Question, make_asker
+    from coachcli.interview.runner import confirm
     from coachcli.services import team
 
     with context.database() as db:
         with db.session() as session:  # no write lock while the question waits
             found = team.resolve_rep(session, rep, include_archived=True)
         if archived:
-            question = Question("yes", f"Archive {found.name}? Their history is kept.", "--yes")
-            if not make_asker({"yes": True} if yes else {}, no_input).confirm(question):
+            prompt = f"Archive {found.name}? Their history is kept."
+            if not confirm(prompt, yes, no_input, f"to archive {found.name}"):
                 output.note("Nothing changed.")
                 return
         with db.session(write=True) as session:

@@ -3,18 +3,27 @@
 Known answers (from flags or an --answers file) are used first and validated like
 typed ones. What is still missing is asked on a terminal (TerminalAsker, in
 terminal.py) or, without one, is an error naming the flag (ScriptedAsker).
-Every answer is reported to `on_answer`, so a flow can keep a draft.
+Every answer is reported to `on_answer`, so the interview runner can keep a draft.
+
+Before the first question, the runner walks the interview once with a ProbeAsker:
+it checks every known answer where the interview would use it and notes which
+answers are missing, so a bad flag is refused before anything is asked and a
+script learns every missing flag at once (interview/runner.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from coachcli.errors import CoachError, Invalid
 
 Parser = Callable[[str], Any]
+
+
+class AnswerRecorder(Protocol):
+    def __call__(self, key: str, value: Any, partial: bool = False) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class Question:
         text = "" if raw is None else str(raw)  # answer files may hold numbers or dates
         if not text.strip():
             if self.required:
-                raise Invalid(f"{self.prompt.rstrip('?: ')} is required ({self.flag}).")
+                raise Invalid(f"{self.flag} cannot be empty.")
             return None
         return text.strip() if self.parse is None else self.parse(text)
 
@@ -62,6 +71,7 @@ class Asker:
     `known` answers (flags, answer files) are strict: a bad one is an error. `draft`
     answers come from an interrupted run: a bad one is dropped with a warning and
     asked again, because the world may have moved on since (a due date now past).
+    `partial` names the draft's lists that were cut off: they go on where they stopped.
     """
 
     # Whether a person is answering (and can be asked again after a mistake).
@@ -70,12 +80,14 @@ class Asker:
     def __init__(
         self,
         known: dict[str, Any] | None = None,
-        on_answer: Callable[[str, Any], None] | None = None,
+        on_answer: AnswerRecorder | None = None,
         draft: dict[str, Any] | None = None,
+        partial: set[str] | None = None,
     ):
         self.known = {key: value for key, value in (known or {}).items() if value is not None}
         self.on_answer = on_answer
         self.draft = dict(draft or {})
+        self.partial = set(partial or ())
 
     def text(self, question: Question) -> Any:
         found, value = self._given(question, question.convert)
@@ -85,9 +97,11 @@ class Asker:
 
     def many(self, question: Question) -> list[Any]:
         """Several answers to one question (obstacles, options, actions)."""
+        if question.key in self.partial and question.key not in self.known:
+            return self._remember(question, self._continue_many(question))
         found, values = self._given(question, lambda raw: self._convert_all(question, raw))
         if not found:
-            values = self._prompt_many(question)
+            values = self._prompt_many(question, [])
         return self._remember(question, values)
 
     def select(self, question: Question, choices: Sequence[Choice]) -> str:
@@ -138,11 +152,22 @@ class Asker:
                 )
         return False, None
 
+    def _continue_many(self, question: Question) -> list[Any]:
+        """A list the draft was cut off inside: keep what still fits, then ask for more."""
+        kept = []
+        for item in self.draft.pop(question.key) or []:
+            try:
+                kept.append(question.convert(item))
+            except CoachError as problem:
+                self.say(f"Dropped {item!r} from the draft: {problem.message}")
+        self.partial.discard(question.key)
+        return self._prompt_many(question, kept) if self.interactive else kept
+
     def _convert_all(self, question: Question, raw: Any) -> list[Any]:
         items = raw if isinstance(raw, list | tuple) else [raw]
         values = [question.convert(item) for item in items if item not in (None, "")]
         if question.required and not values:
-            raise MissingAnswer(question)
+            raise Invalid(f"{question.flag} needs at least one answer.")
         return values
 
     def _remember(self, question: Question, value: Any) -> Any:
@@ -150,8 +175,8 @@ class Asker:
             self.on_answer(question.key, question.dumped(value))
         return value
 
-    def _prompt_many(self, question: Question) -> list[Any]:
-        values: list[Any] = []
+    def _prompt_many(self, question: Question, values: list[Any]) -> list[Any]:
+        values = list(values)
         while True:
             first_required = question.required and not values
             finish = "" if first_required else " (Enter alone to finish)"
@@ -168,7 +193,7 @@ class Asker:
                 return values
             values.append(value)
             if self.on_answer is not None:  # keep the draft current item by item
-                self.on_answer(question.key, question.dumped(values))
+                self.on_answer(question.key, question.dumped(values), partial=True)
 
     def _prompt_text(self, question: Question) -> Any:
         raise NotImplementedError
@@ -183,35 +208,134 @@ class Asker:
 class ScriptedAsker(Asker):
     """No terminal: defaults stand in for missing optional answers; required ones fail."""
 
-    def _prompt_many(self, question: Question) -> list[Any]:
-        if question.required:
-            raise MissingAnswer(question)
-        return []
+    def _prompt_many(self, question: Question, values: list[Any]) -> list[Any]:
+        if question.required and not values:
+            raise MissingAnswers([question])
+        return values
 
     def _prompt_text(self, question: Question) -> Any:
         if question.default is not None or not question.required:
             return question.default
-        raise MissingAnswer(question)
+        raise MissingAnswers([question])
 
     def _prompt_select(self, question: Question, choices: Sequence[Choice]) -> str:
         if question.default is not None:
             return question.default
-        raise MissingAnswer(question)
+        raise MissingAnswers([question])
 
     def _prompt_confirm(self, question: Question) -> bool:
         if question.default is not None:
             return bool(question.default)
-        raise MissingAnswer(question)
+        raise MissingAnswers([question])
 
 
-class MissingAnswer(Invalid):
-    def __init__(self, question: Question):
+class ProbeAsker(Asker):
+    """Walks an interview without asking: known answers are checked strictly, and each
+    missing one is noted and stood in for (its default, else a placeholder) so that
+    the walk reaches the answers given after it.
+
+    `for_terminal`: the real run will prompt, so even a default is only a stand-in
+    (the person may type something else); scripted, defaults are the answers."""
+
+    PLACEHOLDER = "?"
+    # Tried in turn on a missing answer's parser, so that what the interview does with
+    # it next (compare dates, add amounts) still works and the walk goes on.
+    SAMPLES = ("today", "1", "x | today", "x | x | today")
+
+    def __init__(self, known: dict[str, Any], draft: dict[str, Any] | None, for_terminal: bool):
+        super().__init__(known, draft=draft)
+        self.for_terminal = for_terminal
+        self.missing: list[Question] = []
+        self.stood_in = False
+
+    def _given(self, question: Question, convert: Callable[[Any], Any]) -> tuple[bool, Any]:
+        if question.key in self.known:
+            try:
+                return True, convert(self.known[question.key])
+            except CoachError as problem:
+                raise RefusedAnswer(problem) from None
+        if question.key in self.draft:
+            try:  # a draft answer that no longer fits is asked again: a stand-in for now
+                return True, convert(self.draft[question.key])
+            except CoachError:
+                pass
+        return False, None
+
+    def text(self, question: Question) -> Any:
+        found, value = self._given(question, question.convert)
+        if found:
+            return value
+        if question.default is None and question.required:
+            return self._missing(question)
+        self.stood_in = self.stood_in or self.for_terminal
+        return question.convert(question.default)
+
+    def _prompt_many(self, question: Question, values: list[Any]) -> list[Any]:
+        if values or not question.required:
+            self.stood_in = self.stood_in or self.for_terminal
+            return values
+        return [self._missing(question)]
+
+    def _prompt_select(self, question: Question, choices: Sequence[Choice]) -> str:
+        if question.default is None:
+            self._missing(question)
+            return choices[0].value
+        self.stood_in = self.stood_in or self.for_terminal
+        return question.default
+
+    def _prompt_confirm(self, question: Question) -> bool:
+        if question.default is None:
+            self._missing(question)
+            return False
+        self.stood_in = self.stood_in or self.for_terminal
+        return bool(question.default)
+
+    def _missing(self, question: Question) -> Any:
+        self.missing.append(question)
+        self.stood_in = True
+        if question.parse is None:
+            return self.PLACEHOLDER
+        for sample in self.SAMPLES:
+            try:
+                return question.parse(sample)
+            except CoachError:
+                continue
+        return self.PLACEHOLDER
+
+
+class RefusedAnswer(Invalid):
+    """A known answer (flag, answers file) the interview would refuse: raised by the
+    probe, so the person hears it before the first question."""
+
+    def __init__(self, problem: CoachError):
+        super().__init__(problem.message, problem.hint)
+        self.exit_code = problem.exit_code
+
+
+class MissingAnswers(Invalid):
+    """Required answers that nobody can type in: every flag named at once."""
+
+    def __init__(self, questions: Sequence[Question]):
+        self.flags = list(dict.fromkeys(question.flag for question in questions))
+        keys = dict.fromkeys((q.file_form or q.key).split(":")[0] for q in questions)
         super().__init__(
-            f"Missing {question.flag}: {question.prompt.rstrip('?: ')} is required "
-            "when there is no terminal to ask.",
-            hint=f"Pass {question.flag}, or an --answers FILE with "
-            f"'{question.file_form or question.key + ': …'}'.",
+            f"There is no terminal to ask, so give {_listing(_grouped(self.flags))}.",
+            hint=f"Pass {'it' if len(self.flags) == 1 else 'them'} as flags, or in an "
+            f"--answers FILE under {_listing(list(keys), 'or')}.",
         )
+
+
+def _grouped(flags: list[str]) -> list[str]:
+    """`--rate a=1..5`, `--rate b=1..5` read as `--rate a=1..5, b=1..5`."""
+    groups: dict[str, list[str]] = {}
+    for flag in flags:
+        name, _, rest = flag.partition(" ")
+        groups.setdefault(name, []).append(rest)
+    return [name + (" " + ", ".join(rests) if any(rests) else "") for name, rests in groups.items()]
+
+
+def _listing(items: list[str], last: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def validator(parse: Parser | None, required: bool) -> Callable[[str], bool | str]:
@@ -229,23 +353,3 @@ def validator(parse: Parser | None, required: bool) -> Callable[[str], bool | st
         return True
 
     return check
-
-
-def can_prompt(no_input: bool) -> bool:
-    import sys
-
-    return not no_input and sys.stdin.isatty()
-
-
-def make_asker(
-    known: dict[str, Any],
-    no_input: bool,
-    on_answer: Callable[[str, Any], None] | None = None,
-    draft: dict[str, Any] | None = None,
-) -> Asker:
-    """A terminal Asker when stdin is a terminal and prompts are allowed, else scripted."""
-    if can_prompt(no_input):
-        from coachcli.interview.terminal import TerminalAsker
-
-        return TerminalAsker(known, on_answer, draft)
-    return ScriptedAsker(known, on_answer, draft)

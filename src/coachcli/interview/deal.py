@@ -13,14 +13,13 @@ from coachcli.money import parse_amount
 
 
 def ask_new_deal(asker: Asker, methodology: Methodology, today: date, parse_rep) -> dict[str, Any]:
-    """The values of a new deal by field name; `parse_rep` turns a name into a rep id."""
+    """The values of a new deal by field name; `parse_rep` turns what was typed into the
+    full name of a rep of the team (or refuses it)."""
     stages = [Choice(key, stage.name) for key, stage in methodology.stages.items()]
     categories = [Choice(k, c.name) for k, c in methodology.forecast_categories.items()]
     return {
         "name": asker.text(Question("name", "Deal name:", "--name")),
-        "rep_id": asker.text(
-            Question("rep", "Owner (a rep of the team):", "--rep", parse=parse_rep)
-        ),
+        "rep": asker.text(Question("rep", "Owner (a rep of the team):", "--rep", parse=parse_rep)),
         "account": asker.text(
             Question("account", "Account (optional):", "--account", required=False)
         ),

@@ -2,7 +2,12 @@
 
 Appending a line per answer means a crash or a closed terminal loses at most the
 line being written; on reading, lines that do not parse are skipped with a warning
-and the last value of each key wins.
+and the last value of each key wins. Each line also carries the conversation's
+elapsed seconds and the clock's time, so a resumed one-on-one keeps its 15-minute
+count and the resume question can say when the draft was saved.
+
+A list (obstacles, options, actions, learning) is written after every item with
+`partial: true` until it is finished, so a resumed interview goes on inside it.
 """
 
 from __future__ import annotations
@@ -10,14 +15,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from coachcli.config import PRIVATE_FILE_MODE, data_dir, ensure_private_dir
-from coachcli.errors import Interrupted, Invalid
+
+
+@dataclass
+class DraftState:
+    """What an interrupted run left: its answers, the lists it was inside, its time."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    partial: set[str] = field(default_factory=set)
+    elapsed: int = 0
+    saved_at: datetime | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 class Draft:
@@ -25,89 +39,62 @@ class Draft:
         self.path = path
 
     @classmethod
-    def for_interview(cls, kind: str, rep_id: int, database: str) -> Draft:
+    def for_interview(cls, kind: str, scope: int | str, database: str) -> Draft:
+        """The draft of one interview (`kind`) about one rep (`scope`: an id, or "new")."""
         # Rep ids repeat across databases (--db): the draft belongs to one database.
-        scope = hashlib.sha256(database.encode()).hexdigest()[:8]
-        return cls(data_dir() / "drafts" / f"{kind}-{rep_id}-{scope}.jsonl")
+        digest = hashlib.sha256(database.encode()).hexdigest()[:8]
+        return cls(data_dir() / "drafts" / f"{kind}-{scope}-{digest}.jsonl")
 
     def exists(self) -> bool:
         return self.path.exists() and self.path.stat().st_size > 0
 
-    def saved_at(self) -> datetime:
-        return datetime.fromtimestamp(self.path.stat().st_mtime).astimezone()
-
-    def record(self, key: str, value: Any) -> None:
+    def record(
+        self,
+        key: str,
+        value: Any,
+        partial: bool = False,
+        elapsed: int = 0,
+        at: datetime | None = None,
+    ) -> None:
         ensure_private_dir(self.path.parent)
-        line = json.dumps({"key": key, "value": value}, ensure_ascii=False, default=str)
+        entry: dict[str, Any] = {"key": key, "value": value, "elapsed": elapsed}
+        if partial:
+            entry["partial"] = True
+        if at is not None:
+            entry["at"] = at.isoformat()
+        line = json.dumps(entry, ensure_ascii=False, default=str)
         descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
         with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()
             os.fsync(handle.fileno())
 
-    def load(self) -> tuple[dict[str, Any], list[str]]:
+    def load(self) -> DraftState:
         """The answers that parse (last one per key wins) and a warning per bad line."""
-        answers: dict[str, Any] = {}
-        problems: list[str] = []
+        state = DraftState()
         raw = self.path.read_bytes().decode("utf-8", errors="replace")
         for number, line in enumerate(raw.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                entry = json.loads(line)
-                answers[str(entry["key"])] = entry["value"]
-            except (ValueError, KeyError, TypeError):
-                problems.append(f"line {number} of the draft could not be read and was skipped")
-        return answers, problems
+                _apply(state, json.loads(line))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                state.problems.append(
+                    f"line {number} of the draft could not be read and was skipped"
+                )
+        return state
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
 
 
-def resume_draft(
-    draft: Draft,
-    rep_name: str,
-    interactive: bool,
-    resume: bool,
-    discard: bool,
-    warn: Callable[[str], None],
-    what: str = "session",
-) -> dict[str, Any]:
-    """The answers of an interrupted run to start from, or {} after discarding the draft."""
-    from coachcli.interview.asker import Question, make_asker
-
-    if not draft.exists() or discard:
-        draft.discard()
-        return {}
-    answers, problems = draft.load()
-    for problem in problems:
-        warn(f"Draft: {problem}.")
-    saved = f"{draft.saved_at():%Y-%m-%d %H:%M}"
-    if not resume and not interactive:
-        raise Invalid(
-            f"An interrupted {what} with {rep_name} left a draft ({len(answers)} answers, "
-            f"{saved}).",
-            hint="Pass --resume to continue it or --discard-draft to start afresh.",
-        )
-    question = Question(
-        "resume",
-        f"Resume the draft from {saved} ({len(answers)} answers)?",
-        "--resume",
-        default=True,
-    )
-    if resume or make_asker({}, no_input=False).confirm(question):
-        return answers
-    draft.discard()
-    return {}
-
-
-@contextmanager
-def kept_on_interrupt(command: str) -> Iterator[None]:
-    """Ctrl-C or a closed terminal mid-interview: the draft stays, and the user is told how
-    to pick it up again."""
-    try:
-        yield
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(
-            f"Interrupted. Your answers are kept as a draft: run `{command}` to resume."
-        ) from None
+def _apply(state: DraftState, entry: dict[str, Any]) -> None:
+    key = str(entry["key"])
+    state.answers[key] = entry["value"]
+    if entry.get("partial"):
+        state.partial.add(key)
+    else:
+        state.partial.discard(key)
+    state.elapsed = max(state.elapsed, int(entry.get("elapsed") or 0))
+    if entry.get("at"):
+        state.saved_at = datetime.fromisoformat(entry["at"])

@@ -471,7 +471,8 @@ def interview_new_plan(
     expectations = ask_expectations(asker, methodology, today, facts.quotas)
     ratings = ask_assessment(asker, methodology, facts.role)
     gaps = plans.draft_gaps(methodology, facts.role, ratings)
-    show_gaps(gaps)
+    if asker.interactive:
+        show_gaps(gaps)
     causes = ask_causes(asker, methodology, gaps)
     goals = ask_goals(asker)
     by_cause = {cause.competency: cause.cause for cause in causes}
@@ -484,7 +485,8 @@ def interview_assessment(
 ) -> AssessmentAnswers:
     ratings = ask_assessment(asker, methodology, facts.role)
     gaps = plans.draft_gaps(methodology, facts.role, ratings)
-    show_gaps(gaps)
+    if asker.interactive:
+        show_gaps(gaps)
     return AssessmentAnswers(ratings, ask_causes(asker, methodology, gaps))
 
 
@@ -492,7 +494,8 @@ def interview_next_sprint(
     asker: Asker, methodology: Methodology, facts: PlanFacts, today: date, show_gaps: ShowGaps
 ) -> NextSprintAnswers:
     close = ask_sprint_close(asker, facts.current_sprint) if facts.current_sprint else None
-    show_gaps(facts.gaps)
+    if asker.interactive:
+        show_gaps(facts.gaps)
     start = facts.next_start or today
     sprint = ask_sprint(
         asker,
