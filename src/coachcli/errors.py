@@ -10,11 +10,17 @@ class CoachError(Exception):
     """A problem the user can act on. Exit code 1 unless a subclass says otherwise."""
 
     exit_code = 1
+    # How the message is introduced on stderr.
+    label = "Error"
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    def lines(self) -> list[str]:
+        """What is printed, one labelled line each."""
+        return [self.message]
 
 
 class NotFound(CoachError):
@@ -33,6 +39,20 @@ class Invalid(CoachError):
 
 class StorageError(CoachError):
     """The database or a data file cannot be used (exit 1); the message names the file."""
+
+
+class CheckFailed(CoachError):
+    """A --check found something to act on (exit 3): for cron jobs and scripts."""
+
+    exit_code = 3
+    label = "Check failed"
+
+    def __init__(self, findings: list[str], hint: str | None = None):
+        super().__init__("; ".join(findings), hint)
+        self.findings = findings
+
+    def lines(self) -> list[str]:
+        return self.findings
 
 
 class Interrupted(CoachError):

@@ -37,7 +37,10 @@ class CoachGroup(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # usage errors and deliberate exits keep Typer's handling (exit 2 …)
         except CoachError as problem:
-            output.error(problem.message, problem.hint)
+            for line in problem.lines():
+                output.error(line, label=problem.label)
+            if problem.hint:
+                output.note(problem.hint)
             raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
             output.error("Interrupted.")

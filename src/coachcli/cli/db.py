@@ -39,7 +39,12 @@ def check(fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None
     else:
         output.show(check_table(report))
     if not report.ok:
-        raise typer.Exit(1)
+        from coachcli.errors import StorageError
+
+        raise StorageError(
+            "The database check found problems (marked ✗ above).",
+            hint="`coach db restore FILE` brings back a backup; the data it replaces is kept.",
+        )
 
 
 @app.command("backup")

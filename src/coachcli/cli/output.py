@@ -118,7 +118,7 @@ def warn(message: str) -> None:
     stderr().print(literal(message, style="yellow"))
 
 
-def error(message: str, hint: str | None = None) -> None:
-    stderr().print(Text("Error: ", style="bold red") + literal(message))
+def error(message: str, hint: str | None = None, label: str = "Error") -> None:
+    stderr().print(Text(f"{label}: ", style="bold red") + literal(message))
     if hint:
-        stderr().print(literal(hint, style="dim"))
+        note(hint)

@@ -10,8 +10,6 @@ from coachcli.cli import context, output
 from coachcli.cli.options import FormatOption, JsonOption
 from coachcli.cli.output import Format
 
-EXIT_CHECK_FAILED = 3
-
 
 def pipeline(
     rep: Annotated[
@@ -45,11 +43,10 @@ def pipeline(
     data = view.model_dump(mode="json")
     _show(data, output.chosen_format(fmt, as_json))
     if check and not view.check.passed:
+        from coachcli.errors import CheckFailed
         from coachcli.render.pipeline import check_lines
 
-        for reason in check_lines(data)[0]:
-            output.warn(f"Check failed: {reason}")
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise CheckFailed(check_lines(data)[0])
 
 
 def _show(data: dict, fmt: Format) -> None:
