@@ -135,7 +135,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(coach, ana, write):
     path = write("bad.csv", bad)
     result = coach("deal", "import", path)
     assert result.exit_code == 2
-    assert "5 bad row(s); nothing was imported" in result.stderr
+    assert "5 bad rows; nothing was imported" in result.stderr
     for line in (7, 8, 9, 10, 11):
         assert f"line {line}:" in result.stderr
     assert "Haggling" in result.stderr

@@ -90,7 +90,9 @@ def move(
     today = context.today()
     with context.database() as db, db.session(write=True) as session:
         info = actions.reschedule(session, action_id, parse_date(due, today), today)
-    message = f"Action #{info.id} now due {info.due} (rescheduled {info.reschedules} times)."
+    from coachcli.words import times
+
+    message = f"Action #{info.id} now due {info.due} (rescheduled {times(info.reschedules)})."
     _done(message, info, as_json)
 
 
@@ -104,8 +106,4 @@ def _close(action_id: int, status: str, note: str | None, as_json: bool) -> None
 
 
 def _done(message: str, info, as_json: bool) -> None:
-    from coachcli.render.records import to_json
-
-    output.success(message)
-    if as_json:
-        output.write(to_json(info.model_dump(mode="json")))
+    output.changed(message, info.model_dump(mode="json"), as_json)

@@ -28,16 +28,13 @@ def check(fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None
     """Check integrity, foreign keys, schema version and file permissions."""
     from dataclasses import asdict
 
-    from coachcli.render.records import to_json
-    from coachcli.render.storage import check_table
+    from coachcli.render.storage import check_markdown, check_table
     from coachcli.services import storage
 
     with context.database() as db:
         report = storage.check(db)
-    if output.chosen_format(fmt, as_json) is Format.json:
-        output.write(to_json({**asdict(report), "ok": report.ok}))
-    else:
-        output.show(check_table(report))
+    data = {**asdict(report), "ok": report.ok}
+    output.emit_document(data, output.chosen_format(fmt, as_json), check_markdown, check_table)
     if not report.ok:
         from coachcli.errors import StorageError
 

@@ -67,7 +67,9 @@ def all_(
         written = export.export_all(
             session, context.methodology(), folder, context.today(), rep_safe, force
         )
-    output.success(f"Wrote {len(written)} file(s) to {folder}")
+    from coachcli.words import counted
+
+    output.success(f"Wrote {counted(len(written), 'file')} to {folder}")
 
 
 def _deliver(text: str, out: Path | None, force: bool) -> None:

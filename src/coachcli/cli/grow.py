@@ -108,13 +108,9 @@ def _pre_brief(db, rep_text: str):
 
 
 def _show_brief(pre_brief, fmt: Format) -> None:
-    from coachcli.render.grow import brief_panel
-    from coachcli.render.records import to_json
+    from coachcli.render.grow import brief_markdown, brief_panel
 
-    if fmt is Format.json:
-        output.write(to_json(pre_brief.model_dump(mode="json")))
-    else:
-        output.show(brief_panel(pre_brief.model_dump(mode="json")))
+    output.emit_document(pre_brief.model_dump(mode="json"), fmt, brief_markdown, brief_panel)
 
 
 def _converse(db, rep_id: int, pre_brief, known: dict, consequence: bool, prompting) -> int:
@@ -180,16 +176,15 @@ def _ask(asker, pre_brief, consequence: bool, stopwatch):
 
 
 def _report(session_id: int, consequence: bool, fmt: Format) -> None:
-    from coachcli.render.records import to_json
     from coachcli.services import sessions
+    from coachcli.words import counted
 
     with context.database() as db, db.session() as session:
         detail = sessions.session_detail(session, session_id, context.today())
     kind = "consequence conversation" if consequence else "one-on-one"
-    output.success(
+    message = (
         f"Saved {kind} #{detail.id} with {detail.rep}: "
-        f"{len(detail.actions)} new action(s), {len(detail.carried_over)} closed."
+        f"{counted(len(detail.actions), 'new action')}, {len(detail.carried_over)} closed."
     )
+    output.changed(message, detail.model_dump(mode="json"), fmt is Format.json)
     output.note(f"Markdown notes: coach export session {detail.id}")
-    if fmt is Format.json:
-        output.write(to_json(detail.model_dump(mode="json")))

@@ -97,8 +97,4 @@ def done(
 
 
 def _report(info, message: str, as_json: bool) -> None:
-    from coachcli.render.records import to_json
-
-    output.success(message)
-    if as_json:
-        output.write(to_json(info.model_dump(mode="json")))
+    output.changed(message, info.model_dump(mode="json"), as_json)

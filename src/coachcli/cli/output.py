@@ -75,6 +75,16 @@ def emit_document(
         show(screen(data))
 
 
+def changed(message: str, record: dict[str, Any], as_json: bool) -> None:
+    """After a command changed a record: a line for the person, the record itself as JSON
+    when asked (--json), so a script can read what was stored."""
+    from coachcli.render.records import to_json
+
+    success(message)
+    if as_json:
+        write(to_json(record))
+
+
 def emit_records(
     records: Sequence[dict[str, Any]],
     columns: Sequence[Any],

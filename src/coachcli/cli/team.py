@@ -125,6 +125,7 @@ def edit(
     start: StartOption = None,
     quota: QuotaOption = None,
     period: PeriodOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Change a rep's name, role, email, start date, or quota for a period."""
     from coachcli.services import team
@@ -133,22 +134,25 @@ def edit(
     with context.database() as db, db.session(write=True) as session:
         found = team.resolve_rep(session, rep, include_archived=True)
         info = team.edit_rep(session, context.methodology(), found, changes, context.today())
-    output.success(f"Updated {info.name}.")
+    output.changed(f"Updated {info.name}.", info.model_dump(mode="json"), as_json)
 
 
 @app.command("archive")
-def archive(rep: RepArgument, yes: YesOption = False, no_input: NoInputOption = False) -> None:
+def archive(
+    rep: RepArgument, yes: YesOption = False, no_input: NoInputOption = False,
+    as_json: JsonOption = False,
+) -> None:  # fmt: skip
     """Archive a rep who left the team: history is kept, lists hide them unless --all."""
-    _set_archived(rep, True, yes, no_input)
+    _set_archived(rep, True, yes, no_input, as_json)
 
 
 @app.command("unarchive")
-def unarchive(rep: RepArgument) -> None:
+def unarchive(rep: RepArgument, as_json: JsonOption = False) -> None:
     """Bring an archived rep back onto the team."""
-    _set_archived(rep, False, True, True)
+    _set_archived(rep, False, True, True, as_json)
 
 
-def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool) -> None:
+def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool, as_json: bool) -> None:
     from coachcli.interview.runner import confirm
     from coachcli.services import team
 
@@ -165,7 +169,8 @@ def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool) -> None:
             info = team.set_archived(
                 session, context.methodology(), current, archived, context.clock()
             )
-    output.success(f"{'Archived' if archived else 'Restored'} {info.name}.")
+    verb = "Archived" if archived else "Restored"
+    output.changed(f"{verb} {info.name}.", info.model_dump(mode="json"), as_json)
 
 
 def _changes(name, role, email, start, quota, period):

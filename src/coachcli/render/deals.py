@@ -9,16 +9,17 @@ from rich.panel import Panel
 from rich.table import Table
 
 from coachcli.money import format_money
-from coachcli.render.records import Column, markdown_table
+from coachcli.render.records import NAME_TEXT, SHORT_TEXT, Column, markdown_table
 from coachcli.render.tables import literal, rich_table
 from coachcli.render.text import markdown_text
+from coachcli.words import counted
 
 DEAL_COLUMNS = [
     # An 18-character Salesforce id would take a quarter of an 80-column table; on a
     # terminal a deal is named by the start of its name (`coach deal show globex`).
     Column("external_id", "Id", no_wrap=True, in_table=False),
-    Column("name", "Deal"),
-    Column("owner", "Owner"),
+    Column("name", "Deal", shorten=SHORT_TEXT),
+    Column("owner", "Owner", shorten=NAME_TEXT),
     Column("stage_name", "Stage"),
     Column("amount", "Amount", justify="right", show=format_money, no_wrap=True),
     Column("close_date", "Close", no_wrap=True),
@@ -28,13 +29,13 @@ DEAL_COLUMNS = [
 EVENT_COLUMNS = [
     Column("day", "Day", no_wrap=True),
     Column("kind", "Change", no_wrap=True),
-    Column("old", "From"),
-    Column("new", "To"),
+    Column("old", "From", shorten=NAME_TEXT),
+    Column("new", "To", shorten=NAME_TEXT),
 ]
 
 STEP_COLUMNS = [
     Column("position", "#", justify="right"),
-    Column("what", "Step"),
+    Column("what", "Step", shorten=SHORT_TEXT),
     Column("due", "Due", no_wrap=True),
     Column("done_on", "Done", no_wrap=True),
 ]
@@ -42,9 +43,9 @@ STEP_COLUMNS = [
 CHANGE_COLUMNS = [
     Column("change", "Change", no_wrap=True),
     Column("external_id", "Id", no_wrap=True),
-    Column("name", "Deal"),
-    Column("old", "From"),
-    Column("new", "To"),
+    Column("name", "Deal", shorten=SHORT_TEXT),
+    Column("old", "From", shorten=NAME_TEXT),
+    Column("new", "To", shorten=NAME_TEXT),
 ]
 SHOWN_CHANGES = 40
 LABELS = {
@@ -119,12 +120,12 @@ def import_summary(report: dict[str, Any]) -> list[str]:
     verb = "Would import" if report["dry_run"] else "Imported"
     if report["nothing_changed"]:
         verb = "Read"
-    lines = [f"{verb} {report['rows']} deal(s) from {report['file']} ({report['source']}), "
-             f"as of {report['as_of']}."]  # fmt: skip
+    source = f"{report['file']} ({report['source']})"
+    lines = [f"{verb} {counted(report['rows'], 'deal')} from {source}, as of {report['as_of']}."]
     if report["nothing_changed"]:
         lines.append("Nothing changed since the last import; nothing was written.")
     if report["bad_rows"]:
-        lines.append(f"Skipped {len(report['bad_rows'])} bad row(s):")
+        lines.append(f"Skipped {counted(len(report['bad_rows']), 'bad row')}:")
         lines += [f"  line {row['line']}: {row['reason']}" for row in report["bad_rows"]]
     if report["unknown_owners"]:
         lines.append(

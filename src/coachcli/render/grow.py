@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coachcli.render.tables import literal
+from coachcli.render.text import markdown_text
 
 NOTHING = {
     "sprint_focus": "No development plan on record.",
@@ -19,14 +20,27 @@ NOTHING = {
 }
 
 
+BRIEF_SECTIONS = (
+    ("sprint_focus", "Sprint focus"),
+    ("top_gap", "Largest gap"),
+    ("deals_at_risk", "Deals at risk"),
+    ("activity_last_week", "Last week"),
+)
+
+
 def last_one_on_one(brief: dict[str, Any]) -> Text:
-    since, cadence = brief["days_since_last"], brief["cadence_days"]
-    if since is None:
-        return Text("No one-on-one on record yet: due.", style="yellow")
-    due = since >= cadence
-    text = Text(f"{since} days ago ({brief['last_one_on_one']}); cadence {cadence} days")
+    words, due = _cadence_words(brief)
+    text = Text(words)
     text.append(": due" if due else ": on track", style="yellow" if due else "green")
     return text
+
+
+def _cadence_words(brief: dict[str, Any]) -> tuple[str, bool]:
+    since, cadence = brief["days_since_last"], brief["cadence_days"]
+    if since is None:
+        return "No one-on-one on record yet", True
+    days = "1 day" if since == 1 else f"{since} days"
+    return f"{days} ago ({brief['last_one_on_one']}); cadence {cadence} days", since >= cadence
 
 
 def brief_panel(brief: dict[str, Any]) -> Panel:
@@ -35,26 +49,42 @@ def brief_panel(brief: dict[str, Any]) -> Panel:
     facts.add_column()
     facts.add_row("Last one-on-one", last_one_on_one(brief))
     facts.add_row("Open actions", _actions_summary(brief["open_actions"]))
-    for key, label in (
-        ("sprint_focus", "Sprint focus"),
-        ("top_gap", "Largest gap"),
-        ("deals_at_risk", "Deals at risk"),
-        ("activity_last_week", "Last week"),
-    ):
-        facts.add_row(label, _section(brief, key))
+    for key, label in BRIEF_SECTIONS:
+        facts.add_row(label, literal(_section_text(brief, key), "" if brief.get(key) else "dim"))
     title = literal(f"Pre-brief: {brief['rep']} ({brief['role']}), {brief['today']}")
     return Panel(facts, title=title, title_align="left")
 
 
-def _section(brief: dict[str, Any], key: str) -> Text:
+def _section_text(brief: dict[str, Any], key: str) -> str:
+    """A section of the brief as lines of text, or the "nothing on record" line."""
     value = brief.get(key)
-    if key == "sprint_focus" and value and brief.get("sprint_learning"):
-        value = "\n".join([value, *(f"learning: {item}" for item in brief["sprint_learning"])])
     if not value:
-        return Text(NOTHING[key], style="dim")
-    if isinstance(value, list):
-        return literal("\n".join(str(item) for item in value))
-    return literal(value)
+        return NOTHING[key]
+    lines = value if isinstance(value, list) else [value]
+    if key == "sprint_focus":
+        lines = [*lines, *(f"learning: {item}" for item in brief.get("sprint_learning", []))]
+    return "\n".join(str(line) for line in lines)
+
+
+def brief_markdown(brief: dict[str, Any]) -> str:
+    """The pre-brief as Markdown, to paste into notes before the one-on-one."""
+    words, due = _cadence_words(brief)
+    parts = [
+        f"# Pre-brief: {markdown_text(brief['rep'])} ({markdown_text(brief['role'])}), "
+        f"{brief['today']}\n",
+        f"- **Last one-on-one:** {words}: {'due' if due else 'on track'}",
+        "- **Open actions:**" + ("" if brief["open_actions"] else " none open"),
+    ]
+    for action in brief["open_actions"]:
+        late = f", {action['overdue_days']}d overdue" if action["overdue_days"] else ""
+        parts.append(
+            f"  - #{action['id']} {markdown_text(action['what'])} ({markdown_text(action['who'])}, "
+            f"due {action['due']}, age {action['age_days']}d{late})"
+        )
+    for key, label in BRIEF_SECTIONS:
+        lines = _section_text(brief, key).splitlines()
+        parts.append(f"- **{label}:** " + "; ".join(markdown_text(line) for line in lines))
+    return "\n".join(parts) + "\n"
 
 
 def _actions_summary(actions: list[dict[str, Any]]) -> Text | Table:

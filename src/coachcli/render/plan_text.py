@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from coachcli.money import format_money
-from coachcli.render.records import Column, markdown_table
+from coachcli.render.records import NAME_TEXT, SHORT_TEXT, Column, markdown_table
 from coachcli.render.text import markdown_text
 
 BAR = "█"
@@ -52,9 +52,9 @@ GAP_COLUMNS = [
 
 LEARNING_COLUMNS = [
     Column("id", "#", justify="right", no_wrap=True),
-    Column("rep", "Rep"),
-    Column("competency_name", "Competency"),
-    Column("title", "Learning"),
+    Column("rep", "Rep", shorten=NAME_TEXT),
+    Column("competency_name", "Competency", shorten=NAME_TEXT),
+    Column("title", "Learning", shorten=SHORT_TEXT),
     Column("due", "Due", no_wrap=True),
     Column("done", "Done", show=lambda done: "yes" if done else "", no_wrap=True),
     Column("overdue_days", "Late", show=lambda v: f"{v}d" if v else "", justify="right"),
@@ -145,7 +145,7 @@ def _sprints_markdown(sprints: list[dict[str, Any]]) -> str:
         Column("start", "Start"),
         Column("end", "End"),
         Column("outcome", "Outcome", show=lambda v: v or "open"),
-        Column("retro", "Retro"),
+        Column("retro", "Retro", shorten=SHORT_TEXT),
     ]
     return markdown_table(sprints, columns)
 

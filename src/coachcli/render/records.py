@@ -14,6 +14,10 @@ from typing import Any, Literal
 
 from coachcli.render.text import markdown_cell
 
+# Where a list table cuts free text (what, goal, title, deal name): a row stays a row.
+SHORT_TEXT = 48
+NAME_TEXT = 24
+
 
 @dataclass(frozen=True)
 class Column:
@@ -26,6 +30,8 @@ class Column:
     # False for what a terminal table can do without (long CRM ids at 80 columns);
     # Markdown, CSV and JSON still carry it.
     in_table: bool = True
+    # Free text is cut to this many characters in a terminal table (full text elsewhere).
+    shorten: int | None = None
 
     def text(self, record: dict[str, Any]) -> str:
         value = record.get(self.key)

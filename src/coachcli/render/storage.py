@@ -1,41 +1,45 @@
-"""How the database check looks."""
+"""How the database check looks, on screen and in Markdown. Takes plain values."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from coachcli.render.tables import literal
-
-if TYPE_CHECKING:
-    from coachcli.db.maintenance import CheckReport
+from coachcli.render.text import markdown_cell
 
 
-def check_table(report: CheckReport) -> Table:
+def check_rows(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(what was checked, what was found, whether it is good), in reading order."""
+    problems = report["foreign_key_problems"]
+    return [
+        ("Database", report["path"], True),
+        ("Integrity", ", ".join(report["integrity"][:5]), report["integrity"] == ["ok"]),
+        ("Foreign keys", f"{problems} problem{'' if problems == 1 else 's'}", problems == 0),
+        (
+            "Schema",
+            f"version {report['schema_version']} of {report['latest_version']}",
+            report["schema_version"] == report["latest_version"],
+        ),
+        ("Journal", report["journal_mode"], True),
+        ("File mode", report["file_mode"] or "-", report["file_mode"] in (None, "0o600")),
+    ]
+
+
+def check_table(report: dict[str, Any]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column()
-    integrity = ", ".join(report.integrity[:5])
-    rows = [
-        ("Database", literal(report.path), True),
-        ("Integrity", literal(integrity), report.integrity == ["ok"]),
-        (
-            "Foreign keys",
-            Text(f"{report.foreign_key_problems} problems"),
-            report.foreign_key_problems == 0,
-        ),
-        (
-            "Schema",
-            Text(f"version {report.schema_version} of {report.latest_version}"),
-            report.schema_version == report.latest_version,
-        ),
-        ("Journal", Text(report.journal_mode), True),
-        ("File mode", Text(report.file_mode or "-"), report.file_mode in (None, "0o600")),
-    ]
-    for label, value, good in rows:
-        table.add_row(
-            label, value.copy().append(" ✓" if good else " ✗", style="green" if good else "red")
-        )
+    for label, value, good in check_rows(report):
+        mark = Text(" ✓" if good else " ✗", style="green" if good else "red")
+        table.add_row(label, literal(value) + mark)
     return table
+
+
+def check_markdown(report: dict[str, Any]) -> str:
+    lines = ["# Database check\n", "| Check | Found | OK |", "| --- | --- | --- |"]
+    for label, value, good in check_rows(report):
+        lines.append(f"| {label} | {markdown_cell(value)} | {'yes' if good else 'no'} |")
+    return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coachcli.render.records import Column
-from coachcli.render.text import clean
+from coachcli.render.text import clean, shortened
 
 
 def rich_table(
@@ -19,15 +19,37 @@ def rich_table(
     title: str | None = None,
     box: Box = HEAVY_HEAD,
 ) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold", box=box)
+    table = _ListTable(title=title, title_justify="left", header_style="bold", box=box)
     columns = [column for column in columns if column.in_table]
     for column in columns:
+        # Free text shares what the fixed columns (ids, dates, amounts) leave, one line a
+        # row: a narrow terminal cuts it further with "…" instead of squeezing the dates.
+        flexible = column.shorten is not None
         table.add_column(
-            column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap
+            column.header,
+            justify=column.justify,
+            style=column.style,
+            no_wrap=column.no_wrap or flexible,
+            overflow="ellipsis" if flexible else "fold",
+            ratio=column.shorten if flexible else None,
         )
     for record in records:
-        table.add_row(*(literal(column.text(record)) for column in columns))
+        table.add_row(*(literal(_cell(column, record)) for column in columns))
     return table
+
+
+class _ListTable(Table):
+    """At its natural width when that fits the terminal; too wide, it spans the terminal
+    and the free-text columns (those with a ratio) share what the fixed ones leave."""
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        self.expand = self.__rich_measure__(console, options).maximum > options.max_width
+        yield from super().__rich_console__(console, options)
+
+
+def _cell(column: Column, record: dict[str, Any]) -> str:
+    text = column.text(record)
+    return shortened(clean(text), column.shorten) if column.shorten else text
 
 
 def literal(value: object, style: str = "") -> Text:

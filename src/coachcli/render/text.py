@@ -16,6 +16,16 @@ def clean(value: object) -> str:
     return _CONTROL.sub("", str(value))
 
 
+def shortened(text: str, limit: int) -> str:
+    """The first line of `text`, cut to `limit` characters; an ellipsis says more exists.
+    For list tables: a 10,000-character goal must not fill a screen per row."""
+    lines = text.splitlines() or [""]
+    first = lines[0].rstrip()
+    if len(first) <= limit and len(lines) == 1:
+        return first
+    return first[: limit - 1].rstrip() + "…"
+
+
 def markdown_cell(value: object) -> str:
     """Text shown literally in a Markdown table cell: markup escaped, lines joined by <br>."""
     lines = clean(value).splitlines() or [""]

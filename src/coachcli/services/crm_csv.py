@@ -515,8 +515,9 @@ class _RowParser:
         unknown = sorted({slug for slug in user_stages.values() if slug not in self.stages.outcome})
         if unknown:
             raise Invalid(
-                f"The mapping's [stages] name unknown stage(s) {', '.join(unknown)}; "
-                f"the methodology has {', '.join(self.stages.outcome)}."
+                f"The mapping's [stages] map to {'a stage' if len(unknown) == 1 else 'stages'} "
+                f"the methodology does not have: {', '.join(unknown)}; "
+                f"it has {', '.join(self.stages.outcome)}."
             )
         self.stage_by_key = {**self.stages.by_key, **user_stages}
         self.owners = {_loose(text): name.strip() for text, name in self.mapping.owners.items()}

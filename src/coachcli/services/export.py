@@ -15,6 +15,7 @@ from coachcli.models import Rep
 from coachcli.render.markdown import rep_markdown, session_markdown
 from coachcli.render.plan_text import plan_markdown
 from coachcli.services import actions, plans, sessions, team
+from coachcli.words import counted
 
 
 def session_document(session: Session, session_id: int, today: date, rep_safe: bool) -> str:
@@ -63,7 +64,7 @@ def export_all(
     existing = [path for path in targets if path.exists()]
     if existing and not overwrite:  # all or nothing: never a half-written set of notes
         raise Conflict(
-            f"{len(existing)} file(s) already exist in {folder}, e.g. {existing[0].name}.",
+            f"{counted(len(existing), 'file')} already in {folder}, e.g. {existing[0].name}.",
             hint="Pass --force to overwrite them.",
         )
     for rep, path in zip(reps, targets, strict=True):

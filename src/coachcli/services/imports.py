@@ -24,6 +24,7 @@ from coachcli.models import DealSnapshot
 from coachcli.services import team
 from coachcli.services.crm_csv import DealRow, ParsedExport, RowError
 from coachcli.services.deals import Ranks, changes_between, report_kind
+from coachcli.words import counted
 
 REPORT_ORDER = (
     "new",
@@ -115,7 +116,7 @@ def refuse_bad_rows(errors: list[RowError], skip_invalid: bool) -> None:
     if len(errors) > SHOWN_BAD_ROWS:
         listed.append(f"  … and {len(errors) - SHOWN_BAD_ROWS} more")
     raise Invalid(
-        f"{len(errors)} bad row(s); nothing was imported:\n" + "\n".join(listed),
+        f"{counted(len(errors), 'bad row')}; nothing was imported:\n" + "\n".join(listed),
         hint="Fix those rows, or pass --skip-invalid to import the good ones.",
     )
 

@@ -1,0 +1,71 @@
+"""Conventions every command keeps: formats, the changed record as JSON, short list cells."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "coachcli"
+
+
+def test_the_pre_brief_as_markdown(coach, ana):
+    coach("actions", "add", "ana", "Send [bold]ROI[/bold] | me | +3d")
+    result = coach("grow", "ana", "--brief", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# Pre-brief: Ana Souza (AE), 2054-11-22"
+    assert "- **Last one-on-one:** No one-on-one on record yet: due" in lines
+    assert "  - #1 Send \\[bold\\]ROI\\[/bold\\] (me, due 2054-11-25, age 0d)" in lines
+    assert "╭" not in result.stdout  # not the terminal panel
+
+
+def test_db_check_as_markdown(coach, ana):
+    result = coach("db", "check", "--format", "markdown")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Database check\n")
+    assert "| Integrity | ok | yes |" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "expected"),
+    [
+        (["team", "edit", "ana", "--email", "ana@example.com"], "email", "ana@example.com"),
+        (["team", "archive", "ana", "--yes"], "archived", True),
+    ],
+)
+def test_a_command_that_changes_a_record_prints_it_with_json(coach, ana, args, field, expected):
+    result = coach(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()[field] == expected
+    assert result.json()["name"] == "Ana Souza"
+
+
+def test_unarchive_prints_the_record_with_json(coach, ana):
+    coach("team", "archive", "ana", "--yes")
+    assert coach("team", "unarchive", "ana", "--json").json()["archived"] is False
+
+
+def test_long_free_text_is_shortened_in_list_tables_only(coach, ana):
+    goal = "Win the Globex renewal " + "x" * 10_000
+    held = coach(
+        "grow", "ana", "--no-input", "--goal", goal, "--reality", "r", "--obstacle", "o",
+        "--option", "p", "--support", "s",
+    )  # fmt: skip
+    assert held.exit_code == 0, held.stderr
+    table = coach("sessions").stdout
+    rows = [line for line in table.splitlines() if "Globex" in line]
+    assert len(rows) == 1 and "…" in rows[0]
+    assert len(table.splitlines()) < 10  # a row, not 500 lines of goal
+    assert coach("sessions", "--json").json()[0]["headline"] == goal
+    assert coach("sessions", "show", "1", "--json").json()["goal"] == goal
+
+
+def test_no_command_decides_an_exit_code_of_its_own():
+    """Exit codes come from CoachError subclasses, turned into exits in cli/app.py only."""
+    numbered_exit = re.compile(r"typer\.Exit\(\s*(?!\))")
+    offenders = [
+        path.name
+        for path in (SRC / "cli").glob("*.py")
+        if path.name != "app.py" and numbered_exit.search(path.read_text())
+    ]
+    assert offenders == []
