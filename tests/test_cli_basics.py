@@ -1,13 +1,18 @@
 """The command tree: help everywhere, fast startup, version, error handling."""
 
 import os
+import re
 import subprocess
 import sys
 
 from coachcli import __version__
 from coachcli.cli.app import app
 
-HEAVY = ("sqlalchemy", "sqlmodel", "questionary", "prompt_toolkit", "yaml", "numpy", "plotext")
+# Rich too: help is drawn by the plain formatter, so `coach --help` pays for no Rich import.
+HEAVY = (
+    "sqlalchemy", "sqlmodel", "questionary", "prompt_toolkit", "yaml", "numpy", "plotext",
+    "rich", "pydantic",
+)  # fmt: skip
 
 
 def walk(command, path=()):
@@ -33,6 +38,30 @@ def test_every_command_answers_help(coach):
         result = coach(*path, "--help")
         assert result.exit_code == 0, path
         assert "Usage" in result.stdout
+
+
+def test_help_names_values_for_what_they_are(coach):
+    """No Python type placeholders (<str>, <bool>, <list[str]>) anywhere in the help."""
+    import typer
+
+    for path, _ in walk(typer.main.get_command(app)):
+        shown = coach(*path, "--help").stdout
+        assert re.findall(r"<[a-z\[\]|]+>|\{[a-z_]+\}", shown) == [], path
+    assert "--due DATE" in coach("actions", "move", "--help").stdout
+    assert "Usage: coach grow [OPTIONS] REP" in coach("grow", "--help").stdout
+
+
+def test_the_commands_are_grouped_by_job(coach):
+    shown = coach("--help").stdout
+    sections = [line.rstrip(":") for line in shown.splitlines() if line.endswith(":")]
+    assert sections[-4:] == ["Daily", "Coaching", "Pipeline and forecast", "Data and setup"]
+    coaching = shown.split("Coaching:")[1].split("Pipeline and forecast:")[0]
+    assert coaching.split()[0] == "grow"
+
+
+def test_each_main_command_shows_an_example(coach):
+    for path in (["grow"], ["plan"], ["pipeline"], ["deal"], ["team"], ["actions"], ["demo"]):
+        assert "Example" in coach(*path, "--help").stdout, path
 
 
 def test_help_imports_no_heavy_library():

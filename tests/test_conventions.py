@@ -69,3 +69,35 @@ def test_no_command_decides_an_exit_code_of_its_own():
         if path.name != "app.py" and numbered_exit.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_a_bad_methodology_file_is_explained_without_library_wording(coach):
+    from coachcli.config import user_methodology_path
+
+    target = user_methodology_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        '[cadence]\none_on_one_days = "weekly"\n[stages.discovery]\nprobability = 1.7\n'
+    )
+    result = coach("config", "show")
+    assert result.exit_code == 1
+    assert "cadence.one_on_one_days: must be a whole number, not 'weekly'" in result.stderr
+    assert "stages.discovery.probability: must be at most 1.0, not 1.7" in result.stderr
+    assert "Input should" not in result.stderr and "Value error" not in result.stderr
+
+
+def test_counts_read_as_words(coach, ana):
+    coach("actions", "add", "ana", "Call | me | +1d")
+    assert "rescheduled once" in coach("actions", "move", "1", "--due", "+2d").stderr
+    assert "rescheduled twice" in coach("actions", "move", "1", "--due", "+3d").stderr
+    held = coach(
+        "grow", "ana", "--no-input", "--goal", "g", "--reality", "r", "--obstacle", "o",
+        "--option", "p", "--support", "s", "--action", "Send | me | +1d",
+    )  # fmt: skip
+    assert "1 new action," in held.stderr
+
+
+def test_no_input_names_every_missing_flag_of_a_one_on_one(coach, ana):
+    result = coach("grow", "ana", "--no-input", "--goal", "g")
+    assert result.exit_code == 2
+    assert "give --reality, --obstacle, --option and --support." in result.stderr

@@ -125,11 +125,47 @@ def merge_over(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
+# Pydantic's wording ("Input should be a valid integer, unable to parse string as an
+# integer") said as a person would, for the problems a hand-edited file has.
+_REASONS = {
+    "missing": "is missing",
+    "extra_forbidden": "is not a key coach knows (a typo?)",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text in quotes",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "list_type": "must be a list",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+}
+
+
+def plain_reason(item: dict[str, Any]) -> str:
+    """One validation problem in plain words, with the value that was given."""
+    reason = _REASONS.get(item["type"])
+    if reason is None:
+        message = str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return message[:1].lower() + message[1:]
+    reason = reason.format(**item.get("ctx", {}))
+    given = item.get("input")
+    if item["type"] != "missing" and isinstance(given, str | int | float | bool):
+        reason += f", not {given!r}"
+    return reason
+
+
 def _describe_invalid(source: str, error: Any) -> str:
     problems = []
     for item in error.errors()[:5]:
         key = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        problems.append(f"  {key}: {item['msg']}")
+        problems.append(f"  {key}: {plain_reason(item)}")
     more = error.error_count() - len(problems)
     tail = f"\n  … and {more} more" if more > 0 else ""
     return f"The methodology file {source} is invalid:\n" + "\n".join(problems) + tail

@@ -8,12 +8,18 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import JsonOption, ListFormatOption
 from coachcli.cli.output import ListFormat
 
-app = typer.Typer(
-    cls=ListByDefault,
-    help="Action items: list (the default), add, done, move, drop.",
+app = sub_app(
+    "Action items: What / Who / When.\n\n"
+    "list (the default), add, done, move, drop.\n\n"
+    "\b\nExamples:\n"
+    "  coach actions --overdue\n"
+    '  coach actions add ana "Call the CFO | me | fri"\n'
+    "  coach actions done 12 --note 'sent Tuesday'",
+    ListByDefault,
 )
 
 ActionId = Annotated[

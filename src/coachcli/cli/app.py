@@ -21,13 +21,29 @@ from coachcli.cli import plan as plan_cli
 from coachcli.cli import sessions as sessions_cli
 from coachcli.cli import team as team_cli
 from coachcli.cli.context import state
-from coachcli.errors import CoachError
-
-EXIT_INTERRUPTED = 130
+from coachcli.cli.help import grouped_commands, tidy
+from coachcli.errors import CoachError, Interrupted
 
 
 class CoachGroup(TyperGroup):
-    """Runs every command; turns CoachError, Ctrl-C and crashes into one line and a code."""
+    """Runs every command; turns CoachError, Ctrl-C and crashes into one line and a code.
+    Its help lists the commands by job."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        tidy(self)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        longest = max(len(name) for name in self.commands)
+        width = formatter.width - 6 - longest
+        for title, names in grouped_commands(self.commands):
+            # Names padded alike, so that every section's descriptions line up.
+            rows = [
+                (name.ljust(longest), self.commands[name].get_short_help_str(width))
+                for name in names
+            ]
+            with formatter.section(title):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         from coachcli.cli import output
@@ -44,7 +60,7 @@ class CoachGroup(TyperGroup):
             raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
             output.error("Interrupted.")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise typer.Exit(Interrupted.exit_code) from None
         except Exception as crash:
             if state.debug:
                 raise
@@ -59,9 +75,11 @@ class CoachGroup(TyperGroup):
 app = typer.Typer(
     cls=CoachGroup,
     name="coach",
-    help="Coaching assistant for first-line sales managers: one-on-ones, plans, deals, "
-    "forecasts - kept in a local SQLite file.",
+    help="Coaching assistant for first-line sales managers: one-on-ones, development "
+    "plans, deals and pipeline, kept in a local SQLite file.\n\n"
+    "Start with `coach demo` to try it on a demo team, or `coach team add` for your own.",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: Rich's would cost every --help 0.1 s of imports
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

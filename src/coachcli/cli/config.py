@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import typer
-
 from coachcli.cli import context, output
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import FormatOption, JsonOption
 from coachcli.cli.output import Format
 
-app = typer.Typer(help="The methodology in effect and where to override it.", no_args_is_help=True)
+app = sub_app(
+    "The methodology in effect and where to override it.\n\n"
+    "\b\nExamples:\n"
+    "  coach config show\n"
+    "  coach config path"
+)
 
 
 @app.command("path")

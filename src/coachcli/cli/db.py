@@ -8,10 +8,16 @@ from typing import Annotated
 import typer
 
 from coachcli.cli import context, output
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import FormatOption, JsonOption, NoInputOption, YesOption
 from coachcli.cli.output import Format
 
-app = typer.Typer(help="The database: path, check, backup, restore.", no_args_is_help=True)
+app = sub_app(
+    "The database: path, check, backup, restore.\n\n"
+    "\b\nExamples:\n"
+    "  coach db check\n"
+    "  coach db backup ~/coach-backup.db"
+)
 
 
 @app.command("path")

@@ -9,6 +9,7 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import (
     AnswersOption,
     DiscardOption,
@@ -20,9 +21,14 @@ from coachcli.cli.options import (
 )
 from coachcli.cli.output import Format, ListFormat
 
-app = typer.Typer(
-    cls=ListByDefault,
-    help="Deals: list (the default), add, show, update, close, plan-step, history, import.",
+app = sub_app(
+    "Deals, by hand or from CRM exports.\n\n"
+    "list (the default), add, show, update, close, plan-step, history, import.\n\n"
+    "\b\nExamples:\n"
+    "  coach deal import ~/Downloads/opportunities.csv\n"
+    "  coach deal ana --status all\n"
+    "  coach deal update globex --stage proposal --close +3w --champion",
+    ListByDefault,
 )
 
 DealArgument = Annotated[

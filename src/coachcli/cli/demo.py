@@ -27,7 +27,15 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Build a demo team in a folder of its own and show it."""
+    """Build a demo team in a folder of its own and show it.
+
+    The demo never touches your own data: it lives in a folder of its own, and
+    `coach demo` rebuilds it for today each time.
+
+    \b
+    Example:
+      coach demo
+    """
     from coachcli.render.demo import tour
     from coachcli.services import team
     from coachcli.services.demo import build_demo

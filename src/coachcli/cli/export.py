@@ -8,8 +8,15 @@ from typing import Annotated
 import typer
 
 from coachcli.cli import context, output
+from coachcli.cli.help import sub_app
 
-app = typer.Typer(help="Markdown notes: session, rep, all.", no_args_is_help=True)
+app = sub_app(
+    "Markdown notes of sessions and reps.\n\n"
+    "\b\nExamples:\n"
+    "  coach export session 3\n"
+    "  coach export rep ana --rep-safe -o ana.md\n"
+    "  coach export all --dir notes/"
+)
 
 OutputFile = Annotated[
     Path | None,

@@ -58,7 +58,21 @@ def grow(
     fmt: FormatOption = Format.table,
     as_json: JsonOption = False,
 ) -> None:
-    """Hold a GROW one-on-one: pre-brief, carry-over, Goal, Reality, Obstacles, Way forward."""
+    """A GROW one-on-one with its pre-brief.
+
+    Pre-brief, then every open action (done, keep, drop), then Goal, Reality,
+    Obstacles and Way forward with suggested questions, What / Who / When actions,
+    a recap and your support. Every answer also has a flag.
+
+    \b
+    Examples:
+      coach grow ana --brief
+      coach grow ana
+      coach grow ana --no-input --goal "Close Globex" --reality "Stuck at legal" \\
+        --obstacle "No CFO access" --option "Ask the champion" \\
+        --action "Send ROI model | Ana | +3d" --support "I join the CFO call"
+      coach grow ben --consequence
+    """
     flags = {
         "goal": goal,
         "reality": reality,

@@ -8,12 +8,18 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import JsonOption, ListFormatOption
 from coachcli.cli.output import ListFormat
 
-app = typer.Typer(
-    cls=ListByDefault,
-    help="Learning activities: list (the default), assign, done.",
+app = sub_app(
+    "Learning activities of the development plans.\n\n"
+    "list (the default), assign, done.\n\n"
+    "\b\nExamples:\n"
+    "  coach learning ana --open\n"
+    '  coach learning assign ana --competency discovery --title "SPIN, ch. 3" --due +2w\n'
+    "  coach learning done 4",
+    ListByDefault,
 )
 
 

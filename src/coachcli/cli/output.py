@@ -6,12 +6,13 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from functools import cache
-from typing import Any, TypeVar
-
-from rich.console import Console, RenderableType
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from coachcli.render.text import clean
+
+if TYPE_CHECKING:  # Rich is imported when something is printed, not for --help
+    from rich.console import Console, RenderableType
+    from rich.text import Text
 
 
 class Format(StrEnum):
@@ -31,12 +32,16 @@ class ListFormat(StrEnum):
 
 @cache
 def stdout() -> Console:
+    from rich.console import Console
+
     # Colour follows NO_COLOR and whether stdout is a terminal (Rich decides both).
     return Console(highlight=False, markup=False, emoji=False)
 
 
 @cache
 def stderr() -> Console:
+    from rich.console import Console
+
     # Soft wrap: messages carry paths and commands that must survive copy and paste.
     return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
@@ -112,6 +117,8 @@ def emit_records(
 
 def literal(message: str, style: str = "") -> Text:
     # Not render.tables.literal: that module imports rich.table, which --help must not pay for.
+    from rich.text import Text
+
     return Text(clean(message), style=style)
 
 
@@ -129,6 +136,6 @@ def warn(message: str) -> None:
 
 
 def error(message: str, hint: str | None = None, label: str = "Error") -> None:
-    stderr().print(Text(f"{label}: ", style="bold red") + literal(message))
+    stderr().print(literal(f"{label}: ", style="bold red") + literal(message))
     if hint:
         note(hint)

@@ -30,9 +30,18 @@ def pipeline(
     fmt: FormatOption = Format.table,
     as_json: JsonOption = False,
 ) -> None:
-    """Pipeline health: size (coverage against quota and against what the win rate
-    requires), shape (stages, close months, conversion), contents (stale, aged, past close
-    date, no next step, no close plan, pushed) and sales velocity."""
+    """Pipeline health: size, shape, contents and velocity.
+
+    Size: coverage against quota and against what the win rate requires. Shape:
+    stages, close months, conversion. Contents: stale, aged, past close date, no
+    next step, no close plan, pushed. Sales velocity per rep and for the team.
+
+    \b
+    Examples:
+      coach pipeline
+      coach pipeline --rep ana --period 2027-Q1 --format markdown
+      coach pipeline --check || echo "the pipeline needs attention"
+    """
     from coachcli.dates import parse_period
     from coachcli.services.pipeline import find_rep, pipeline_health
 

@@ -10,6 +10,7 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import NewByDefault
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import (
     AnswersOption,
     DiscardOption,
@@ -20,12 +21,16 @@ from coachcli.cli.options import (
 )
 from coachcli.cli.output import Format
 
-app = typer.Typer(
-    cls=NewByDefault,
-    no_args_is_help=True,
-    help="Development plans. `coach plan REP` builds one: expectations, competency "
-    "assessment, gap table, root causes, annual goals and the first sprint. Then: show, "
-    "assess, sprint, revise.",
+app = sub_app(
+    "Development plans: assessment, gaps, goals and 6-8 week sprints.\n\n"
+    "`coach plan REP` builds one: expectations, competency assessment, gap table, root "
+    "causes, annual goals and the first sprint. Then: show, assess, sprint, revise.\n\n"
+    "\b\nExamples:\n"
+    "  coach plan ana\n"
+    "  coach plan ana --answers examples/plan-answers.yaml --no-input\n"
+    "  coach plan show ana --format markdown\n"
+    "  coach plan sprint ana",
+    NewByDefault,
 )
 
 RepArgument = Annotated[str, typer.Argument(help="Rep name or a unique start of it.")]

@@ -8,10 +8,18 @@ import typer
 
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import FormatOption, JsonOption, ListFormatOption
 from coachcli.cli.output import Format, ListFormat
 
-app = typer.Typer(cls=ListByDefault, help="Past coaching sessions: list (the default), show.")
+app = sub_app(
+    "Past one-on-ones and consequence conversations.\n\n"
+    "list (the default), show.\n\n"
+    "\b\nExamples:\n"
+    "  coach sessions ana\n"
+    "  coach sessions show 3 --format markdown",
+    ListByDefault,
+)
 
 
 @app.command("list")

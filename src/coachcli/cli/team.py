@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from coachcli.cli import context, output
+from coachcli.cli.help import sub_app
 from coachcli.cli.options import (
     AnswersOption,
     DiscardOption,
@@ -19,7 +20,14 @@ from coachcli.cli.options import (
 )
 from coachcli.cli.output import Format, ListFormat
 
-app = typer.Typer(help="Your reps: add, list, show, edit, archive.", no_args_is_help=True)
+app = sub_app(
+    "Your reps and their quotas.\n\n"
+    "add, list, show, edit, archive, unarchive.\n\n"
+    "\b\nExamples:\n"
+    '  coach team add "Ana Souza" --role AE --quota 250k --period 2027-Q1\n'
+    "  coach team list\n"
+    "  coach team edit ana --quota 300k --period 2027-Q2"
+)
 
 RepArgument = Annotated[str, typer.Argument(help="Rep name or a unique start of it.")]
 RoleOption = Annotated[str | None, typer.Option("--role", help="Role: SDR, AE, Senior AE, KAM.")]
