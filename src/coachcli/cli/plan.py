@@ -238,15 +238,15 @@ def _rating_flags(rate, evidence, source, cause) -> dict[str, Any]:
 def _known(answers_file: Path | None, plain: dict, keyed: dict) -> dict[str, Any]:
     """Answers file, then flags over it, flattened to question keys and checked."""
     from coachcli.interview.answers import load_answers
-    from coachcli.interview.plan import ANSWER_KEYS, pairs, plan_answers
+    from coachcli.interview.plan import ANSWER_KEYS, flat_answers, pairs
 
     methodology = context.methodology()
-    from_file = plan_answers(methodology, load_answers(answers_file, ANSWER_KEYS))
+    from_file = flat_answers(methodology, load_answers(answers_file, ANSWER_KEYS))
     flags = {key: value for key, value in plain.items() if value not in (None, [])}
     for key, values in keyed.items():
         if values:
             flags[key] = pairs(values, KEYED_FLAGS[key])
-    return {**from_file, **plan_answers(methodology, flags)}
+    return {**from_file, **flat_answers(methodology, flags)}
 
 
 class _Wizard:

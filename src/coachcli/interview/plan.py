@@ -17,21 +17,18 @@ from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Question
 from coachcli.methodology_schema import ROOT_CAUSES, LearningSuggestion, Methodology, find_key
 from coachcli.money import parse_amount
-from coachcli.services import plans
+from coachcli.services import assessments, plan_answers, sprints
+from coachcli.services.assessments import GapRow
 from coachcli.services.fields import clean_text
-from coachcli.services.plans import (
-    AssessmentAnswers,
+from coachcli.services.plan_answers import (
     CauseInput,
     ExpectationInput,
-    GapRow,
     LearningInput,
-    NewPlanAnswers,
-    NextSprintAnswers,
-    PlanFacts,
     RatingInput,
     SprintClose,
     SprintInput,
 )
+from coachcli.services.plans import AssessmentAnswers, NewPlanAnswers, NextSprintAnswers, PlanFacts
 
 ShowGaps = Callable[[list[GapRow]], None]
 
@@ -78,13 +75,13 @@ def pairs(values: Iterable[str] | None, flag: str) -> dict[str, str]:
     return found
 
 
-def plan_answers(methodology: Methodology, given: dict[str, Any]) -> dict[str, Any]:
+def flat_answers(methodology: Methodology, given: dict[str, Any]) -> dict[str, Any]:
     """Flatten answers (from a file or from flags) into question keys, checking every name."""
     flat = {key: value for key, value in given.items() if key in PLAIN and value not in (None, [])}
     if "focus" in flat:
-        flat["focus"] = plans.competency_key(methodology, flat["focus"])
+        flat["focus"] = plan_answers.competency_key(methodology, flat["focus"])
     if "outcome" in flat:
-        flat["outcome"] = plans.outcome_key(flat["outcome"])
+        flat["outcome"] = plan_answers.outcome_key(flat["outcome"])
     for key, prefix in NESTED.items():
         mapping = given.get(key) or {}
         if not isinstance(mapping, dict):
@@ -116,7 +113,11 @@ def _nested_answer(methodology: Methodology, key: str, prefix: str, name: str, v
 
 
 # Checked as soon as they are read, so that a bad value is reported before any question.
-_CHECKS = {"rating_": plans.parse_rating, "source_": plans.source_key, "cause_": plans.cause_key}
+_CHECKS = {
+    "rating_": plan_answers.parse_rating,
+    "source_": plan_answers.source_key,
+    "cause_": plan_answers.cause_key,
+}
 
 
 def _checked(prefix: str, slug: str, value: Any) -> Any:
@@ -141,7 +142,7 @@ def _slug(methodology: Methodology, key: str, name: str) -> str:
         return _known_slug(name, methodology.activities, "activity type")
     if key == "time_allocation":
         return _known_slug(name, methodology.time_allocation, "time allocation")
-    return plans.competency_key(methodology, name)
+    return plan_answers.competency_key(methodology, name)
 
 
 def _known_slug(name: str, table: dict, what: str) -> str:
@@ -164,7 +165,7 @@ def ask_expectations(
             "period",
             "Period these expectations cover:",
             "--period",
-            default=plans.default_period(today),
+            default=plan_answers.default_period(today),
             parse=parse_period,
             dump=lambda p: p.label,
             hint=PERIOD_FORMS,
@@ -178,7 +179,7 @@ def ask_expectations(
             "New logos (new customers) to win, optional:",
             "--new-logos",
             required=False,
-            parse=partial(plans.parse_count, what="number of new logos"),
+            parse=partial(plan_answers.parse_count, what="number of new logos"),
         )
     )
     given.renewals = _optional_amount(asker, "renewals", "Renewal value to keep")
@@ -214,7 +215,7 @@ def ask_activity_levels(asker: Asker, methodology: Methodology) -> dict[str, int
                 f"--activity {slug}=N",
                 file_form=f"activities: {{{slug}: N}}",
                 default=str(activity.weekly_target),
-                parse=partial(plans.parse_count, what=f"weekly {activity.unit}"),
+                parse=partial(plan_answers.parse_count, what=f"weekly {activity.unit}"),
             )
         )
     return levels
@@ -234,13 +235,13 @@ def ask_time_allocation(asker: Asker, methodology: Methodology) -> dict[str, int
                     f"--time {slug}=PERCENT",
                     file_form=f"time_allocation: {{{slug}: PERCENT}}",
                     default=str(share.percent),
-                    parse=partial(plans.parse_percent, what=f"share for {share.name}"),
+                    parse=partial(plan_answers.parse_percent, what=f"share for {share.name}"),
                 )
             )
             for slug, share in methodology.time_allocation.items()
         }
 
-    return asked_until_valid(asker, keys, ask_shares, plans.check_time_allocation)
+    return asked_until_valid(asker, keys, ask_shares, plan_answers.check_time_allocation)
 
 
 def asked_until_valid(asker: Asker, keys: list[str], ask: Callable, check: Callable) -> Any:
@@ -263,7 +264,7 @@ def ask_assessment(asker: Asker, methodology: Methodology, role: str) -> list[Ra
     asker.say("\n── Assessment: rate what you have seen, 1 to 5 ──")
     ratings = []
     for slug, competency in methodology.competencies.items():
-        expected = plans.expected_level(methodology, slug, role)
+        expected = assessments.expected_level(methodology, slug, role)
         asker.say(f"\n{competency.name} (expected for the role: {expected})")
         levels = [
             Choice(str(level), f"{level}  {behaviour}")
@@ -290,9 +291,9 @@ def ask_assessment(asker: Asker, methodology: Methodology, role: str) -> list[Ra
         if evidence or asker.has_answer(f"source_{slug}"):
             source = asker.select(
                 Question(f"source_{slug}", "Source:", f"--source {slug}=SOURCE", "observation"),
-                [Choice(s, s) for s in plans.SOURCES],
+                [Choice(s, s) for s in plan_answers.SOURCES],
             )
-        ratings.append(RatingInput(slug, plans.parse_rating(rating), evidence, source))
+        ratings.append(RatingInput(slug, plan_answers.parse_rating(rating), evidence, source))
     return ratings
 
 
@@ -300,7 +301,7 @@ def ask_causes(asker: Asker, methodology: Methodology, gaps: list[GapRow]) -> li
     """A root cause for each of the largest gaps, with the learning it suggests.
 
     Causes given for other competencies (flags, answer files) are kept as well."""
-    top = plans.top_gaps(gaps)
+    top = assessments.top_gaps(gaps)
     top += [row for row in gaps if row not in top and asker.has_answer(f"cause_{row.competency}")]
     if top:
         asker.say("\n── Root causes of the largest gaps ──")
@@ -337,7 +338,7 @@ def _say_suggestions(
     asker: Asker, methodology: Methodology, competency: str, cause: str | None, heading: str
 ) -> list[LearningSuggestion]:
     """The methodology's learning ideas, numbered so that a number can pick one."""
-    ideas = plans.suggested_learning(methodology, competency, cause)
+    ideas = assessments.suggested_learning(methodology, competency, cause)
     asker.say(heading)
     for number, idea in enumerate(ideas, start=1):
         asker.say(f"   {number}. {idea.title} ({idea.kind}, {idea.cause})")
@@ -351,7 +352,9 @@ def ask_goals(asker: Asker) -> list[str]:
     asker.say("\n── Annual goals (one to three) ──")
     parse = partial(clean_text, what="goal")
     question = Question("goals", "Goal for the year", "--goal", parse=parse)
-    return asked_until_valid(asker, ["goals"], lambda: asker.many(question), plans.check_goals)
+    return asked_until_valid(
+        asker, ["goals"], lambda: asker.many(question), plan_answers.check_goals
+    )
 
 
 def ask_sprint(
@@ -369,7 +372,7 @@ def ask_sprint(
         Question("focus", "Focus competency:", "--focus", default=_default_focus(gaps)),
         _focus_choices(methodology, gaps),
     )
-    focus = plans.competency_key(methodology, focus)
+    focus = plan_answers.competency_key(methodology, focus)
     cadence = methodology.cadence
     weeks = asker.text(
         Question(
@@ -377,7 +380,7 @@ def ask_sprint(
             f"Length in weeks ({cadence.sprint_min_weeks}-{cadence.sprint_max_weeks}):",
             "--weeks",
             default=str(cadence.sprint_weeks),
-            parse=partial(plans.parse_weeks, cadence=cadence),
+            parse=partial(plan_answers.parse_weeks, cadence=cadence),
         )
     )
     start = asker.text(
@@ -386,11 +389,11 @@ def ask_sprint(
             "Starts on:",
             "--start",
             default=start_default.isoformat(),
-            parse=partial(plans.parse_start, today=today, earliest=earliest, inside=inside),
+            parse=partial(plan_answers.parse_start, today=today, earliest=earliest, inside=inside),
             dump=date.isoformat,
         )
     )
-    end = plans.sprint_end(start, weeks)
+    end = sprints.sprint_end(start, weeks)
     asker.say(f"   sprint runs {start.isoformat()} to {end.isoformat()}")
     objectives = asker.many(
         Question(
@@ -440,7 +443,7 @@ def ask_learning(
             "--learning",
             required=False,
             parse=partial(
-                plans.parse_learning, start=start, end=end, today=today, suggestions=ideas
+                plan_answers.parse_learning, start=start, end=end, today=today, suggestions=ideas
             ),
             dump=LearningInput.as_text,
             hint="TITLE | DUE, or a suggestion's number | DUE, e.g. 2 | +3w",
@@ -459,7 +462,7 @@ def ask_sprint_close(asker: Asker, number: int) -> SprintClose:
             "retro", "Retro: what worked, what to change (optional):", "--retro", required=False
         )
     )
-    return SprintClose(plans.outcome_key(outcome), retro)
+    return SprintClose(plan_answers.outcome_key(outcome), retro)
 
 
 # ---- whole interviews -----------------------------------------------------------------------
@@ -470,7 +473,7 @@ def interview_new_plan(
 ) -> NewPlanAnswers:
     expectations = ask_expectations(asker, methodology, today, facts.quotas)
     ratings = ask_assessment(asker, methodology, facts.role)
-    gaps = plans.draft_gaps(methodology, facts.role, ratings)
+    gaps = assessments.draft_gaps(methodology, facts.role, ratings)
     if asker.interactive:
         show_gaps(gaps)
     causes = ask_causes(asker, methodology, gaps)
@@ -484,7 +487,7 @@ def interview_assessment(
     asker: Asker, methodology: Methodology, facts: PlanFacts, today: date, show_gaps: ShowGaps
 ) -> AssessmentAnswers:
     ratings = ask_assessment(asker, methodology, facts.role)
-    gaps = plans.draft_gaps(methodology, facts.role, ratings)
+    gaps = assessments.draft_gaps(methodology, facts.role, ratings)
     if asker.interactive:
         show_gaps(gaps)
     return AssessmentAnswers(ratings, ask_causes(asker, methodology, gaps))

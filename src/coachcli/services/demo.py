@@ -12,7 +12,7 @@ from coachcli.dates import quarter_of
 from coachcli.db.migrations import open_database
 from coachcli.errors import Conflict
 from coachcli.methodology_schema import Methodology
-from coachcli.services import team
+from coachcli.services import assessments, plan_answers, plans, sprints, team
 from coachcli.services.demo_deals import seed_deals
 
 MARKER = ".coach-demo"
@@ -169,7 +169,6 @@ DEMO_PLANS = [
 
 
 def _seed_plans(session, methodology: Methodology, today: date) -> None:
-    from coachcli.services import plans
 
     for name, days_ago, ratings, earlier, causes, goal, focus, objective, learning in DEMO_PLANS:
         rep = team.resolve_rep(session, name)
@@ -178,22 +177,21 @@ def _seed_plans(session, methodology: Methodology, today: date) -> None:
             _assess(session, methodology, rep, {**ratings, **earlier}, {}, start - timedelta(180))
         _assess(session, methodology, rep, ratings, causes, start - timedelta(days=1))
         weeks = methodology.cadence.sprint_weeks
-        sprint = plans.SprintInput(
+        sprint = plan_answers.SprintInput(
             focus,
             start,
-            plans.sprint_end(start, weeks),
+            sprints.sprint_end(start, weeks),
             [objective],
-            [plans.LearningInput(t, start + timedelta(days=d)) for t, d in learning],
+            [plan_answers.LearningInput(t, start + timedelta(days=d)) for t, d in learning],
         )
         plans.create_plan(session, methodology, rep, [goal], sprint, _utc(start))
 
 
 def _assess(session, methodology, rep, ratings: dict, causes: dict, day: date) -> None:
-    from coachcli.services import plans
 
-    given = [plans.RatingInput(key, ratings.get(key, 3)) for key in methodology.competencies]
-    reasons = [plans.CauseInput(key, cause) for key, cause in causes.items()]
-    plans.record_assessment(session, methodology, rep, given, reasons, _utc(day))
+    given = [plan_answers.RatingInput(key, ratings.get(key, 3)) for key in methodology.competencies]
+    reasons = [plan_answers.CauseInput(key, cause) for key, cause in causes.items()]
+    assessments.record_assessment(session, methodology, rep, given, reasons, _utc(day))
 
 
 def _utc(day: date):

@@ -16,7 +16,7 @@ from coachcli.enums import ActionStatus, SessionKind
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import ActionItem, CoachingSession, Rep
-from coachcli.services import deals, plans
+from coachcli.services import assessments, deals, plans
 from coachcli.services.actions import (
     ActionInfo,
     NewAction,
@@ -121,7 +121,7 @@ def build_brief(session: Session, methodology: Methodology, rep: Rep, today: dat
         ],
         sprint_focus=focus,
         sprint_learning=learning,
-        top_gap=plans.largest_gap(session, methodology, rep),
+        top_gap=assessments.largest_gap(session, methodology, rep),
         deals_at_risk=deals.deals_at_risk(session, methodology, rep, today),
     )
 

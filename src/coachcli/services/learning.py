@@ -13,6 +13,8 @@ from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import LearningActivity, Rep, Sprint
 from coachcli.services.fields import clean_text
+from coachcli.services.plan_answers import competency_key
+from coachcli.services.sprints import check_due_in_sprint, open_sprint_of
 
 
 class LearningInfo(BaseModel):
@@ -87,8 +89,6 @@ def assign(
     outside_sprint: bool = False,
 ) -> LearningInfo:
     """Assign learning; it belongs to the rep's open sprint unless `outside_sprint`."""
-    from coachcli.services.plans import check_due_in_sprint, competency_key, open_sprint_of
-
     key = competency_key(methodology, competency)
     plan = queries.latest_plan(session, rep.id)
     sprint = None if outside_sprint or plan is None else open_sprint_of(session, plan)
