@@ -1,7 +1,13 @@
 """coach demo: a workspace of its own, six reps with targets, never the user's data."""
 
+import os
 import shlex
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from coachcli.render.demo import NEXT_STEPS
 
@@ -68,3 +74,29 @@ def test_every_command_the_tour_suggests_runs_in_the_demo(coach, tmp_path, monke
         result = coach(*shlex.split(command))
         assert result.exit_code == 0, (command, result.stderr)
         assert result.stdout.strip(), command
+
+
+def test_the_tour_lines_work_when_pasted_into_a_fresh_shell(tmp_path):
+    """Run as README's Quick start does (`.venv/bin/coach demo`, coach not on the PATH):
+    every line the tour prints must work when pasted, in order, into a new shell."""
+    script = Path(sys.executable).with_name("coach")
+    if not script.is_file():
+        pytest.skip("the console script is installed with the package")
+    folder = tmp_path / "demo"
+    bare_path = {**os.environ, "PATH": "/usr/bin:/bin"}
+    shown = subprocess.run(
+        [str(script), "demo", "--dir", str(folder)],
+        capture_output=True, text=True, env=bare_path, check=True,
+    ).stdout  # fmt: skip
+    # Commands are indented two spaces; what each is for, six.
+    lines = [
+        line.strip()
+        for line in shown.splitlines()
+        if line[:3].startswith("  ") and line[2:3] != " "
+    ]
+    assert lines[0] == f"source {script.with_name('activate')}"
+    pasted = "set -e\n" + "\n".join(line for line in lines if not line.endswith("grow ana"))
+    result = subprocess.run(
+        ["bash", "-c", pasted], capture_output=True, text=True, env=bare_path, check=False
+    )
+    assert result.returncode == 0, result.stderr

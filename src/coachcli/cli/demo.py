@@ -45,4 +45,23 @@ def demo(
     with context.database() as db, db.session() as session:
         reps = team.list_reps(session, context.methodology(), context.today())
     output.success(f"Demo workspace with {workspace.reps} reps: {workspace.folder}")
-    output.show(tour(workspace.folder, [rep.model_dump(mode="json") for rep in reps]))
+    team_records = [rep.model_dump(mode="json") for rep in reps]
+    output.show(tour(workspace.folder, team_records, _launcher()), soft_wrap=True)
+
+
+def _launcher():
+    """`coach` when the shell finds this very script; else activate its environment first
+    (a fresh clone runs `.venv/bin/coach demo`), or name the script by its path."""
+    import shutil
+    import sys
+
+    from coachcli.render.demo import Launcher
+
+    script = Path(sys.argv[0]).resolve()
+    found = shutil.which("coach")
+    if script.name != "coach" or (found and Path(found).resolve() == script):
+        return Launcher()
+    activate = script.parent / "activate"
+    if activate.is_file():
+        return Launcher(activate=str(activate))
+    return Launcher(command=str(script))

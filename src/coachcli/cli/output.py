@@ -53,8 +53,10 @@ def chosen_format(fmt: AnyFormat, as_json: bool) -> AnyFormat:
     return type(fmt).json if as_json else fmt
 
 
-def show(renderable: RenderableType) -> None:
-    stdout().print(renderable)
+def show(renderable: RenderableType, soft_wrap: bool = False) -> None:
+    """A renderable to stdout; `soft_wrap` leaves long lines to the terminal, so that a
+    command shown on one line is still one line when copied."""
+    stdout().print(renderable, soft_wrap=soft_wrap)
 
 
 def write(text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,24 @@ NEXT_STEPS = [
 ]
 
 
-def tour(folder: Path, reps: list[dict[str, Any]]) -> Group:
+def tour(folder: Path, reps: list[dict[str, Any]], launcher: Launcher) -> Group:
+    """The team, then commands that work when pasted: `launcher` says how coach is run
+    from this shell (on the PATH, after activating its environment, or by its path)."""
     home = f"COACH_HOME={shlex.quote(str(folder))}"
     steps = Text("\nTry it (the demo never touches your own data):\n", style="bold")
+    if launcher.activate:
+        steps.append("First put coach on your PATH:\n", style="bold")
+        steps.append(f"  source {shlex.quote(launcher.activate)}\n", style="cyan")
     for command, why in NEXT_STEPS:
-        steps.append(f"  {home} coach {command}\n", style="cyan")
+        steps.append(f"  {home} {launcher.command} {command}\n", style="cyan")
         steps.append(f"      {why}\n", style="dim")
     return Group(rich_table(reps, REP_COLUMNS, title="Your demo team"), steps)
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """How to run coach from the user's shell: `command` (coach, or the script's path)
+    after sourcing `activate` when that is needed."""
+
+    command: str = "coach"
+    activate: str | None = None
