@@ -1,6 +1,7 @@
 """coach team through the CLI: formats, literal user text, bad input and exit codes."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -160,3 +161,55 @@ def test_empty_team_says_how_to_start(coach):
     result = coach("team", "list")
     assert result.exit_code == 0
     assert "coach team add" in result.stderr
+
+
+def test_a_quota_for_a_week_is_exit_2_naming_the_periods(coach):
+    result = coach("team", "add", "Zed Q", "--quota", "1", "--period", "2054-W47", "--no-input")
+    assert result.exit_code == 2
+    assert "a month (2027-01), a quarter (2027-Q1) or a year (2027)" in result.stderr
+    assert coach("team", "list", "--json").json() == []
+    coach("team", "add", "Zed Q", "--no-input")
+    edit = coach("team", "edit", "zed", "--quota", "1", "--period", "2054-W47")
+    assert edit.exit_code == 2 and "not a week (2054-W47)" in edit.stderr
+
+
+def test_team_list_says_no_quota_rather_than_last_quarters(coach):
+    coach("team", "add", "Ana Souza", "--quota", "250k", "--period", "2054-Q3", "--no-input")
+    [rep] = coach("team", "list", "--json").json()
+    assert (rep["quota"], rep["quota_period"]) == (None, "2054-Q4")
+    table = coach("team", "list").stdout
+    row = next(line for line in table.splitlines() if "Ana Souza" in line)
+    assert "no quota" in row and "2054-Q4" in row and "250,000" not in row
+
+
+def test_team_show_says_which_quota_holds_and_keeps_the_history(coach):
+    coach("team", "add", "Ana Souza", "--quota", "900k", "--period", "2054", "--no-input")
+    coach("team", "edit", "ana", "--quota", "200k", "--period", "2054-Q4")
+    coach("team", "edit", "ana", "--quota", "250k", "--period", "2054-Q4")
+    shown = coach("team", "show", "ana", "--json").json()
+    assert (shown["quota"], shown["quota_period"]) == (250000, "2054-Q4")
+    assert "shortest of the periods that do (2054 too)" in shown["quota_reason"]
+    assert [(c["old_amount"], c["new_amount"]) for c in shown["quota_history"]] == [
+        (None, 900000),
+        (None, 200000),
+        (200000, 250000),
+    ]
+    markdown = coach("team", "show", "ana", "--format", "markdown").stdout
+    assert "| 2054-Q4 | 200,000 → 250,000 | team edit |" in markdown
+    assert "Quota history" in coach("team", "show", "ana").stdout
+
+
+def test_a_plan_that_changes_a_quota_says_so_and_keeps_the_old_one(coach, tmp_path):
+    coach("team", "add", "Ana Souza", "--quota", "200k", "--period", "2054-Q4", "--no-input")
+    example = Path(__file__).parent.parent / "examples" / "plan-answers.yaml"
+    answers = tmp_path / "plan.yaml"
+    answers.write_text(example.read_text() + "period: 2054-Q4\n")  # quota 250000 in the file
+    result = coach("plan", "ana", "--answers", str(answers), "--no-input")
+    assert result.exit_code == 0, result.stderr
+    assert "quota of Ana Souza changed from 200,000 to 250,000" in result.stderr
+    history = coach("team", "show", "ana", "--json").json()["quota_history"]
+    assert [(c["old_amount"], c["new_amount"], c["source"]) for c in history][-1] == (
+        200000,
+        250000,
+        "plan",
+    )

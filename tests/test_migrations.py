@@ -127,6 +127,10 @@ def test_an_older_database_with_data_is_upgraded_in_place(tmp_path):
             "INSERT INTO rep (name, name_key, role, created_at) "
             "VALUES ('Ana Souza', 'ana souza', 'ae', '2054-01-05 09:00:00')"
         )
+        connection.exec_driver_sql(
+            'INSERT INTO quota (rep_id, period, start, "end", amount) '
+            "VALUES (1, '2054-Q4', '2054-10-01', '2054-12-31', 250000)"
+        )
     old.close()
     open_database(f"sqlite:///{path}", CLOCK).close()
     with sqlite3.connect(path) as connection:
@@ -135,6 +139,10 @@ def test_an_older_database_with_data_is_upgraded_in_place(tmp_path):
             LATEST_VERSION,
         )
         connection.execute("SELECT count(*) FROM action_item")
+        # A quota set before the history existed starts its history with its value.
+        assert connection.execute(
+            "SELECT period, old_amount, new_amount, source FROM quota_change"
+        ).fetchall() == [("2054-Q4", None, 250000.0, "before history")]
     [backup] = tmp_path.glob("coach.db.v1-*.bak")
     assert schema_of(path) == schema_of(_fresh(tmp_path))
     with sqlite3.connect(backup) as connection:

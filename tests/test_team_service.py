@@ -100,7 +100,7 @@ def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
     with db.session(write=True) as session:
         rep = team.resolve_rep(session, "ana")
         changes = team.RepChanges(quota=300000.0, period="2055-Q1", email="ana@example.com")
-        info = team.edit_rep(session, method, rep, changes, TODAY)
+        info = team.edit_rep(session, method, rep, changes, CLOCK)
     assert [(q.period, q.amount) for q in info.quotas] == [
         ("2054-Q4", 250000.0),
         ("2055-Q1", 300000.0),
@@ -109,12 +109,48 @@ def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
     assert info.email == "ana@example.com"
 
 
-def test_current_quota_prefers_the_period_holding_today(db, method):
-    add(db, method, "Ana Souza", quota=900000.0, period=parse_period("2054"))
+def set_quota(db, amount, period):
     with db.session(write=True) as session:
-        team.set_quota(
-            session, team.resolve_rep(session, "ana").id, 250000.0, parse_period("2054-Q4")
-        )
+        rep_id = team.resolve_rep(session, "ana").id
+        return team.set_quota(session, rep_id, amount, parse_period(period), CLOCK.now(), "test")
+
+
+def test_where_periods_overlap_the_shortest_holds_and_says_why(db, method):
+    add(db, method, "Ana Souza", quota=900000.0, period=parse_period("2054"))
+    set_quota(db, 250000.0, "2054-Q4")
+    set_quota(db, 90000.0, "2054-10")  # October: over before today (2054-11-22)
     with db.session() as session:
         [info] = team.list_reps(session, method, TODAY)
     assert (info.quota, info.quota_period) == (250000.0, "2054-Q4")
+    assert info.quota_reason == (
+        "2054-Q4 holds today; it is the shortest of the periods that do (2054 too)."
+    )
+
+
+def test_no_quota_holding_today_is_none_not_last_quarters(db, method):
+    add(db, method, "Ana Souza", quota=250000.0, period=parse_period("2054-Q3"))
+    with db.session() as session:
+        [info] = team.list_reps(session, method, TODAY)
+    assert (info.quota, info.quota_period) == (None, "2054-Q4")
+    assert info.quota_reason.startswith("No quota for 2054-Q4")
+
+
+def test_a_changed_quota_keeps_its_history(db, method):
+    add(db, method, "Ana Souza", quota=200000.0, period=parse_period("2054-Q4"))
+    assert set_quota(db, 200000.0, "2054-Q4") is None  # the same amount changes nothing
+    changed = set_quota(db, 250000.0, "2054-Q4")
+    assert (changed.old, changed.new) == (200000.0, 250000.0)
+    with db.session() as session:
+        rep = team.resolve_rep(session, "ana")
+        info = team.rep_info(session, method, rep, TODAY, with_quotas=True)
+    history = [(c.period, c.old_amount, c.new_amount, c.source) for c in info.quota_history]
+    assert history == [
+        ("2054-Q4", None, 200000.0, "team add"),
+        ("2054-Q4", 200000.0, 250000.0, "test"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["2054-W47", "2054W47"])
+def test_a_quota_for_a_week_is_refused(text):
+    with pytest.raises(Invalid, match=r"a month \(2027-01\), a quarter \(2027-Q1\) or a year"):
+        team.quota_period(text)

@@ -53,6 +53,21 @@ class Quota(SQLModel, table=True):
     amount: float
 
 
+class QuotaChange(SQLModel, table=True):
+    """A quota set or changed: the rep's quota history (the quota table holds the latest)."""
+
+    __tablename__ = "quota_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id", index=True)
+    period: str
+    old_amount: float | None = None
+    new_amount: float
+    changed_at: datetime
+    # Which command changed it: "team add", "team edit", "plan".
+    source: str
+
+
 class CoachingSession(SQLModel, table=True):
     """A coaching conversation with one rep. Its notes are private to the manager."""
 

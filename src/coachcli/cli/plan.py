@@ -274,8 +274,10 @@ class _Wizard:
             def save_and_view(given, _conversation):
                 with db.session(write=True) as session:
                     found = team.resolve_rep(session, rep.name)
-                    save(session, methodology, found, given, clock.now())
-                    return plans.plan_view(session, methodology, found, today)
+                    changed = save(session, methodology, found, given, clock.now())
+                    view = plans.plan_view(session, methodology, found, today)
+                _tell_quota_change(changed, rep.name)
+                return view
 
             return Interview(
                 what=what,
@@ -288,6 +290,19 @@ class _Wizard:
                 prompting=Prompting(*self.prompting),
                 warn=output.warn,
             ).run(ask, save_and_view)
+
+
+def _tell_quota_change(changed, rep_name: str) -> None:
+    """A plan that set a different quota says so: the old value is in the history."""
+    if changed is None or changed.old is None:
+        return
+    from coachcli.money import format_money
+
+    output.warn(
+        f"The {changed.period} quota of {rep_name} changed from {format_money(changed.old)} "
+        f"to {format_money(changed.new)}; the old value is kept in the quota history "
+        f"(coach team show {shlex.quote(rep_name)})."
+    )
 
 
 def _show_gaps(gaps) -> None:

@@ -108,8 +108,8 @@ def list_(
 
 @app.command("show")
 def show(rep: RepArgument, fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
-    """Show one rep with every quota on record."""
-    from coachcli.render.team import rep_panel
+    """Show one rep: the quota in effect and why, every quota and the quota history."""
+    from coachcli.render.team import rep_markdown, rep_panel
     from coachcli.services import team
 
     with context.database() as db, db.session() as session:
@@ -118,10 +118,7 @@ def show(rep: RepArgument, fmt: FormatOption = Format.table, as_json: JsonOption
             session, context.methodology(), found, context.today(), with_quotas=True
         )
     chosen = output.chosen_format(fmt, as_json)
-    if chosen is Format.table:
-        output.show(rep_panel(info.model_dump(mode="json")))
-    else:
-        _show_reps([info], chosen, single=True)
+    output.emit_document(info.model_dump(mode="json"), chosen, rep_markdown, rep_panel)
 
 
 @app.command("edit")
@@ -141,7 +138,7 @@ def edit(
     changes = _changes(name, role, email, start, quota, period)
     with context.database() as db, db.session(write=True) as session:
         found = team.resolve_rep(session, rep, include_archived=True)
-        info = team.edit_rep(session, context.methodology(), found, changes, context.today())
+        info = team.edit_rep(session, context.methodology(), found, changes, context.clock())
     output.changed(f"Updated {info.name}.", info.model_dump(mode="json"), as_json)
 
 
@@ -182,10 +179,10 @@ def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool, as_json: 
 
 
 def _changes(name, role, email, start, quota, period):
-    from coachcli.dates import parse_date, parse_period
+    from coachcli.dates import parse_date
     from coachcli.errors import Invalid
     from coachcli.money import parse_amount
-    from coachcli.services.team import RepChanges
+    from coachcli.services.team import RepChanges, quota_period
 
     if all(value is None for value in (name, role, email, start, quota, period)):
         raise Invalid(
@@ -194,7 +191,7 @@ def _changes(name, role, email, start, quota, period):
     if period is not None and quota is None:
         raise Invalid("--period needs --quota: it says which period the quota is for.")
     if period is not None:
-        parse_period(period)
+        quota_period(period)
     return RepChanges(
         name=name,
         role=role,

@@ -193,6 +193,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "(status, stage, stage_since, close_date, amount, rep_id)",
         ),
     ),
+    Migration(
+        "0007_quota_history",
+        _run_sql(
+            """CREATE TABLE quota_change (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, period VARCHAR NOT NULL,
+                old_amount FLOAT, new_amount FLOAT NOT NULL, changed_at DATETIME NOT NULL,
+                source VARCHAR NOT NULL, PRIMARY KEY (id),
+                FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_quota_change_rep_id ON quota_change (rep_id)",
+            # Quotas set before this release start their history with the value they had.
+            """INSERT INTO quota_change (rep_id, period, old_amount, new_amount, changed_at, source)
+                SELECT q.rep_id, q.period, NULL, q.amount, r.created_at, 'before history'
+                FROM quota q JOIN rep r ON r.id = q.rep_id""",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

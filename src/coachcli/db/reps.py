@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from coachcli.db.shared import starts_with_pattern
-from coachcli.models import Quota, Rep
+from coachcli.models import Quota, QuotaChange, Rep
 
 
 def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
@@ -37,6 +37,11 @@ def quotas_by_rep(session: Session, rep_ids: Iterable[int]) -> dict[int, list[Qu
     for quota in session.exec(query):
         found[quota.rep_id].append(quota)
     return found
+
+
+def quota_changes(session: Session, rep_id: int) -> list[QuotaChange]:
+    query = select(QuotaChange).where(QuotaChange.rep_id == rep_id)
+    return list(session.exec(query.order_by(col(QuotaChange.changed_at), col(QuotaChange.id))))
 
 
 def quota_for(session: Session, rep_id: int, period: str) -> Quota | None:

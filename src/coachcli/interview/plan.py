@@ -12,7 +12,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from coachcli.dates import PERIOD_FORMS, parse_period
+from coachcli.dates import PERIOD_FORMS
 from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Question
 from coachcli.methodology_schema import ROOT_CAUSES, LearningSuggestion, Methodology, find_key
@@ -29,6 +29,7 @@ from coachcli.services.plan_answers import (
     SprintInput,
 )
 from coachcli.services.plans import AssessmentAnswers, NewPlanAnswers, NextSprintAnswers, PlanFacts
+from coachcli.services.team import quota_period
 
 ShowGaps = Callable[[list[GapRow]], None]
 
@@ -166,7 +167,7 @@ def ask_expectations(
             "Period these expectations cover:",
             "--period",
             default=plan_answers.default_period(today),
-            parse=parse_period,
+            parse=quota_period,
             dump=lambda p: p.label,
             hint=PERIOD_FORMS,
         )

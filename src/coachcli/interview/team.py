@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from coachcli.dates import Period, parse_date, parse_period, quarter_of
+from coachcli.dates import Period, parse_date, quarter_of
 from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Parser, Question
 from coachcli.methodology_schema import Methodology
 from coachcli.money import parse_amount
-from coachcli.services.team import clean_email, clean_name, role_key
+from coachcli.services.team import clean_email, clean_name, quota_period, role_key
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def ask_new_rep(
                 "Quota period:",
                 "--period",
                 default=quarter_of(today).label,
-                parse=parse_period,
+                parse=quota_period,
             )
         )
     return NewRep(name, role, email, start, quota, period)

@@ -11,7 +11,13 @@ REP_COLUMNS = [
     Column("name", "Name", style="bold", shorten=NAME_TEXT),
     Column("role", "Role", no_wrap=True),
     Column("start_date", "Start", no_wrap=True),
-    Column("quota", "Quota", justify="right", show=format_money, no_wrap=True),
+    Column(
+        "quota",
+        "Quota",
+        justify="right",
+        show=lambda v: format_money(v) or "no quota",
+        no_wrap=True,
+    ),
     Column("quota_period", "Period", no_wrap=True),
 ]
 

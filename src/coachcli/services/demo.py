@@ -77,7 +77,9 @@ def _seed_team(session, methodology: Methodology, clock: Clock) -> None:
         rep = team.add_rep(
             session, methodology, name, role, email, start, quota, this_quarter, clock=clock
         )
-        team.set_quota(session, rep.id, round(quota * 0.95, -3), last_quarter)
+        team.set_quota(
+            session, rep.id, round(quota * 0.95, -3), last_quarter, clock.now(), "team add"
+        )
 
 
 # rep, days ago, goal, reality, obstacles, options, support, actions (what, who, due in days)

@@ -56,7 +56,7 @@ from coachcli.services.sprints import (
     open_sprint_of,
     sprint_label,
 )
-from coachcli.services.team import set_quota
+from coachcli.services.team import QuotaUpdate, set_quota
 
 
 class ExpectationView(BaseModel):
@@ -110,7 +110,11 @@ class PlanView(BaseModel):
     revisions: list[RevisionView]
 
 
-def set_expectations(session: Session, rep: Rep, given: ExpectationInput, now: datetime) -> None:
+def set_expectations(
+    session: Session, rep: Rep, given: ExpectationInput, now: datetime
+) -> QuotaUpdate | None:
+    """Expectations for a period; a quota given with them becomes the period's quota (a
+    change is returned, and kept in the rep's quota history)."""
     row = queries.expectation_for(session, rep.id, given.period.label) or Expectation(
         rep_id=rep.id,
         period=given.period.label,
@@ -124,8 +128,9 @@ def set_expectations(session: Session, rep: Rep, given: ExpectationInput, now: d
     row.time_allocation = dict(check_time_allocation(given.time_allocation))
     row.set_at = now
     session.add(row)
-    if given.quota is not None:
-        set_quota(session, rep.id, given.quota, given.period)
+    if given.quota is None:
+        return None
+    return set_quota(session, rep.id, given.quota, given.period, now, "plan")
 
 
 def create_plan(
@@ -435,10 +440,12 @@ def sprint_facts(session: Session, methodology: Methodology, rep: Rep, today: da
 
 def save_new_plan(
     session: Session, methodology: Methodology, rep: Rep, given: NewPlanAnswers, now: datetime
-) -> None:
-    set_expectations(session, rep, given.expectations, now)
+) -> QuotaUpdate | None:
+    """Save the whole wizard; the quota change it made, if any, is returned to be told."""
+    changed = set_expectations(session, rep, given.expectations, now)
     record_assessment(session, methodology, rep, given.ratings, given.causes, now)
     create_plan(session, methodology, rep, given.goals, given.sprint, now)
+    return changed
 
 
 def save_assessment(

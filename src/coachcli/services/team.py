@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from coachcli.clock import Clock
-from coachcli.dates import Period, parse_period, quarter_of
+from coachcli.dates import Period, as_local, parse_period, quarter_of
 from coachcli.db import reps as queries
 from coachcli.errors import Conflict, Invalid
 from coachcli.methodology_schema import Methodology
-from coachcli.models import Quota, Rep
+from coachcli.models import Quota, QuotaChange, Rep
 from coachcli.services.rep_names import choose_rep, name_key
 
 MAX_NAME_LENGTH = 80
+QUOTA_PERIODS = "a month (2027-01), a quarter (2027-Q1) or a year (2027)"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -28,8 +30,20 @@ class QuotaInfo(BaseModel):
     amount: float
 
 
+class QuotaChangeInfo(BaseModel):
+    period: str
+    old_amount: float | None
+    new_amount: float
+    changed_at: datetime
+    source: str
+
+
 class RepInfo(BaseModel):
-    """What the CLI shows of a rep: plain values, ready for any renderer."""
+    """What the CLI shows of a rep: plain values, ready for any renderer.
+
+    `quota` is the quota in effect today (None when no quota's period holds today);
+    `quota_period` is its period, or this quarter when there is none, and
+    `quota_reason` says why that quota, in a sentence."""
 
     id: int
     name: str
@@ -39,8 +53,19 @@ class RepInfo(BaseModel):
     start_date: date | None
     quota: float | None
     quota_period: str | None
+    quota_reason: str
     archived: bool
     quotas: list[QuotaInfo] = []
+    quota_history: list[QuotaChangeInfo] = []
+
+
+@dataclass(frozen=True)
+class QuotaUpdate:
+    """A quota that changed: which period, from what (None: new) to what."""
+
+    period: str
+    old: float | None
+    new: float
 
 
 class RepChanges(BaseModel):
@@ -50,6 +75,14 @@ class RepChanges(BaseModel):
     start_date: date | None = None
     quota: float | None = None
     period: str | None = None
+
+
+def quota_period(text: str) -> Period:
+    """The period a quota is for: a month, quarter or year; a week is refused (exit 2)."""
+    period = parse_period(text)
+    if "-W" in period.label:
+        raise Invalid(f"A quota belongs to {QUOTA_PERIODS}; not a week ({period.label}).")
+    return period
 
 
 def clean_name(text: str) -> str:
@@ -107,7 +140,7 @@ def add_rep(
     session.add(rep)
     session.flush()
     if quota is not None:
-        set_quota(session, rep.id, quota, period or quarter_of(today))
+        set_quota(session, rep.id, quota, period or quarter_of(today), clock.now(), "team add")
     return rep_info(session, methodology, rep, today, with_quotas=True)
 
 
@@ -122,15 +155,22 @@ def ensure_name_free(session: Session, name: str, except_id: int | None = None) 
     return name
 
 
-def set_quota(session: Session, rep_id: int, amount: float, period: Period) -> Quota:
+def set_quota(
+    session: Session, rep_id: int, amount: float, period: Period, now: datetime, source: str
+) -> QuotaUpdate | None:
+    """Set the quota of a period; a change is kept in the rep's quota history (`source`
+    says which command made it). None when the amount was already that."""
     quota = queries.quota_for(session, rep_id, period.label)
+    old = quota.amount if quota is not None else None
+    if old == amount:
+        return None
     if quota is None:
-        quota = Quota(
-            rep_id=rep_id, period=period.label, start=period.start, end=period.end, amount=amount
-        )
+        quota = Quota(rep_id=rep_id, period=period.label, start=period.start, end=period.end)
     quota.amount = amount
     session.add(quota)
-    return quota
+    session.add(QuotaChange(rep_id=rep_id, period=period.label, old_amount=old,
+                            new_amount=amount, changed_at=now, source=source))  # fmt: skip
+    return QuotaUpdate(period.label, old, amount)
 
 
 def resolve_rep(session: Session, text: str, include_archived: bool = False) -> Rep:
@@ -158,14 +198,27 @@ def list_reps(
 def rep_info(
     session: Session, methodology: Methodology, rep: Rep, today: date, with_quotas: bool = False
 ) -> RepInfo:
+    """A rep as shown; `with_quotas` adds every quota and the quota history (team show)."""
     quotas = queries.quotas_by_rep(session, [rep.id]).get(rep.id, [])
-    return _info(methodology, rep, quotas, today, with_quotas)
+    info = _info(methodology, rep, quotas, today, with_quotas)
+    if with_quotas:
+        info.quota_history = [
+            QuotaChangeInfo(
+                period=change.period,
+                old_amount=change.old_amount,
+                new_amount=change.new_amount,
+                changed_at=as_local(change.changed_at),
+                source=change.source,
+            )
+            for change in queries.quota_changes(session, rep.id)
+        ]
+    return info
 
 
 def _info(
     methodology: Methodology, rep: Rep, quotas: list[Quota], today: date, with_quotas=False
 ) -> RepInfo:
-    current = current_quota(quotas, today)
+    current, reason = quota_in_effect(quotas, today)
     role = methodology.roles.get(rep.role)
     return RepInfo(
         id=rep.id,
@@ -175,7 +228,8 @@ def _info(
         email=rep.email,
         start_date=rep.start_date,
         quota=current.amount if current else None,
-        quota_period=current.period if current else None,
+        quota_period=current.period if current else quarter_of(today).label,
+        quota_reason=reason,
         archived=rep.archived_at is not None,
         quotas=[QuotaInfo.model_validate(q, from_attributes=True) for q in quotas]
         if with_quotas
@@ -183,20 +237,27 @@ def _info(
     )
 
 
-def current_quota(quotas: list[Quota], today: date) -> Quota | None:
-    """The quota whose period holds today; else the latest one that started; else the next."""
-    covering = [q for q in quotas if q.start <= today <= q.end]
-    if covering:
-        return min(covering, key=lambda q: q.end - q.start)
-    started = [q for q in quotas if q.start <= today]
-    if started:
-        return max(started, key=lambda q: q.start)
-    return min(quotas, key=lambda q: q.start, default=None)
+def quota_in_effect(quotas: list[Quota], today: date) -> tuple[Quota | None, str]:
+    """The quota whose period holds today, and why it is that one. Where periods overlap
+    (a year and its quarters), the shortest holds: it is the most specific target. No
+    quota holding today means none, never last quarter's figure."""
+    covering = sorted(
+        (q for q in quotas if q.start <= today <= q.end), key=lambda q: q.end - q.start
+    )
+    if not covering:
+        return None, f"No quota for {quarter_of(today).label} or any period that holds today."
+    chosen, *others = covering
+    reason = f"{chosen.period} holds today"
+    if others:
+        also = ", ".join(q.period for q in others)
+        reason += f"; it is the shortest of the periods that do ({also} too)"
+    return chosen, reason + "."
 
 
 def edit_rep(
-    session: Session, methodology: Methodology, rep: Rep, changes: RepChanges, today: date
+    session: Session, methodology: Methodology, rep: Rep, changes: RepChanges, clock: Clock
 ) -> RepInfo:
+    today, now = clock.today(), clock.now()
     if changes.name is not None:
         name = clean_name(changes.name)
         ensure_name_free(session, name, except_id=rep.id)
@@ -209,8 +270,8 @@ def edit_rep(
         rep.start_date = changes.start_date
     session.add(rep)
     if changes.quota is not None:
-        period = parse_period(changes.period) if changes.period else quarter_of(today)
-        set_quota(session, rep.id, changes.quota, period)
+        period = quota_period(changes.period) if changes.period else quarter_of(today)
+        set_quota(session, rep.id, changes.quota, period, now, "team edit")
     session.flush()
     return rep_info(session, methodology, rep, today, with_quotas=True)
 
