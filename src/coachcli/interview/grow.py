@@ -20,6 +20,7 @@ from coachcli.services.grow import (
     GrowAnswers,
     parse_carry,
 )
+from coachcli.words import counted
 
 CARRY_CHOICES = [
     Choice("done", "Done"),
@@ -57,7 +58,7 @@ def ask_carry_over(
 ) -> list[CarryDecision]:
     """Walk every open action: done, keep or drop. Missing decisions keep it open."""
     if open_actions:
-        stage(asker, clock, f"Carry-over: {len(open_actions)} open action(s)")
+        stage(asker, clock, f"Carry-over: {counted(len(open_actions), 'open action')}")
     decisions = []
     for action in open_actions:
         late = f", {action.overdue_days} days overdue" if action.overdue_days else ""
