@@ -17,7 +17,10 @@ OutputFile = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 RepSafeOption = Annotated[
-    bool, typer.Option("--rep-safe", help="Leave out private notes and consequence details.")
+    bool,
+    typer.Option(
+        "--rep-safe", help="Leave out private notes, consequence details and root causes."
+    ),
 ]
 
 

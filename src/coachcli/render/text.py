@@ -16,6 +16,12 @@ def clean(value: object) -> str:
     return _CONTROL.sub("", str(value))
 
 
+def one_line(value: object) -> str:
+    """Text on one line for a shortened view: each line break shown as ↵, not lost."""
+    lines = [line.strip() for line in clean(value).splitlines()]
+    return " ↵ ".join(line for line in lines if line)
+
+
 def markdown_cell(value: object) -> str:
     """Text shown literally in a Markdown table cell: markup escaped, lines joined by <br>."""
     lines = clean(value).splitlines() or [""]

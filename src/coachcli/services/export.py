@@ -13,7 +13,6 @@ from coachcli.files import write_private_file
 from coachcli.methodology_schema import Methodology
 from coachcli.models import Rep
 from coachcli.render.markdown import rep_markdown, session_markdown
-from coachcli.render.plan_text import plan_markdown
 from coachcli.services import actions, plans, sessions, team
 
 
@@ -32,19 +31,19 @@ def rep_document(
         info.model_dump(mode="json"),
         [detail.model_dump(mode="json") for detail in details],
         [item.model_dump(mode="json") for item in items],
-        plan=_plan_section(session, methodology, rep, today),
+        plan=_plan_if_any(session, methodology, rep, today),
         rep_safe=rep_safe,
     )
 
 
-def _plan_section(session: Session, methodology: Methodology, rep: Rep, today: date) -> str | None:
+def _plan_if_any(session: Session, methodology: Methodology, rep: Rep, today: date) -> dict | None:
     from coachcli.errors import NotFound
 
     try:
         view = plans.plan_view(session, methodology, rep, today)
     except NotFound:
         return None
-    return plan_markdown(view.model_dump(mode="json"), level=2)
+    return view.model_dump(mode="json")
 
 
 def export_all(
