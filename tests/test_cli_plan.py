@@ -1,8 +1,11 @@
 """coach plan and coach learning through the CLI, scripted with flags and answer files."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
 
 EXAMPLE = str(Path(__file__).parent.parent / "examples" / "plan-answers.yaml")
 COMPETENCIES = (
@@ -64,6 +67,65 @@ def test_plan_show_table_and_markdown(coach, planned):
     markdown = coach("plan", "show", "ana", "--format", "markdown").stdout
     assert markdown.startswith("# Development plan: Ana Souza (AE)")
     assert "| Discovery and questioning | 4 | 2 | ██ 2 |  | skill |" in markdown
+
+
+EVIDENCE = "Jumped to the demo on the Globex and Initech calls after two questions."
+CAUSE_NOTE = "Knows the question model from training; loses it live under time pressure."
+
+
+def test_plan_show_has_the_evidence_and_causes_typed(coach, planned):
+    table = coach("plan", "show", "ana").stdout
+    assert "Evidence and causes" in table
+    assert f"Evidence (observation): {EVIDENCE}" in table
+    assert f"Cause (skill): {CAUSE_NOTE}" in table
+    assert "Evidence (report): Business case for Acme" in table
+    markdown = coach("plan", "show", "ana", "--format", "markdown").stdout
+    assert "### Evidence and causes" in markdown
+    assert f"| Discovery and questioning | {EVIDENCE} | observation | skill | {CAUSE_NOTE} |" in (
+        markdown
+    )
+    assert "| Qualification | Three of five" in markdown  # a cause without a note
+    assert "| Prospecting and territory planning | 3 | 3 | 0 |" in markdown  # nothing typed
+
+
+def test_plan_show_at_80_columns_shortens_notes_and_stays_inside(coach, planned):
+    from coachcli.render.plans import gaps_section, plan_screen
+
+    # The CLI's console keeps the width it started with, so render as `plan show` does.
+    view = coach("plan", "show", "ana", "--json").json()
+    for screen in (plan_screen, gaps_section):
+        console = Console(file=StringIO(), width=80, color_system=None)
+        console.print(screen(view))
+        lines = console.file.getvalue().splitlines()
+        assert max(cell_len(line) for line in lines) <= 80
+        assert any(line.startswith("    Cause (skill): Knows the") for line in lines)
+        assert any(line.endswith("…") for line in lines)
+
+
+def test_typed_markup_in_evidence_and_notes_stays_literal(coach, ana):
+    result = coach(
+        "plan", "ana", "--answers", EXAMPLE, "--no-input",
+        "--evidence=discovery=[bold]x[/bold] | # y\n`z`\x1b[31m",
+        "--cause=discovery=will:[i]n[/i] | #",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    table = coach("plan", "show", "ana").stdout
+    assert "Evidence (observation): [bold]x[/bold] | # y ↵ `z`[31m" in table
+    assert "Cause (will): [i]n[/i] | #" in table
+    markdown = coach("plan", "show", "ana", "--format", "markdown").stdout
+    assert "| \\[bold\\]x\\[/bold\\] \\| # y<br>\\`z\\`\\[31m | observation |" in markdown
+    assert "| will | \\[i\\]n\\[/i\\] \\| # |" in markdown
+    assert "\x1b" not in table + markdown
+
+
+def test_rep_safe_export_keeps_the_evidence_and_leaves_out_causes(coach, planned):
+    exported = coach("export", "rep", "ana").stdout
+    assert "#### Evidence and causes" in exported and CAUSE_NOTE in exported
+    safe = coach("export", "rep", "ana", "--rep-safe").stdout
+    assert EVIDENCE in safe and "#### Evidence\n" in safe
+    assert CAUSE_NOTE not in safe
+    assert "cause" not in safe.casefold() and "knowledge" not in safe
+    assert "| skill |" not in safe and "| Gap | Δ |\n" in safe
 
 
 def test_second_assessment_shows_the_change(coach, planned):

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from coachcli.render.records import Column, csv_table, markdown_table, to_json
 from coachcli.render.tables import rich_table
-from coachcli.render.text import clean, markdown_cell, markdown_text
+from coachcli.render.text import clean, markdown_cell, markdown_text, one_line
 
 
 def render(renderable, width=60):
@@ -19,6 +19,10 @@ def render(renderable, width=60):
 
 def test_control_characters_are_removed_but_lines_kept():
     assert clean("a\x1b[31mb\x07c\x9bd\ne\tf") == "a[31mbcd\ne\tf"
+
+
+def test_one_line_marks_each_line_break():
+    assert one_line(" first \n\n second\x1b[0m \n") == "first ↵ second[0m"
 
 
 def test_markdown_cells_escape_pipes_newlines_and_html():

@@ -24,7 +24,10 @@ OutputFile = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 RepSafeOption = Annotated[
-    bool, typer.Option("--rep-safe", help="Leave out private notes and consequence details.")
+    bool,
+    typer.Option(
+        "--rep-safe", help="Leave out private notes, consequence details and root causes."
+    ),
 ]
 
 
@@ -36,11 +39,12 @@ def session_(
     rep_safe: RepSafeOption = False,
 ) -> None:
     """One session as Markdown."""
+    from coachcli.render.markdown import session_markdown
     from coachcli.services import export
 
     with context.database() as db, db.session() as session:
-        text = export.session_document(session, session_id, context.today(), rep_safe)
-    _deliver(text, out, force)
+        notes = export.session_notes(session, session_id, context.today())
+    _deliver(session_markdown(notes, rep_safe), out, force)
 
 
 @app.command("rep")
@@ -55,8 +59,8 @@ def rep_(
 
     with context.database() as db, db.session() as session:
         found = team.resolve_rep(session, rep, include_archived=True)
-        text = export.rep_document(session, context.methodology(), found, context.today(), rep_safe)
-    _deliver(text, out, force)
+        notes = export.rep_notes(session, context.methodology(), found, context.today())
+    _deliver(_rep_document(notes, rep_safe), out, force)
 
 
 @app.command("all")
@@ -68,15 +72,23 @@ def all_(
     rep_safe: RepSafeOption = False,
 ) -> None:
     """Every rep's running document, one Markdown file each."""
+    from coachcli.files import write_private_file
     from coachcli.services import export
-
-    with context.database() as db, db.session() as session:
-        written = export.export_all(
-            session, context.methodology(), folder, context.today(), rep_safe, force
-        )
     from coachcli.words import counted
 
-    output.success(f"Wrote {counted(len(written), 'file')} to {folder}")
+    with context.database() as db, db.session() as session:
+        every = export.notes_of_every_rep(
+            session, context.methodology(), folder, context.today(), force
+        )
+    for path, notes in every:
+        write_private_file(path, _rep_document(notes, rep_safe), overwrite=force)
+    output.success(f"Wrote {counted(len(every), 'file')} to {folder}")
+
+
+def _rep_document(notes, rep_safe: bool) -> str:
+    from coachcli.render.markdown import rep_markdown
+
+    return rep_markdown(notes.rep, notes.sessions, notes.actions, notes.plan, rep_safe)
 
 
 def _deliver(text: str, out: Path | None, force: bool) -> None:

@@ -315,10 +315,7 @@ def _show_gaps(gaps) -> None:
 
 def _show(view, fmt: Format, gaps_only: bool = False) -> None:
     from coachcli.render.plan_text import plan_markdown
-    from coachcli.render.plans import gap_table, gap_title, plan_screen
+    from coachcli.render.plans import gaps_section, plan_screen
 
-    def gaps_screen(data: dict):
-        return gap_table(data["gaps"], gap_title(data))
-
-    screen = gaps_screen if gaps_only else plan_screen
+    screen = gaps_section if gaps_only else plan_screen
     output.emit_document(view.model_dump(mode="json"), fmt, plan_markdown, screen)

@@ -1,7 +1,8 @@
 """Markdown notes: a session, and the running document of a rep. Strings only.
 
-Rep-safe documents leave out private notes and the details of consequence
-conversations; they are what a manager can share with the rep.
+Rep-safe documents leave out private notes, the details of consequence
+conversations and the root causes of skill gaps; they are what a manager can share
+with the rep.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from coachcli.render.columns import ACTION_COLUMNS
+from coachcli.render.plan_text import plan_markdown
 from coachcli.render.records import markdown_table
 from coachcli.render.text import markdown_text
 
@@ -65,14 +67,16 @@ def rep_markdown(
     rep: dict[str, Any],
     sessions: list[dict[str, Any]],
     actions: list[dict[str, Any]],
-    plan: str | None,
+    plan: dict[str, Any] | None,
     rep_safe: bool = False,
 ) -> str:
-    """One running document per rep: the plan (Markdown), actions, then sessions newest first."""
+    """One running document per rep: the plan, actions, then sessions newest first."""
     parts = [
         f"# Coaching notes: {markdown_text(rep['name'])}\n",
         f"Role: {markdown_text(rep['role'])}\n",
-        plan or "## Development plan\n\nNo development plan on record.\n",
+        plan_markdown(plan, level=2, rep_safe=rep_safe)
+        if plan
+        else "## Development plan\n\nNo development plan on record.\n",
         "## Actions\n",
     ]
     parts.append(markdown_table(actions, ACTION_COLUMNS[2:]) if actions else "No actions.\n")

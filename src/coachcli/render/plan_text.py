@@ -50,6 +50,37 @@ GAP_COLUMNS = [
     Column("root_cause", "Cause"),
 ]
 
+# What the manager typed beside a rating, in full; the terminal shows it shortened.
+GAP_NOTE_COLUMNS = [
+    Column("name", "Competency"),
+    Column("evidence", "Evidence"),
+    Column("source", "Source"),
+    Column("root_cause", "Cause"),
+    Column("cause_note", "Cause note"),
+]
+
+# The root-cause analysis is the manager's private judgement of the rep (SPEC 3,
+# "Private by default"); the evidence is what was observed, shared with the rep.
+PRIVATE_GAP_KEYS = frozenset({"root_cause", "cause_note"})
+
+
+def shareable(columns: list[Column], rep_safe: bool) -> list[Column]:
+    """The columns a document may carry: a rep-safe one leaves the private ones out."""
+    return [column for column in columns if not (rep_safe and column.key in PRIVATE_GAP_KEYS)]
+
+
+def gap_notes(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of a gap row's evidence and cause note; the cause alone is in the table."""
+    notes = []
+    if row.get("evidence") or row.get("source"):
+        source = f" ({row['source']})" if row.get("source") else ""
+        notes.append((f"Evidence{source}", row.get("evidence") or ""))
+    if row.get("cause_note"):
+        cause = f" ({row['root_cause']})" if row.get("root_cause") else ""
+        notes.append((f"Cause{cause}", row["cause_note"]))
+    return notes
+
+
 LEARNING_COLUMNS = [
     Column("id", "#", justify="right", no_wrap=True),
     Column("rep", "Rep", shorten=NAME_TEXT),
@@ -81,8 +112,10 @@ def expectation_lines(expectations: dict[str, Any] | None) -> list[tuple[str, st
     ]
 
 
-def plan_markdown(view: dict[str, Any], level: int = 1) -> str:
-    """The plan as a Markdown section: goals, sprint, gaps, learning, history."""
+def plan_markdown(view: dict[str, Any], level: int = 1, rep_safe: bool = False) -> str:
+    """The plan as a Markdown section: goals, sprint, gaps, learning, history.
+
+    Rep-safe leaves out the root causes and their notes."""
     h = "#" * level
     parts = [
         f"{h} Development plan: {markdown_text(view['rep'])} ({markdown_text(view['role'])})\n"
@@ -91,7 +124,7 @@ def plan_markdown(view: dict[str, Any], level: int = 1) -> str:
     parts += [f"{h}# Expectations\n", _bullets(lines, escape=False)]
     parts += [f"{h}# Goals for {view['year'] or 'the year'}\n", _bullets(view["goals"])]
     parts += [f"{h}# Current sprint\n", _sprint_markdown(view["current_sprint"])]
-    parts += [f"{h}# Skill gaps\n", _gaps_markdown(view)]
+    parts += [f"{h}# Skill gaps\n", _gaps_markdown(view, f"{h}##", rep_safe)]
     parts.append(f"{h}# Learning\n")
     learning_columns = [c for c in LEARNING_COLUMNS if c.key != "rep"]
     parts.append(
@@ -127,13 +160,26 @@ def _sprint_markdown(sprint: dict[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
-def _gaps_markdown(view: dict[str, Any]) -> str:
+def _gaps_markdown(view: dict[str, Any], heading: str, rep_safe: bool) -> str:
     if not view["gaps"]:
         return "No assessment on record.\n"
     when = str(view["assessed_at"])[:10]
     before = view["previous_assessed_at"]
     since = f"; Δ is the change since {str(before)[:10]}" if before else ""
-    return f"Assessed {when}{since}.\n\n" + markdown_table(view["gaps"], GAP_COLUMNS)
+    table = markdown_table(view["gaps"], shareable(GAP_COLUMNS, rep_safe))
+    notes = _gap_notes_markdown(view["gaps"], heading, rep_safe)
+    return f"Assessed {when}{since}.\n\n{table}{notes}"
+
+
+def _gap_notes_markdown(gaps: list[dict[str, Any]], heading: str, rep_safe: bool) -> str:
+    """Only the competencies with something typed: most ratings come without notes."""
+    columns = shareable(GAP_NOTE_COLUMNS, rep_safe)
+    typed = [column.key for column in columns if column.key != "name"]
+    noted = [row for row in gaps if any(row.get(key) for key in typed)]
+    if not noted:
+        return ""
+    title = "Evidence" if rep_safe else "Evidence and causes"
+    return f"\n{heading} {title}\n\n" + markdown_table(noted, columns)
 
 
 def _sprints_markdown(sprints: list[dict[str, Any]]) -> str:

@@ -16,13 +16,40 @@ from coachcli.render.plan_text import (
     action_line,
     days_left_text,
     expectation_lines,
+    gap_notes,
 )
 from coachcli.render.tables import literal, rich_table
+from coachcli.render.text import one_line
 
 
 def gap_table(gaps: list[dict[str, Any]], title: str | None = None) -> Table:
     # No vertical rules: the longest competency names then fit on one line at 80 columns.
     return rich_table(gaps, GAP_COLUMNS, title, box=box.SIMPLE_HEAD)
+
+
+def gaps_section(view: dict[str, Any]) -> Group:
+    """The gap table, then what the manager typed beside the ratings."""
+    return Group(gap_table(view["gaps"], gap_title(view)), *gap_notes_lines(view["gaps"]))
+
+
+def gap_notes_lines(gaps: list[dict[str, Any]]) -> list[Text]:
+    """Evidence and cause notes as a list under the table, one line each, cut to the
+    terminal's width: as table columns, prose squeezes the ratings unreadable at 80
+    columns. Markdown and JSON carry the full text."""
+    noted = [row for row in gaps if gap_notes(row)]
+    if not noted:
+        return []
+    lines = [Text("Evidence and causes", style="table.title")]
+    for row in noted:
+        lines.append(literal(f"  {row['name']}"))
+        lines += [_cut_to_width(f"    {label}: ", text) for label, text in gap_notes(row)]
+    return [*lines, Text()]
+
+
+def _cut_to_width(label: str, text: str) -> Text:
+    line = Text(label, style="dim", no_wrap=True, overflow="ellipsis")
+    line.append_text(literal(one_line(text)))
+    return line
 
 
 def gap_title(view: dict[str, Any]) -> str:
@@ -37,7 +64,7 @@ def plan_screen(view: dict[str, Any]) -> Group:
     if view["current_sprint"]:
         parts.append(sprint_panel(view["current_sprint"]))
     if view["gaps"]:
-        parts.append(gap_table(view["gaps"], gap_title(view)))
+        parts.append(gaps_section(view))
     if view["learning"]:
         columns = [c for c in LEARNING_COLUMNS if c.key != "rep"]
         parts.append(rich_table(view["learning"], columns, "Learning"))

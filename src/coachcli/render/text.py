@@ -16,14 +16,17 @@ def clean(value: object) -> str:
     return _CONTROL.sub("", str(value))
 
 
-def shortened(text: str, limit: int) -> str:
-    """The first line of `text`, cut to `limit` characters; an ellipsis says more exists.
+def one_line(value: object) -> str:
+    """Text on one line for a shortened view: each line break shown as ↵, not lost."""
+    lines = [line.strip() for line in clean(value).splitlines()]
+    return " ↵ ".join(line for line in lines if line)
+
+
+def shortened(text: object, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters; an ellipsis says more exists.
     For list tables: a 10,000-character goal must not fill a screen per row."""
-    lines = text.splitlines() or [""]
-    first = lines[0].rstrip()
-    if len(first) <= limit and len(lines) == 1:
-        return first
-    return first[: limit - 1].rstrip() + "…"
+    line = one_line(text)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def markdown_cell(value: object) -> str:

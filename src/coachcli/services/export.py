@@ -1,76 +1,79 @@
-"""Markdown notes of sessions and reps, for the manager's files or to share with a rep."""
+"""What goes into the Markdown notes of sessions and reps, and where the files go.
+
+The service gathers the values; the command hands them to render/markdown.py, which
+writes the document (and leaves out what is private when it is rep-safe).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
-from coachcli.errors import Conflict
-from coachcli.files import write_private_file
+from coachcli.errors import Conflict, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import Rep
-from coachcli.render.markdown import rep_markdown, session_markdown
-from coachcli.render.plan_text import plan_markdown
 from coachcli.services import actions, plans, sessions, team
 from coachcli.words import counted
 
 
-def session_document(session: Session, session_id: int, today: date, rep_safe: bool) -> str:
-    detail = sessions.session_detail(session, session_id, today)
-    return session_markdown(detail.model_dump(mode="json"), rep_safe)
+@dataclass
+class RepNotes:
+    """Everything a rep's running document shows, as plain values."""
+
+    rep: dict[str, Any]
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    plan: dict[str, Any] | None = None
 
 
-def rep_document(
-    session: Session, methodology: Methodology, rep: Rep, today: date, rep_safe: bool
-) -> str:
-    info = team.rep_info(session, methodology, rep, today)
-    details = sessions.rep_sessions(session, rep, today)
-    items = actions.list_actions(session, today, rep, which="all")
-    return rep_markdown(
-        info.model_dump(mode="json"),
-        [detail.model_dump(mode="json") for detail in details],
-        [item.model_dump(mode="json") for item in items],
-        plan=_plan_section(session, methodology, rep, today),
-        rep_safe=rep_safe,
+def session_notes(session: Session, session_id: int, today: date) -> dict[str, Any]:
+    return sessions.session_detail(session, session_id, today).model_dump(mode="json")
+
+
+def rep_notes(session: Session, methodology: Methodology, rep: Rep, today: date) -> RepNotes:
+    return RepNotes(
+        rep=team.rep_info(session, methodology, rep, today).model_dump(mode="json"),
+        sessions=[d.model_dump(mode="json") for d in sessions.rep_sessions(session, rep, today)],
+        actions=[
+            item.model_dump(mode="json")
+            for item in actions.list_actions(session, today, rep, which="all")
+        ],
+        plan=_plan_if_any(session, methodology, rep, today),
     )
 
 
-def _plan_section(session: Session, methodology: Methodology, rep: Rep, today: date) -> str | None:
-    from coachcli.errors import NotFound
-
+def _plan_if_any(session: Session, methodology: Methodology, rep: Rep, today: date) -> dict | None:
     try:
         view = plans.plan_view(session, methodology, rep, today)
     except NotFound:
         return None
-    return plan_markdown(view.model_dump(mode="json"), level=2)
+    return view.model_dump(mode="json")
 
 
-def export_all(
-    session: Session,
-    methodology: Methodology,
-    folder: Path,
-    today: date,
-    rep_safe: bool,
-    overwrite: bool,
-) -> list[Path]:
-    """One running document per rep, archived reps included, in `folder`."""
+def notes_of_every_rep(
+    session: Session, methodology: Methodology, folder: Path, today: date, overwrite: bool
+) -> list[tuple[Path, RepNotes]]:
+    """The file and the notes of each rep, archived reps included. All or nothing: when
+    a file exists and `overwrite` is not given, nothing is returned to be written."""
     reps = team.all_reps(session, include_archived=True)
     targets: list[Path] = []
     for rep in reps:
         targets.append(_free_name(folder, rep, targets))
     existing = [path for path in targets if path.exists()]
-    if existing and not overwrite:  # all or nothing: never a half-written set of notes
+    if existing and not overwrite:
         raise Conflict(
             f"{counted(len(existing), 'file')} already in {folder}, e.g. {existing[0].name}.",
             hint="Pass --force to overwrite them.",
         )
-    for rep, path in zip(reps, targets, strict=True):
-        text = rep_document(session, methodology, rep, today, rep_safe)
-        write_private_file(path, text, overwrite)
-    return targets
+    return [
+        (path, rep_notes(session, methodology, rep, today))
+        for rep, path in zip(reps, targets, strict=True)
+    ]
 
 
 def _free_name(folder: Path, rep: Rep, taken: list[Path]) -> Path:
