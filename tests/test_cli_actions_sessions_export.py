@@ -154,7 +154,38 @@ def test_add_for_an_unknown_rep_is_exit_1(coach, ana):
     result = coach("actions", "add", "zed", "Call CFO | +1d")
     assert result.exit_code == 1
     assert "Ana Souza" in result.stderr
+    assert "commands:" not in result.stderr  # 'zed' was meant as a rep: no hint of commands
     assert coach("actions", "--all", "--json").json() == []
+
+
+@pytest.mark.parametrize(
+    ("group", "commands"),
+    [
+        ("actions", "list, add, done, drop, move"),
+        ("sessions", "list, show"),
+        ("learning", "list, assign, done"),
+        ("deal", "list, add, show, update, close, plan-step, history, import"),
+        ("plan", "show, assess, sprint, revise"),  # `new`, the default, is hidden
+    ],
+)
+def test_a_first_word_that_is_neither_command_nor_rep_names_the_commands(
+    coach, ana, group, commands
+):
+    result = coach(group, "ls")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: No rep named 'ls'. Reps: Ana Souza.\n`coach {group}` commands: {commands}.\n"
+    )
+
+
+def test_an_ambiguous_first_word_also_names_the_commands(coach, ana):
+    coach("team", "add", "Ana Lima", "--no-input")
+    result = coach("actions", "an")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 'an' matches 2 reps: Ana Lima, Ana Souza. Type more of the name.\n"
+        "`coach actions` commands: list, add, done, drop, move.\n"
+    )
 
 
 # coach actions done / drop / move

@@ -98,6 +98,41 @@ def test_unknown_and_ambiguous_reps_are_exit_1_with_candidates(coach, ana):
     assert "Ana Lima, Ana Souza" in ambiguous.stderr
 
 
+def test_rep_arguments_take_names_as_people_type_them(coach, ana):
+    for name in ("Tom Becker", "Tomás Ruiz", "Tomas X"):
+        assert coach("team", "add", name, "--no-input").exit_code == 0
+
+    def shown(typed):
+        result = coach("team", "show", typed, "--json")
+        assert result.exit_code == 0, result.stderr
+        return result.json()["name"]
+
+    assert [shown(t) for t in ("tom", "becker", "SOUZA", "ruiz")] == [
+        "Tom Becker",
+        "Tom Becker",
+        "Ana Souza",
+        "Tomás Ruiz",
+    ]
+    assert shown("tomas x") == "Tomas X"
+    assert shown("tomás x") == "Tomas X"  # accents typed where the name has none
+    for typed in ("tomas", "tomás"):  # accents are ignored both ways, so both are words
+        ambiguous = coach("team", "show", typed)
+        assert ambiguous.exit_code == 1
+        assert f"{typed!r} matches 2 reps: Tomas X, Tomás Ruiz." in ambiguous.stderr
+
+
+def test_pipeline_rep_resolves_as_every_command_does(coach):
+    for name in ("Tom Becker", "Tomás Ruiz"):
+        assert coach("team", "add", name, "--no-input").exit_code == 0
+    for typed, name in [("becker", "Tom Becker"), ("tom", "Tom Becker"), ("tomas", "Tomás Ruiz")]:
+        result = coach("pipeline", "--rep", typed, "--json")
+        assert result.exit_code == 0, result.stderr
+        assert result.json()["rep"] == name
+    unknown = coach("pipeline", "--rep", "zed")
+    assert unknown.exit_code == 1
+    assert "No rep named 'zed'. Reps: Tom Becker, Tomás Ruiz." in unknown.stderr
+
+
 def test_answers_file_supplies_the_interview(coach, tmp_path):
     answers = tmp_path / "rep.yaml"
     answers.write_text(

@@ -15,7 +15,7 @@ from coachcli.config import sqlite_path
 from coachcli.db import migrations
 from coachcli.db.engine import Database, create_sqlite_engine
 from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, open_database
-from coachcli.db.reader import active_reps, reading, reps_with_key_prefix
+from coachcli.db.reader import active_reps, all_reps, reading
 from coachcli.errors import StorageError
 
 from .conftest import CLOCK, file_mode
@@ -94,19 +94,16 @@ def test_an_in_memory_database_is_read_through_the_engine():
         assert active_reps(connection) == []
 
 
-def test_rep_prefix_matches_fold_case_and_take_like_wildcards_literally(coach):
-    for name in ("Ana Souza", "Ana_Lima", "Anaïs Roy", "Bo Berg"):
+def test_all_reps_includes_the_archived_by_name(coach):
+    for name in ("Bo Berg", "Ana Souza", "Anaïs Roy"):
         assert coach("team", "add", name, "--no-input").exit_code == 0
+    assert coach("team", "archive", "bo", "--yes").exit_code == 0
     from coachcli.config import database_url
 
     with reading(database_url(), CLOCK) as connection:
-        assert [r.name for r in reps_with_key_prefix(connection, "ana")] == [
-            "Ana Souza",
-            "Ana_Lima",
-            "Anaïs Roy",
-        ]
-        assert [r.name for r in reps_with_key_prefix(connection, "ana_")] == ["Ana_Lima"]
-        assert [r.name for r in reps_with_key_prefix(connection, "an%")] == []
+        reps = all_reps(connection)
+    assert [r.name for r in reps] == ["Ana Souza", "Anaïs Roy", "Bo Berg"]
+    assert [r.archived_at is None for r in reps] == [True, True, False]
 
 
 def _modules_after(args: list[str]) -> tuple[list[str], str]:

@@ -75,6 +75,67 @@ def test_prefix_resolution(db, method):
         resolve(db, "zed")
 
 
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("Tomás Ruiz", "tomas"),  # accents left out
+        ("Tomas Xu", "tomás"),  # or put in where the name has none
+        ("Ana Souza", "SOUZA"),  # any word, any case
+        ("Tom Becker", "beck"),
+        ("Anne-Marie Dupont", "marie"),  # words inside a hyphenated name
+        ("Ana Maria Jones", "maria jo"),  # from any word on
+        ("Łukasz Nowak", "lukasz"),  # a stroke is an accent too
+        ("Ana   Souza", "ana souza"),  # spaces as typed
+    ],
+)
+def test_a_rep_is_found_by_the_start_of_any_word_ignoring_case_and_accents(db, method, name, typed):
+    add(db, method, name)
+    add(db, method, "Ben Carter")
+    assert resolve(db, typed) == name
+
+
+def test_a_whole_word_beats_the_start_of_a_longer_one(db, method):
+    add(db, method, "Tom Becker")
+    add(db, method, "Tomás Ruiz")
+    assert resolve(db, "tom") == "Tom Becker"
+    assert resolve(db, "TOMA") == "Tomás Ruiz"
+    assert resolve(db, "tomas") == "Tomás Ruiz"
+    with pytest.raises(NotFound, match="'to' matches 2 reps: Tom Becker, Tomás Ruiz"):
+        resolve(db, "to")
+
+
+def test_the_exact_name_wins_then_the_same_letters_without_accents(db, method):
+    for name in ("José", "José Luis", "Jose Ortega"):
+        add(db, method, name)
+    assert resolve(db, "josé") == "José"  # the exact name, though "jose" is a word of three
+    assert resolve(db, "JOSE") == "José"  # the same letters beat a whole word
+    add(db, method, "Jose")
+    assert resolve(db, "jose") == "Jose"  # as typed, accents included
+    assert resolve(db, "josé") == "José"
+
+
+def test_equally_close_names_are_ambiguous_and_listed(db, method):
+    for name in ("Ana Souza", "Luis Ana", "Tomás Ruiz", "Tomasz Nowak"):
+        add(db, method, name)
+    with pytest.raises(NotFound, match=r"'ANA' matches 2 reps: Ana Souza, Luis Ana\. Type more"):
+        resolve(db, "ANA")
+    with pytest.raises(NotFound, match="'toma' matches 2 reps: Tomasz Nowak, Tomás Ruiz"):
+        resolve(db, "toma")
+    assert resolve(db, "tomas") == "Tomás Ruiz"  # a whole word of one, a start of the other
+
+
+def test_archived_reps_count_only_when_asked_or_when_nothing_active_matches(db, method):
+    add(db, method, "Tom Becker")
+    add(db, method, "Tomás Ruiz")
+    with db.session(write=True) as session:
+        team.set_archived(session, method, team.resolve_rep(session, "becker"), True, CLOCK)
+    assert resolve(db, "tom") == "Tomás Ruiz"  # the active rep, though only a start
+    assert resolve(db, "tom", include_archived=True) == "Tom Becker"  # the whole word
+    assert resolve(db, "becker") == "Tom Becker"  # nothing active matches
+    with pytest.raises(NotFound, match=r"No rep named 'zed'\. Reps: Tomás Ruiz\.$"):
+        resolve(db, "zed")  # the archived are not offered
+
+
 def test_like_wildcards_in_names_are_literal(db, method):
     add(db, method, "100% Rep")
     add(db, method, "1_0 Rep")

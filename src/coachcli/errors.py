@@ -27,6 +27,15 @@ class NotFound(CoachError):
     """Something named by the user does not exist (exit 1)."""
 
 
+class RepNotFound(NotFound):
+    """No rep, or more than one, answers to the name typed (exit 1). `typed` keeps that
+    text, so a command group can tell a mistyped subcommand from a mistyped name."""
+
+    def __init__(self, typed: str, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.typed = typed
+
+
 class Conflict(CoachError):
     """The request clashes with what is stored: a duplicate, a wrong state (exit 1)."""
 

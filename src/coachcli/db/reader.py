@@ -21,7 +21,7 @@ from pathlib import Path
 
 from coachcli.clock import Clock
 from coachcli.config import sqlite_path
-from coachcli.db.shared import BUSY_TIMEOUT_MS, starts_with_pattern, storage_error
+from coachcli.db.shared import BUSY_TIMEOUT_MS, storage_error
 
 
 @dataclass(frozen=True)
@@ -118,11 +118,7 @@ def active_reps(connection: sqlite3.Connection) -> list[RepRow]:
     return [RepRow(*row) for row in rows]
 
 
-def reps_with_key_prefix(connection: sqlite3.Connection, prefix: str) -> list[RepRow]:
-    """Every rep, archived or not, whose case-folded name starts with `prefix`."""
-    rows = connection.execute(
-        "SELECT id, name, name_key, archived_at FROM rep "
-        "WHERE name_key LIKE ? ESCAPE '\\' ORDER BY name_key",
-        (starts_with_pattern(prefix),),
-    )
+def all_reps(connection: sqlite3.Connection) -> list[RepRow]:
+    """Every rep, archived or not, by name: what a typed `--rep` is matched against."""
+    rows = connection.execute("SELECT id, name, name_key, archived_at FROM rep ORDER BY name_key")
     return [RepRow(*row) for row in rows]

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from coachcli.db.shared import starts_with_pattern
 from coachcli.models import Quota, QuotaChange, Rep
 
 
@@ -16,12 +15,6 @@ def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
     if not include_archived:
         query = query.where(col(Rep.archived_at).is_(None))
     return list(session.exec(query))
-
-
-def reps_with_key_prefix(session: Session, prefix: str) -> list[Rep]:
-    """Every rep, archived or not, whose case-folded name starts with `prefix`."""
-    query = select(Rep).where(col(Rep.name_key).like(starts_with_pattern(prefix), escape="\\"))
-    return list(session.exec(query.order_by(Rep.name_key)))
 
 
 def rep_by_key(session: Session, name_key: str) -> Rep | None:

@@ -12,12 +12,6 @@ from coachcli.errors import StorageError
 BUSY_TIMEOUT_MS = 10_000
 
 
-def starts_with_pattern(prefix: str) -> str:
-    """A LIKE pattern (with ESCAPE '\\') matching text that starts with `prefix` as typed."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
-
-
 def storage_error(label: str, reason: str) -> StorageError:
     """The error for a driver failure on the database at `label`."""
     return StorageError(f"Cannot use the database {label}: {reason}.", hint=_hint(reason))

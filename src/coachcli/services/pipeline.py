@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
-from coachcli.db.reader import RepRow, active_reps, reps_with_key_prefix
+from coachcli.db.reader import RepRow, active_reps, all_reps
 from coachcli.enums import DealStatus
 from coachcli.methodology_schema import Methodology
 from coachcli.services.rep_names import choose_rep
@@ -428,12 +428,7 @@ def _flags(
 
 def find_rep(connection: Connection, text: str) -> RepRow:
     """The rep `--rep` names, archived ones included (their history still counts)."""
-    return choose_rep(
-        text,
-        lambda prefix: reps_with_key_prefix(connection, prefix),
-        lambda: [rep.name for rep in active_reps(connection)],
-        include_archived=True,
-    )
+    return choose_rep(text, all_reps(connection), include_archived=True)
 
 
 def pipeline_health(

@@ -174,13 +174,8 @@ def set_quota(
 
 
 def resolve_rep(session: Session, text: str, include_archived: bool = False) -> Rep:
-    """The rep a user means by a unique case-insensitive prefix of the name."""
-    return choose_rep(
-        text,
-        lambda prefix: queries.reps_with_key_prefix(session, prefix),
-        lambda: [rep.name for rep in queries.all_reps(session)],
-        include_archived,
-    )
+    """The rep a user means by a name as they type it (the rule: services/rep_names.py)."""
+    return choose_rep(text, queries.all_reps(session, include_archived=True), include_archived)
 
 
 def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
