@@ -183,7 +183,7 @@ def test_the_pre_brief_is_frozen_into_the_session(coach, ana):
 
 
 def write_draft(rep_id: int, lines: list[str]):
-    path = Draft.for_interview("one-on-one", rep_id, database_url()).path
+    path = Draft.for_interview("grow", rep_id, database_url()).path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -226,3 +226,22 @@ def test_resume_uses_the_draft_and_recovers_from_a_torn_line(coach, ana):
     assert (saved["reality"], saved["obstacles"]) == ("From the draft", ["Draft obstacle"])
     assert "could not be read" in result.stderr
     assert not path.exists()
+
+
+def test_a_corrupt_list_in_a_draft_is_asked_again_not_a_crash(coach, ana):
+    write_draft(
+        ana["id"],
+        [json.dumps({"key": "obstacles", "value": 7, "partial": True}),
+         json.dumps({"key": "goal", "value": "Stale", "at": "yesterday"})],
+    )  # fmt: skip
+    result = coach("grow", "ana", "--no-input", "--resume", "--reality", "r", "--option", "o",
+                   "--support", "s")  # fmt: skip
+    assert result.exit_code == 2, result.stderr
+    assert "give --goal and --obstacle" in result.stderr  # the skipped line gave no goal
+    assert "internal error" not in result.stderr
+
+
+def test_a_draft_left_behind_names_the_command_that_left_it(coach, ana):
+    write_draft(ana["id"], [json.dumps({"key": "goal", "value": "From the draft"})])
+    blocked = grow(coach)
+    assert "An unfinished `coach grow 'Ana Souza'` left a draft (1 answer)." in blocked.stderr

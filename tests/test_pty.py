@@ -164,3 +164,20 @@ def test_a_bad_flag_is_refused_before_any_question(spawn, args, message):
     child.close()
     assert child.exitstatus == 2
     assert "?" not in child.before  # no prompt was drawn
+
+
+def test_ctrl_d_at_a_prompt_holding_a_default_ends_it(spawn):
+    child = spawn("team", "add", "Zed Q", "--quota", "5")
+    child.expect("Role")
+    child.send("\r")
+    child.expect("Email")
+    child.send("\r")
+    child.expect("Start date")
+    child.send("\r")
+    child.expect("Quota period")  # pre-filled with this quarter
+    child.sendcontrol("d")
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert team_json() == []

@@ -139,7 +139,7 @@ def test_the_fifteen_minutes_go_on_from_the_draft(spawn, coach):  # noqa: F811
     child.expect("Reality, in the rep")
     child.send(CTRL_C)
     child.expect(pexpect.EOF)
-    [draft] = (home / "drafts").glob("one-on-one-*.jsonl")
+    [draft] = (home / "drafts").glob("grow-*.jsonl")
     entry = json.loads(draft.read_text().splitlines()[0])
     entry["elapsed"] = 9 * 60 + 5  # as if the goal took nine minutes
     draft.write_text(json.dumps(entry) + "\n")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlite3 import Connection
 
     from coachcli.db.engine import Database
+    from coachcli.interview.runner import Interview
     from coachcli.methodology_schema import Methodology
 
 
@@ -67,6 +68,18 @@ def _chosen_url() -> str:
     if state.db is None and not os.environ.get("COACH_DB"):
         ensure_private_dir(data_dir())
     return url
+
+
+def interview(db: Database, name: str, scope: int | str, command: str, known: dict,
+              prompting: tuple[bool, bool, bool]) -> Interview:  # fmt: skip
+    """An interview of this command on its database and clock (interview/runner.py);
+    `prompting`: --no-input, --resume, --discard-draft."""
+    from coachcli.cli import output
+    from coachcli.interview.runner import Interview, Prompting
+
+    return Interview(
+        name, scope, command, db.url, state.clock, known, Prompting(*prompting), output.warn
+    )
 
 
 def methodology() -> Methodology:

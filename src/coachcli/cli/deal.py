@@ -119,7 +119,6 @@ def add(
     """Add a deal by hand (prompts for what is missing on a terminal)."""
     from coachcli.interview.answers import merge_answers
     from coachcli.interview.deal import ask_new_deal
-    from coachcli.interview.runner import Interview, Prompting
     from coachcli.services import deals, team
 
     flags = {"name": name, "rep": rep, "stage": stage, "amount": amount, "close_date": close}
@@ -141,18 +140,9 @@ def add(
                 deal = deals.add_deal(session, methodology, fields, today, clock.now())
                 return deals.show_deal(session, methodology, deal, today)
 
-        interview = Interview(
-            what="new deal",
-            subject="a new deal",
-            scope="new",
-            command="coach deal add",
-            database=db.url,
-            clock=clock,
-            known=merge_answers(answers, flags),
-            prompting=Prompting(no_input, resume, discard_draft),
-            warn=output.warn,
-        )
-        info = interview.run(
+        known = merge_answers(answers, flags)
+        prompting = (no_input, resume, discard_draft)
+        info = context.interview(db, "deal-add", "new", "coach deal add", known, prompting).run(
             lambda asker, _: ask_new_deal(asker, methodology, today, rep_name), save
         )
     output.success(f"Added deal {info.external_id}: {info.name}.")

@@ -131,24 +131,15 @@ def _converse(db, rep_id: int, pre_brief, known: dict, consequence: bool, prompt
     """The conversation on the interview runner: checked, drafted, resumable, saved once.
     `prompting`: --no-input, --resume, --discard-draft."""
     from coachcli.interview.grow import carry_decisions
-    from coachcli.interview.runner import Interview, Prompting
     from coachcli.models import Rep
     from coachcli.services import grow
 
     with db.session() as session:
         grow.check_carry(session, session.get(Rep, rep_id), carry_decisions(known))
     mode = " --consequence" if consequence else ""
-    interview = Interview(
-        what="consequence conversation" if consequence else "one-on-one",
-        subject=pre_brief.rep,
-        scope=rep_id,
-        command=f"coach grow {shlex.quote(pre_brief.rep)}{mode}",
-        database=db.url,
-        clock=context.clock(),
-        known=known,
-        prompting=Prompting(*prompting),
-        warn=output.warn,
-    )
+    name = "consequence" if consequence else "grow"
+    command = f"coach grow {shlex.quote(pre_brief.rep)}{mode}"
+    interview = context.interview(db, name, rep_id, command, known, prompting)
 
     def save(answers, conversation) -> int:
         timing = _timing(conversation)

@@ -258,7 +258,6 @@ class _Wizard:
         self.prompting = (no_input, resume, discard)
 
     def run(self, read_facts, interview, save):
-        from coachcli.interview.runner import Interview, Prompting
         from coachcli.services import plans, team
 
         methodology, today, clock = context.methodology(), context.today(), context.clock()
@@ -279,17 +278,9 @@ class _Wizard:
                 _tell_quota_change(changed, rep.name)
                 return view
 
-            return Interview(
-                what=what,
-                subject=rep.name,
-                scope=rep.id,
-                command=f"coach {what} {shlex.quote(rep.name)}",
-                database=db.url,
-                clock=clock,
-                known=self.known,
-                prompting=Prompting(*self.prompting),
-                warn=output.warn,
-            ).run(ask, save_and_view)
+            command = f"coach {what} {shlex.quote(rep.name)}"
+            runner = context.interview(db, self.kind, rep.id, command, self.known, self.prompting)
+            return runner.run(ask, save_and_view)
 
 
 def _tell_quota_change(changed, rep_name: str) -> None:

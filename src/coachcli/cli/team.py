@@ -56,7 +56,6 @@ def add(
 ) -> None:
     """Add a rep, with role, email, start date and quota for a period."""
     from coachcli.interview.answers import merge_answers
-    from coachcli.interview.runner import Interview, Prompting
     from coachcli.interview.team import ask_new_rep
     from coachcli.services import team
 
@@ -74,18 +73,9 @@ def add(
                 return team.add_rep(session, methodology, new.name, new.role, new.email,
                                     new.start_date, new.quota, new.period, clock=clock)  # fmt: skip
 
-        interview = Interview(
-            what="new rep",
-            subject="a new rep",
-            scope="new",
-            command="coach team add",
-            database=db.url,
-            clock=clock,
-            known=merge_answers(answers, flags),
-            prompting=Prompting(no_input, resume, discard_draft),
-            warn=output.warn,
-        )
-        rep = interview.run(
+        known = merge_answers(answers, flags)
+        prompting = (no_input, resume, discard_draft)
+        rep = context.interview(db, "team-add", "new", "coach team add", known, prompting).run(
             lambda asker, _: ask_new_rep(asker, methodology, today, free_name), save
         )
     output.success(f"Added {rep.name} (id {rep.id}).")

@@ -155,13 +155,17 @@ class Asker:
     def _continue_many(self, question: Question) -> list[Any]:
         """A list the draft was cut off inside: keep what still fits, then ask for more."""
         kept = []
-        for item in self.draft.pop(question.key) or []:
+        items = self.draft.pop(question.key)
+        if not isinstance(items, list):
+            self.say(f"The draft's answers for {question.flag} could not be read; please answer.")
+            items = []
+        for item in items:
             try:
                 kept.append(question.convert(item))
             except CoachError as problem:
                 self.say(f"Dropped {item!r} from the draft: {problem.message}")
         self.partial.discard(question.key)
-        return self._prompt_many(question, kept) if self.interactive else kept
+        return self._prompt_many(question, kept)
 
     def _convert_all(self, question: Question, raw: Any) -> list[Any]:
         items = raw if isinstance(raw, list | tuple) else [raw]
@@ -242,8 +246,14 @@ class ProbeAsker(Asker):
     # it next (compare dates, add amounts) still works and the walk goes on.
     SAMPLES = ("today", "1", "x | today", "x | x | today")
 
-    def __init__(self, known: dict[str, Any], draft: dict[str, Any] | None, for_terminal: bool):
-        super().__init__(known, draft=draft)
+    def __init__(
+        self,
+        known: dict[str, Any],
+        draft: dict[str, Any] | None,
+        for_terminal: bool,
+        partial: set[str] | None = None,
+    ):
+        super().__init__(known, draft=draft, partial=partial)
         self.for_terminal = for_terminal
         self.missing: list[Question] = []
         self.stood_in = False

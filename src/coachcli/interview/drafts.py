@@ -89,12 +89,14 @@ class Draft:
 
 
 def _apply(state: DraftState, entry: dict[str, Any]) -> None:
-    key = str(entry["key"])
-    state.answers[key] = entry["value"]
+    # Everything of the line is read before any of it is used: a bad line is all skipped.
+    key, value = str(entry["key"]), entry["value"]
+    saved_at = datetime.fromisoformat(entry["at"]) if entry.get("at") else state.saved_at
+    elapsed = int(entry.get("elapsed") or 0)
+    state.answers[key] = value
     if entry.get("partial"):
         state.partial.add(key)
     else:
         state.partial.discard(key)
-    state.elapsed = max(state.elapsed, int(entry.get("elapsed") or 0))
-    if entry.get("at"):
-        state.saved_at = datetime.fromisoformat(entry["at"])
+    state.elapsed = max(state.elapsed, elapsed)
+    state.saved_at = saved_at

@@ -83,11 +83,11 @@ class Conversation:
 
 @dataclass
 class Interview(Generic[Answers, Saved]):
-    """One interview: `what` it is ("one-on-one"), about whom (`subject`, `scope` the
-    rep's id or "new"), the `command` that resumes it, and the answers already known."""
+    """One interview: its `name` (it names the draft file: "grow", "plan-sprint"), whom
+    it is about (`scope`: the rep's id, or "new"), the `command` that runs it again,
+    and the answers already known."""
 
-    what: str
-    subject: str
+    name: str
     scope: int | str
     command: str
     database: str
@@ -102,7 +102,7 @@ class Interview(Generic[Answers, Saved]):
         save: Callable[[Answers, Conversation], Saved],
     ) -> Saved:
         interactive = can_prompt(self.prompting.no_input)
-        draft = Draft.for_interview(self.what.replace(" ", "-"), self.scope, self.database)
+        draft = Draft.for_interview(self.name, self.scope, self.database)
         if interactive:
             check_given(ask, self.known, DraftState(), for_terminal=True)
         earlier = self._resume(draft, interactive)
@@ -137,7 +137,7 @@ class Interview(Generic[Answers, Saved]):
         saved = f" from {earlier.saved_at.astimezone():%Y-%m-%d %H:%M}" if earlier.saved_at else ""
         if not self.prompting.resume and not interactive:
             raise Invalid(
-                f"An interrupted {self.what} with {self.subject} left a draft{saved} ({count}).",
+                f"An unfinished `{self.command}` left a draft{saved} ({count}).",
                 hint="Pass --resume to continue it or --discard-draft to start afresh.",
             )
         if self.prompting.resume or confirm(
@@ -159,7 +159,7 @@ def check_given(ask: Callable[[Asker, Stopwatch], Any], known: dict[str, Any],
                 draft: DraftState, for_terminal: bool) -> None:  # fmt: skip
     """Walk the interview without asking: a given answer it would refuse is raised now,
     and (for a script) every missing answer is named in one error."""
-    probe = ProbeAsker(known, draft.answers, for_terminal)
+    probe = ProbeAsker(known, draft.answers, for_terminal, draft.partial)
     try:
         ask(probe, Stopwatch())
     except RefusedAnswer:

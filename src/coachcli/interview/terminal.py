@@ -23,12 +23,14 @@ class TerminalAsker(Asker):
     def _prompt_text(self, question: Question) -> Any:
         default = "" if question.default is None else str(question.default)
         return _asked(
-            questionary.text(
-                question.prompt,
-                default=default,
-                validate=validator(question.parse, question.required),
-                instruction=question.hint,
-                output=self._output,
+            _ctrl_d_ends(
+                questionary.text(
+                    question.prompt,
+                    default=default,
+                    validate=validator(question.parse, question.required),
+                    instruction=question.hint,
+                    output=self._output,
+                )
             ).unsafe_ask
         )
 
@@ -55,7 +57,8 @@ class TerminalAsker(Asker):
 
 
 def _ctrl_d_ends(question: questionary.Question) -> questionary.Question:
-    """Choices and yes/no prompts ignore Ctrl-D; text prompts end on it. Make all alike."""
+    """Ctrl-D ends every prompt, whatever it holds: choices and yes/no prompts ignore it,
+    and a text prompt with text in it (a default) would only delete a character."""
     ending = KeyBindings()
 
     @ending.add("c-d", eager=True)
