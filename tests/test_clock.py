@@ -103,3 +103,15 @@ def test_every_stamp_of_a_command_comes_from_the_pinned_day(coach, ana):
     assert (brief["last_one_on_one"], brief["days_since_last"]) == (TODAY, 0)
     [action] = coach("actions", "--all", "--json").json()
     assert action["age_days"] == 0
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("COACH_TODAY", "0001-01-01"), ("COACH_TODAY", "9999-12-31"),
+     ("COACH_NOW", "9999-12-31T23:00:00-05:00")],
+)  # fmt: skip
+def test_a_pin_out_of_range_is_exit_2_naming_the_variable(coach, monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    result = coach("team", "list")
+    assert result.exit_code == 2
+    assert f"{variable}={value!r} is out of range" in result.stderr

@@ -101,3 +101,27 @@ def test_no_input_names_every_missing_flag_of_a_one_on_one(coach, ana):
     result = coach("grow", "ana", "--no-input", "--goal", "g")
     assert result.exit_code == 2
     assert "give --reality, --obstacle, --option and --support." in result.stderr
+
+
+def test_an_answers_file_key_the_command_does_not_ask_is_refused(coach, ana, tmp_path):
+    answers = tmp_path / "sprint.yaml"
+    answers.write_text("quota: 999999\ngoals: [a]\noutcome: achieved\n")
+    result = coach("plan", "sprint", "ana", "--answers", str(answers), "--no-input")
+    assert result.exit_code == 2
+    assert "keys this command does not know: goals, quota" in result.stderr
+
+
+def test_deal_add_reads_stage_and_category_by_name_like_update(coach, ana):
+    added = coach(
+        "deal", "add", "--name", "Globex", "--rep", "ana", "--amount", "5k", "--close", "+3w",
+        "--stage", "Discovery", "--category", "Commit", "--no-input", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert (added.json()["stage"], added.json()["forecast_category"]) == ("discovery", "commit")
+
+
+def test_a_bad_quota_period_names_the_quota_periods(coach):
+    result = coach("team", "add", "Zed", "--quota", "10", "--period", "Q1", "--no-input")
+    assert result.exit_code == 2
+    assert "a quota belongs to a month (2027-01)" in result.stderr
+    assert "W47" not in result.stderr

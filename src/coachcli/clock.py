@@ -23,6 +23,8 @@ from datetime import time as time_of_day
 
 from coachcli.errors import Invalid
 
+# Dates coach accepts anywhere: far dates break date arithmetic and are always typos.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 NOW_VARIABLE = "COACH_NOW"
 TODAY_VARIABLE = "COACH_TODAY"
 PINNED_HOUR = 12
@@ -73,17 +75,25 @@ def _parse_moment(text: str) -> datetime:
             f"{NOW_VARIABLE}={text!r} is not a timestamp.",
             hint=f"Use an ISO timestamp, e.g. 2026-11-22T09:30:00+01:00, or unset {NOW_VARIABLE}.",
         ) from None
+    _check_year(moment.year, NOW_VARIABLE, text)
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
 def _parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise Invalid(
             f"{TODAY_VARIABLE}={text!r} is not a date.",
             hint=f"Use YYYY-MM-DD, or unset {TODAY_VARIABLE} to use today's date.",
         ) from None
+    _check_year(day.year, TODAY_VARIABLE, text)
+    return day
+
+
+def _check_year(year: int, variable: str, text: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Invalid(f"{variable}={text!r} is out of range ({FIRST_YEAR}-{LAST_YEAR}).")
 
 
 class Stopwatch:

@@ -15,12 +15,12 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from coachcli.clock import FIRST_YEAR, LAST_YEAR
 from coachcli.errors import Invalid
 
 DATE_FORMS = "YYYY-MM-DD, today, tomorrow, a weekday (mon … sun), +3d, +2w or +1m"
 PERIOD_FORMS = "2026-W47 (week), 2026-11 (month), 2026-Q4 (quarter) or 2026 (year)"
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _OFFSET = re.compile(r"^([+-])(\d{1,4})([dwm])$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)

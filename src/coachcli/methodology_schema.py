@@ -164,10 +164,15 @@ class Methodology(_Strict):
         for key, competency in self.competencies.items():
             unknown = sorted(set(competency.expected) - set(self.roles))
             if unknown:
-                raise ValueError(f"competencies.{key}.expected names unknown role(s) {unknown}")
+                raise ValueError(
+                    f"competencies.{key}.expected names roles the methodology does not have: "
+                    f"{', '.join(unknown)}"
+                )
             missing = sorted(set(self.roles) - set(competency.expected))
             if missing:
-                raise ValueError(f"competencies.{key}.expected has no level for role(s) {missing}")
+                raise ValueError(
+                    f"competencies.{key}.expected has no level for {', '.join(missing)}"
+                )
         allowed = set(self.stages) | {"always"}
         unknown_stages = sorted(set(self.questions.deal_review) - allowed)
         if unknown_stages:

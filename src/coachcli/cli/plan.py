@@ -116,7 +116,7 @@ def new(
     plain |= {"expansion": expansion, "goals": goal, "focus": focus, "weeks": weeks}
     plain |= {"start": start, "objectives": objective, "learning": learning}
     keyed = {"activities": activity, "time_allocation": time}
-    known = _known(answers, plain, keyed | _rating_flags(rate, evidence, source, cause))
+    known = _known(answers, plain, keyed | _rating_flags(rate, evidence, source, cause), "new")
     from coachcli.interview import plan as flow
     from coachcli.services import plans
 
@@ -152,7 +152,7 @@ def assess(
     as_json: JsonOption = False,
 ) -> None:
     """Assess every competency again; the gap table shows the change since last time."""
-    known = _known(answers, {}, _rating_flags(rate, evidence, source, cause))
+    known = _known(answers, {}, _rating_flags(rate, evidence, source, cause), "assess")
     from coachcli.interview import plan as flow
     from coachcli.services import plans
 
@@ -184,7 +184,7 @@ def sprint(
     """Close the current sprint with a short retro, then open the next one."""
     plain = {"outcome": outcome, "retro": retro, "focus": focus, "weeks": weeks, "start": start}
     plain |= {"objectives": objective, "learning": learning}
-    known = _known(answers, plain, {})
+    known = _known(answers, plain, {}, "sprint")
     from coachcli.interview import plan as flow
     from coachcli.services import plans
 
@@ -235,13 +235,14 @@ def _rating_flags(rate, evidence, source, cause) -> dict[str, Any]:
     return {"ratings": rate, "evidence": evidence, "sources": source, "causes": cause}
 
 
-def _known(answers_file: Path | None, plain: dict, keyed: dict) -> dict[str, Any]:
-    """Answers file, then flags over it, flattened to question keys and checked."""
+def _known(answers_file: Path | None, plain: dict, keyed: dict, wizard: str) -> dict[str, Any]:
+    """Answers file, then flags over it, flattened to question keys and checked. A file
+    key the `wizard` does not ask is an error, not an answer quietly lost."""
     from coachcli.interview.answers import load_answers
-    from coachcli.interview.plan import ANSWER_KEYS, flat_answers, pairs
+    from coachcli.interview.plan import WIZARD_KEYS, flat_answers, pairs
 
     methodology = context.methodology()
-    from_file = flat_answers(methodology, load_answers(answers_file, ANSWER_KEYS))
+    from_file = flat_answers(methodology, load_answers(answers_file, WIZARD_KEYS[wizard]))
     flags = {key: value for key, value in plain.items() if value not in (None, [])}
     for key, values in keyed.items():
         if values:

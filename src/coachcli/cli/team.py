@@ -197,7 +197,8 @@ def _show_reps(reps, fmt: Format | ListFormat, single: bool = False) -> None:
     from coachcli.render.records import to_json
 
     records = [
-        rep.model_dump(mode="json", exclude={"quotas"} if not single else set()) for rep in reps
+        rep.model_dump(mode="json", exclude=set() if single else {"quotas", "quota_history"})
+        for rep in reps
     ]
     if fmt == Format.json and single:
         output.write(to_json(records[0]))

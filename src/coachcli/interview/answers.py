@@ -35,7 +35,8 @@ def load_answers(path: Path | None, allowed: Iterable[str]) -> dict[str, Any]:
     unknown = sorted(set(answers) - set(allowed))
     if unknown:
         raise Invalid(
-            f"The answers file {path} has unknown key(s): {', '.join(unknown)}.",
+            f"The answers file {path} has {_keys(unknown)} this command does not know: "
+            f"{', '.join(unknown)}.",
             hint=f"Known keys: {', '.join(sorted(allowed))}.",
         )
     return answers
@@ -45,3 +46,7 @@ def merge_answers(path: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
     """The answers file overlaid with the flags that were given (flags win)."""
     given = {key: value for key, value in flags.items() if value not in (None, [])}
     return {**load_answers(path, flags), **given}
+
+
+def _keys(names: list[str]) -> str:
+    return "a key" if len(names) == 1 else "keys"

@@ -10,6 +10,7 @@ from coachcli.dates import DATE_FORMS, parse_date
 from coachcli.interview.asker import Asker, Choice, Question
 from coachcli.methodology_schema import Methodology
 from coachcli.money import parse_amount
+from coachcli.services.deals import category_key, stage_key
 
 
 def ask_new_deal(asker: Asker, methodology: Methodology, today: date, parse_rep) -> dict[str, Any]:
@@ -24,7 +25,14 @@ def ask_new_deal(asker: Asker, methodology: Methodology, today: date, parse_rep)
             Question("account", "Account (optional):", "--account", required=False)
         ),
         "stage": asker.select(
-            Question("stage", "Stage:", "--stage", default=stages[0].value), stages
+            Question(
+                "stage",
+                "Stage:",
+                "--stage",
+                default=stages[0].value,
+                parse=partial(stage_key, methodology),
+            ),
+            stages,
         ),
         "amount": asker.text(
             Question("amount", "Amount:", "--amount", parse=partial(parse_amount, what="amount"))
@@ -40,7 +48,13 @@ def ask_new_deal(asker: Asker, methodology: Methodology, today: date, parse_rep)
             )
         ),
         "forecast_category": asker.select(
-            Question("forecast_category", "Forecast category:", "--category", default="pipeline"),
+            Question(
+                "forecast_category",
+                "Forecast category:",
+                "--category",
+                default="pipeline",
+                parse=partial(category_key, methodology),
+            ),
             categories,
         ),
         "next_step": asker.text(

@@ -12,7 +12,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from coachcli.dates import PERIOD_FORMS
 from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Question
 from coachcli.methodology_schema import ROOT_CAUSES, LearningSuggestion, Methodology, find_key
@@ -29,7 +28,8 @@ from coachcli.services.plan_answers import (
     SprintInput,
 )
 from coachcli.services.plans import AssessmentAnswers, NewPlanAnswers, NextSprintAnswers, PlanFacts
-from coachcli.services.team import quota_period
+from coachcli.services.team import QUOTA_PERIODS, quota_period
+from coachcli.words import counted
 
 ShowGaps = Callable[[list[GapRow]], None]
 
@@ -58,6 +58,14 @@ PLAIN = (
     "retro",
 )
 ANSWER_KEYS = (*PLAIN, *NESTED)
+ASSESSMENT_KEYS = ("ratings", "evidence", "sources", "causes")
+SPRINT_KEYS = ("focus", "weeks", "start", "objectives", "learning")
+# The answer-file keys each plan command asks.
+WIZARD_KEYS = {
+    "new": tuple(key for key in ANSWER_KEYS if key not in ("outcome", "retro")),
+    "assess": ASSESSMENT_KEYS,
+    "sprint": ("outcome", "retro", *SPRINT_KEYS),
+}
 
 
 # ---- flags and answer files into flat keys -------------------------------------------------
@@ -101,7 +109,10 @@ def _nested_answer(methodology: Methodology, key: str, prefix: str, name: str, v
         unknown = sorted(set(map(str, value)) - LONG_FORMS.get(key, set()))
         if unknown:
             allowed = ", ".join(sorted(LONG_FORMS.get(key, ()))) or "a single value"
-            raise Invalid(f"'{key}.{name}' has unknown key(s) {', '.join(unknown)}; use {allowed}.")
+            raise Invalid(
+                f"'{key}.{name}' has {counted(len(unknown), 'unknown key')}: "
+                f"{', '.join(unknown)}; use {allowed}."
+            )
     if key == "ratings" and isinstance(value, dict):
         parts = {"rating_": value.get("rating"), "evidence_": value.get("evidence")}
         parts["source_"] = value.get("source")
@@ -169,7 +180,7 @@ def ask_expectations(
             default=plan_answers.default_period(today),
             parse=quota_period,
             dump=lambda p: p.label,
-            hint=PERIOD_FORMS,
+            hint=QUOTA_PERIODS,
         )
     )
     given = ExpectationInput(period=period)

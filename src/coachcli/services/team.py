@@ -79,7 +79,12 @@ class RepChanges(BaseModel):
 
 def quota_period(text: str) -> Period:
     """The period a quota is for: a month, quarter or year; a week is refused (exit 2)."""
-    period = parse_period(text)
+    try:
+        period = parse_period(text)
+    except Invalid:
+        raise Invalid(
+            f"Unknown period {text.strip()!r}: a quota belongs to {QUOTA_PERIODS}."
+        ) from None
     if "-W" in period.label:
         raise Invalid(f"A quota belongs to {QUOTA_PERIODS}; not a week ({period.label}).")
     return period
