@@ -157,7 +157,7 @@ def test_unknown_key_in_answers_file_is_exit_2(coach, tmp_path):
     answers.write_text("name: Chloe\nstart-date: 2052-05-01\n")
     result = coach("team", "add", "--answers", str(answers), "--no-input")
     assert result.exit_code == 2
-    assert "unknown key(s): start_date" in result.stderr
+    assert "a key this command does not know: start_date" in result.stderr
     assert coach("team", "list", "--json").json() == []
 
 
