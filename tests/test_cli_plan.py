@@ -191,6 +191,8 @@ def test_no_input_names_every_missing_flag_at_once(coach, ana):
     assert "--rate prospecting=1..5, discovery=1..5" in first_line
     assert "collaboration=1..5" in first_line and "--objective" in first_line
     assert "--goal" not in first_line  # given
+    # Which gaps get a cause depends on ratings not given yet: no competency is guessed.
+    assert "--cause KEY=CAUSE for each of the three largest gaps" in first_line
 
 
 def test_answers_file_with_an_unknown_competency_is_exit_2(coach, ana, tmp_path):

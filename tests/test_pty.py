@@ -155,9 +155,13 @@ def test_ctrl_d_at_the_restore_confirmation_changes_nothing(spawn, coach, tmp_pa
         (["team", "add", "Zed Q", "--quota", "bad"], "must be a number"),
         (["team", "add", "--start", "someday"], "Unknown date 'someday'"),
         (["deal", "add", "--amount", "lots"], "must be a number"),
+        (["deal", "add", "--name", "x" * 2500], "keep it to 2000"),
+        (["team", "add", "Zed Q", "--period", "2054-W05"], "not a week"),
+        (["plan", "ana", *(f"--goal={goal}" for goal in "abcd")], "one to 3 annual goals"),
     ],
 )
-def test_a_bad_flag_is_refused_before_any_question(spawn, args, message):
+def test_a_bad_flag_is_refused_before_any_question(spawn, coach, args, message):
+    coach("team", "add", "Ana Souza", "--no-input")
     child = spawn(*args)
     child.expect(message)
     child.expect(pexpect.EOF)
@@ -181,3 +185,15 @@ def test_ctrl_d_at_a_prompt_holding_a_default_ends_it(spawn):
     child.close()
     assert child.exitstatus == 130
     assert team_json() == []
+
+
+def test_a_taken_deal_id_is_refused_before_any_question(spawn, coach):
+    coach("team", "add", "Ana Souza", "--no-input")
+    taken = ["--name", "Foo", "--rep", "ana", "--amount", "5k", "--close", "+3w"]
+    assert coach("deal", "add", "--id", "A1", *taken, "--no-input").exit_code == 0
+    child = spawn("deal", "add", "--id", "A1", "--name", "Bar")
+    child.expect("exists already")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert "?" not in child.before

@@ -128,6 +128,8 @@ def add(
     extra |= {"decision_process": decision_process}
     methodology, today, clock = context.methodology(), context.today(), context.clock()
     with context.database() as db:
+        with db.session() as session:  # refused before the first question
+            deals.check_new_id(session, deal_id)
 
         def rep_name(text: str) -> str:
             with db.session() as session:

@@ -45,6 +45,9 @@ class Question:
     dump: Callable[[Any], Any] | None = None
     # How the answer is written in an --answers file, when it is not `key: value`.
     file_form: str | None = None
+    # What to ask a script for when this question depends on choices it has not made
+    # yet (which gaps get a cause depends on the ratings).
+    general: str | None = None
 
     def dumped(self, value: Any) -> Any:
         if self.dump is None or value is None:
@@ -141,7 +144,7 @@ class Asker:
 
     def _given(self, question: Question, convert: Callable[[Any], Any]) -> tuple[bool, Any]:
         if question.key in self.known:
-            return True, convert(self.known[question.key])
+            return self._known_answer(question, convert)
         if question.key in self.draft:
             try:
                 return True, convert(self.draft.pop(question.key))
@@ -151,6 +154,19 @@ class Asker:
                     f"({problem.message}); please answer again."
                 )
         return False, None
+
+    def _known_answer(self, question: Question, convert: Callable[[Any], Any]) -> tuple[bool, Any]:
+        """A given answer, strictly. It was checked before the first question, so it can
+        only fail against an answer typed since (a sprint start that moved its learning
+        outside): a person is told and asked; a script gets the error."""
+        try:
+            return True, convert(self.known[question.key])
+        except CoachError as problem:
+            if not self.interactive:
+                raise
+            self.say(f"{question.flag} no longer fits ({problem.message}); please answer.")
+            self.known.pop(question.key)
+            return False, None
 
     def _continue_many(self, question: Question) -> list[Any]:
         """A list the draft was cut off inside: keep what still fits, then ask for more."""
@@ -257,6 +273,7 @@ class ProbeAsker(Asker):
         self.for_terminal = for_terminal
         self.missing: list[Question] = []
         self.stood_in = False
+        self.guessed = False  # a missing choice was stood in: what follows may differ
 
     def _given(self, question: Question, convert: Callable[[Any], Any]) -> tuple[bool, Any]:
         if question.key in self.known:
@@ -289,6 +306,7 @@ class ProbeAsker(Asker):
     def _prompt_select(self, question: Question, choices: Sequence[Choice]) -> str:
         if question.default is None:
             self._missing(question)
+            self.guessed = True
             return choices[0].value
         self.stood_in = self.stood_in or self.for_terminal
         return question.default
@@ -301,6 +319,9 @@ class ProbeAsker(Asker):
         return bool(question.default)
 
     def _missing(self, question: Question) -> Any:
+        if question.general and self.guessed:
+            question = Question(question.key, question.prompt, question.general,
+                                file_form=question.file_form)  # fmt: skip
         self.missing.append(question)
         self.stood_in = True
         if question.parse is None:
@@ -340,6 +361,8 @@ def _grouped(flags: list[str]) -> list[str]:
     groups: dict[str, list[str]] = {}
     for flag in flags:
         name, _, rest = flag.partition(" ")
+        if " " in rest:  # a sentence, not a KEY=VALUE form: keep it whole
+            name, rest = flag, ""
         groups.setdefault(name, []).append(rest)
     return [name + (" " + ", ".join(rests) if any(rests) else "") for name, rests in groups.items()]
 

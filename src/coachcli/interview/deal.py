@@ -11,6 +11,7 @@ from coachcli.interview.asker import Asker, Choice, Question
 from coachcli.methodology_schema import Methodology
 from coachcli.money import parse_amount
 from coachcli.services.deals import category_key, stage_key
+from coachcli.services.fields import clean_text
 
 
 def ask_new_deal(asker: Asker, methodology: Methodology, today: date, parse_rep) -> dict[str, Any]:
@@ -19,10 +20,18 @@ def ask_new_deal(asker: Asker, methodology: Methodology, today: date, parse_rep)
     stages = [Choice(key, stage.name) for key, stage in methodology.stages.items()]
     categories = [Choice(k, c.name) for k, c in methodology.forecast_categories.items()]
     return {
-        "name": asker.text(Question("name", "Deal name:", "--name")),
+        "name": asker.text(
+            Question("name", "Deal name:", "--name", parse=partial(clean_text, what="name"))
+        ),
         "rep": asker.text(Question("rep", "Owner (a rep of the team):", "--rep", parse=parse_rep)),
         "account": asker.text(
-            Question("account", "Account (optional):", "--account", required=False)
+            Question(
+                "account",
+                "Account (optional):",
+                "--account",
+                required=False,
+                parse=partial(clean_text, what="account"),
+            )
         ),
         "stage": asker.select(
             Question(
@@ -58,6 +67,12 @@ def ask_new_deal(asker: Asker, methodology: Methodology, today: date, parse_rep)
             categories,
         ),
         "next_step": asker.text(
-            Question("next_step", "Next step (optional):", "--next-step", required=False)
+            Question(
+                "next_step",
+                "Next step (optional):",
+                "--next-step",
+                required=False,
+                parse=partial(clean_text, what="next step"),
+            )
         ),
     }

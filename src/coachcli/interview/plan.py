@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from coachcli.errors import Invalid
-from coachcli.interview.asker import Asker, Choice, Question
+from coachcli.interview.asker import Asker, Choice, Question, RefusedAnswer
 from coachcli.methodology_schema import ROOT_CAUSES, LearningSuggestion, Methodology, find_key
 from coachcli.money import parse_amount
 from coachcli.services import assessments, plan_answers, sprints
@@ -258,11 +258,14 @@ def ask_time_allocation(asker: Asker, methodology: Methodology) -> dict[str, int
 
 def asked_until_valid(asker: Asker, keys: list[str], ask: Callable, check: Callable) -> Any:
     """Answers checked together (a total, a count): on a terminal a failed check asks them
-    all again; scripted, it is the error."""
+    all again; scripted, or when every one of them was given beforehand, it is the error
+    (and the runner's check reports it before the first question)."""
     while True:
         try:
             return check(ask())
         except Invalid as problem:
+            if all(key in asker.known for key in keys):
+                raise RefusedAnswer(problem) from None
             if not asker.interactive:
                 raise
             asker.say(f"   {problem.message} Please answer again.")
@@ -330,6 +333,7 @@ def ask_causes(asker: Asker, methodology: Methodology, gaps: list[GapRow]) -> li
                 f"Why the gap in {row.name} (gap {row.gap})?",
                 f"--cause {row.competency}=CAUSE",
                 file_form=f"causes: {{{row.competency}: CAUSE}}",
+                general="--cause KEY=CAUSE for each of the three largest gaps",
             ),
             choices,
         )

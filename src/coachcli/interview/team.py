@@ -7,7 +7,6 @@ from datetime import date
 from functools import partial
 
 from coachcli.dates import Period, parse_date, quarter_of
-from coachcli.errors import Invalid
 from coachcli.interview.asker import Asker, Choice, Parser, Question
 from coachcli.methodology_schema import Methodology
 from coachcli.money import parse_amount
@@ -56,18 +55,18 @@ def ask_new_rep(
             parse=partial(parse_date, today=today),
         )
     )
+    # A period given on its own needs its quota: then the quota is not optional.
+    for_period = "period" in asker.known
     quota = asker.text(
         Question(
             "quota",
-            "Quota (optional, e.g. 250000 or 250k):",
+            "Quota (e.g. 250000 or 250k):" if for_period else "Quota (optional, e.g. 250k):",
             "--quota",
-            required=False,
+            required=for_period,
             parse=partial(parse_amount, what="quota"),
         )
     )
     period = None
-    if quota is None and "period" in asker.known:
-        raise Invalid("--period needs --quota: it says which period the quota is for.")
     if quota is not None:
         period = asker.text(
             Question(

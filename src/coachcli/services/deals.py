@@ -200,19 +200,24 @@ def category_key(methodology: Methodology, text: str) -> str:
     return found
 
 
+def check_new_id(session: Session, text: str | None) -> str | None:
+    """The CRM id a new deal is given, checked free (exit 1 if taken); None: none given."""
+    external_id = clean_text(text, "id", required=False)
+    if external_id is not None and queries.deal_by_external_id(session, external_id):
+        raise Conflict(
+            f"A deal with id {external_id!r} exists already.", hint="Use `coach deal update`."
+        )
+    return external_id
+
+
 def add_deal(
     session: Session, methodology: Methodology, given: DealFields, today: date, now: datetime
 ) -> Deal:
     ranks = Ranks.of(methodology)
     stage = stage_key(methodology, given.stage)
-    external_id = (
-        clean_text(given.external_id, "id", required=False)
-        or f"coach-{queries.next_manual_number(session)}"
+    external_id = check_new_id(session, given.external_id) or (
+        f"coach-{queries.next_manual_number(session)}"
     )
-    if queries.deal_by_external_id(session, external_id) is not None:
-        raise Conflict(
-            f"A deal with id {external_id!r} exists already.", hint="Use `coach deal update`."
-        )
     status = ranks.status_of(stage)
     deal = Deal(
         external_id=external_id,
