@@ -1,6 +1,6 @@
 """One clock: COACH_NOW / COACH_TODAY pin it, and nothing else in src/ reads the system clock."""
 
-import re
+import ast
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,10 +13,18 @@ from .conftest import TODAY
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "coachcli"
 CLOCK_MODULE = "clock.py"
-SYSTEM_CLOCK_READS = re.compile(
-    r"\b(date\.today|datetime\.(now|utcnow|today)|time\.(time|time_ns|localtime|gmtime)"
-    r"|utc_now|local_today)\("
-)
+# What reads the system clock, called or passed on (default_factory=datetime.now), by
+# module: datetime's classes, the time module, and file times read as dates.
+CLOCK_READERS = {
+    "datetime": {"now", "utcnow", "today", "fromtimestamp", "utcfromtimestamp"},
+    "date": {"today", "fromtimestamp"},
+    "time": {"time", "time_ns", "localtime", "gmtime", "ctime", "asctime", "strftime"},
+    "path": {"getmtime", "getctime", "getatime"},
+}
+# A file's time read as a date. (st_mtime_ns, as config.py uses it, only tells whether
+# a file changed: a version stamp, not a date.)
+FILE_TIMES = {"st_mtime", "st_ctime", "st_atime"}
+OUR_OWN = {"utc_now", "local_today"}  # the helpers this clock replaced
 
 
 def clock_reads(root: Path) -> list[str]:
@@ -25,10 +33,46 @@ def clock_reads(root: Path) -> list[str]:
     for path in sorted(root.rglob("*.py")):
         if path.name == CLOCK_MODULE and path.parent == root:
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if SYSTEM_CLOCK_READS.search(line):
-                found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = _aliases(tree)
+        for node in ast.walk(tree):
+            if _reads_clock(node, aliases):
+                line = ast.get_source_segment(path.read_text(encoding="utf-8"), node)
+                found.append(f"{path.relative_to(root)}:{node.lineno}: {line}")
     return found
+
+
+def _aliases(tree: ast.AST) -> dict[str, str]:
+    """Local names of datetime, date, time and os.path, however they were imported;
+    a clock function imported by name (`from time import time`) maps to itself."""
+    names = {"datetime": "datetime", "date": "date", "time": "time", "path": "path"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("datetime", "time", "os.path"):
+            for alias in node.names:
+                kind = alias.name if node.module == "datetime" else f"{node.module}.{alias.name}"
+                names[alias.asname or alias.name] = kind
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                names[alias.asname or alias.name] = alias.name
+    return names
+
+
+def _reads_clock(node: ast.AST, aliases: dict[str, str]) -> bool:
+    if isinstance(node, ast.Attribute):
+        if node.attr in FILE_TIMES:
+            return True
+        owner = node.value
+        kind = aliases.get(owner.id) if isinstance(owner, ast.Name) else None
+        if isinstance(owner, ast.Attribute):  # datetime.datetime.now, os.path.getmtime
+            kind = owner.attr
+        return kind is not None and node.attr in CLOCK_READERS.get(kind.split(".")[-1], ())
+    if isinstance(node, ast.Name):
+        kind = aliases.get(node.id, "")
+        module, _, function = kind.rpartition(".")
+        if module in ("time", "os.path") and function in CLOCK_READERS[module.split(".")[-1]]:
+            return True
+        return node.id in OUR_OWN and isinstance(node.ctx, ast.Load)
+    return False
 
 
 def test_nothing_outside_the_clock_module_reads_the_system_clock():
@@ -42,14 +86,32 @@ def test_nothing_outside_the_clock_module_reads_the_system_clock():
         "day = date.today()",
         "moment = datetime.utcnow()",
         "seconds = time.time()",
-        "created_at=utc_now(),",
+        "created_at = utc_now()",
+        "made = Field(default_factory=datetime.now)",
+        "seen = datetime.fromtimestamp(os.path.getmtime(p))",
+        "year = time.strftime('%Y')",
+        "when = p.stat().st_mtime",
     ],
 )
 def test_the_scan_catches_a_clock_read_added_anywhere(tmp_path, line):
     (tmp_path / "services").mkdir()
     (tmp_path / "clock.py").write_text("now = datetime.now(UTC)\n")  # the one allowed place
     (tmp_path / "services" / "late.py").write_text(f"def f():\n    {line}\n")
-    assert clock_reads(tmp_path) == [f"services/late.py:2: {line}"]
+    assert [hit.split(": ")[0] for hit in clock_reads(tmp_path)][:1] == ["services/late.py:2"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from time import time\nx = time()",
+        "from datetime import datetime as dt\nx = dt.now()",
+        "import datetime\nx = datetime.datetime.now()",
+        "from os.path import getmtime\nx = getmtime('f')",
+    ],
+)
+def test_the_scan_sees_through_imports_by_another_name(tmp_path, code):
+    (tmp_path / "late.py").write_text(code + "\n")
+    assert clock_reads(tmp_path) != []
 
 
 def test_coach_today_pins_today_and_now_at_local_noon():

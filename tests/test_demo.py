@@ -96,7 +96,8 @@ def test_the_tour_lines_work_when_pasted_into_a_fresh_shell(tmp_path):
     ]
     assert lines[0] == f"source {script.with_name('activate')}"
     pasted = "set -e\n" + "\n".join(line for line in lines if not line.endswith("grow ana"))
-    result = subprocess.run(
-        ["bash", "-c", pasted], capture_output=True, text=True, env=bare_path, check=False
-    )
+    own = tmp_path / "own.db"  # the user's own database, exported in their shell
+    result = subprocess.run(["bash", "-c", pasted], capture_output=True, text=True,
+                            env={**bare_path, "COACH_DB": str(own)}, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert not own.exists()  # the demo's lines never touched it

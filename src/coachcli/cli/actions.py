@@ -9,7 +9,7 @@ import typer
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
 from coachcli.cli.help import sub_app
-from coachcli.cli.options import JsonOption, ListFormatOption
+from coachcli.cli.options import JsonOption, ListFormatOption, RecordJsonOption
 from coachcli.cli.output import ListFormat
 
 app = sub_app(
@@ -57,7 +57,7 @@ def list_(
 def add(
     rep: Annotated[str, typer.Argument(help="The rep the action belongs to.")],
     action: Annotated[str, typer.Argument(help='"WHAT | WHO | WHEN", e.g. "Call CFO | me | fri".')],
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Add an action outside a session (it is carried over at the next one-on-one)."""
     from coachcli.services import actions, team
@@ -72,13 +72,13 @@ def add(
 
 
 @app.command("done")
-def done(action_id: ActionId, note: NoteOption = None, as_json: JsonOption = False) -> None:
+def done(action_id: ActionId, note: NoteOption = None, as_json: RecordJsonOption = False) -> None:
     """Mark an action done."""
     _close(action_id, "done", note, as_json)
 
 
 @app.command("drop")
-def drop(action_id: ActionId, note: NoteOption = None, as_json: JsonOption = False) -> None:
+def drop(action_id: ActionId, note: NoteOption = None, as_json: RecordJsonOption = False) -> None:
     """Drop an action that is no longer needed (kept in the history)."""
     _close(action_id, "dropped", note, as_json)
 
@@ -87,7 +87,7 @@ def drop(action_id: ActionId, note: NoteOption = None, as_json: JsonOption = Fal
 def move(
     action_id: ActionId,
     due: Annotated[str, typer.Option("--due", help="New due date: 2026-12-01, fri, +1w ...")],
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Reschedule an action; the number of reschedules is counted."""
     from coachcli.dates import parse_date

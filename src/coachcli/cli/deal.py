@@ -17,6 +17,7 @@ from coachcli.cli.options import (
     JsonOption,
     ListFormatOption,
     NoInputOption,
+    RecordJsonOption,
     ResumeOption,
 )
 from coachcli.cli.output import Format, ListFormat
@@ -114,7 +115,7 @@ def add(
     discard_draft: DiscardOption = False,
     no_input: NoInputOption = False,
     answers: AnswersOption = None,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Add a deal by hand (prompts for what is missing on a terminal)."""
     from coachcli.interview.answers import merge_answers
@@ -184,7 +185,7 @@ def update(
     decision_process: Annotated[
         bool | None, typer.Option("--decision-process/--no-decision-process")
     ] = None,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Change a deal; stage, amount, close date and category changes are kept as events."""
     from coachcli.dates import parse_date
@@ -218,7 +219,7 @@ def close(
     lost: Annotated[bool, typer.Option("--lost", help="The deal was lost.")] = False,
     reason: Annotated[str | None, typer.Option(help="Why it was lost.")] = None,
     on: Annotated[str | None, typer.Option(help="Day it closed (default: today).")] = None,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Close a deal as won or lost."""
     from coachcli.dates import parse_date
@@ -245,7 +246,7 @@ def plan_step(
         str | None, typer.Argument(help='A close-plan step to add: "WHAT | DUE".')
     ] = None,
     done: Annotated[int | None, typer.Option(help="Mark step number N done.", min=1)] = None,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Add a step to the deal's close plan, or mark one done; shows the plan."""
     from coachcli.services import deals

@@ -52,14 +52,17 @@ def demo(
 def _launcher():
     """`coach` when the shell finds this very script; else activate its environment first
     (a fresh clone runs `.venv/bin/coach demo`), or name the script by its path."""
+    import shlex
     import shutil
     import sys
 
     from coachcli.render.demo import Launcher
 
     script = Path(sys.argv[0]).resolve()
+    if script.name != "coach":  # python -m coachcli
+        return Launcher(command=f"{shlex.quote(sys.executable)} -m coachcli")
     found = shutil.which("coach")
-    if script.name != "coach" or (found and Path(found).resolve() == script):
+    if found and Path(found).resolve() == script:
         return Launcher()
     activate = script.parent / "activate"
     if activate.is_file():

@@ -40,6 +40,17 @@ NAMED = {
     "TITLE|DUE": {"learning", "step"},
     "N": {"weeks", "new_logos", "limit", "done"},
     "CODE": {"currency"},
+    "NAME": {"name"},
+    "ROLE": {"role"},
+    "STAGE": {"stage"},
+    "CATEGORY": {"category"},
+    "STATUS": {"status"},
+    "COMPETENCY": {"focus", "competency"},
+    "OUTCOME": {"outcome"},
+    "KIND": {"kind"},
+    "EMAIL": {"email"},
+    "PATH|URL": {"db"},
+    "CRM": {"--from"},
 }
 BY_NAME = {name: metavar for metavar, names in NAMED.items() for name in names}
 BY_TYPE = {int: "N", float: "NUMBER"}
@@ -67,8 +78,9 @@ def tidy(command: Any) -> None:
 
 
 def _metavar(param: Any) -> str:
-    if param.name in BY_NAME:
-        return BY_NAME[param.name]
+    for name in (*param.opts, param.name):  # an option's flag first: --from, not `source`
+        if name in BY_NAME:
+            return BY_NAME[name]
     kind = param.type_descriptor
     if kind.is_choice:
         return "|".join(str(getattr(choice, "value", choice)) for choice in kind.choices)

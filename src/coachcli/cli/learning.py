@@ -9,7 +9,7 @@ import typer
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
 from coachcli.cli.help import sub_app
-from coachcli.cli.options import JsonOption, ListFormatOption
+from coachcli.cli.options import JsonOption, ListFormatOption, RecordJsonOption
 from coachcli.cli.output import ListFormat
 
 app = sub_app(
@@ -56,7 +56,7 @@ def assign(
     outside_sprint: Annotated[
         bool, typer.Option("--outside-sprint", help="Do not tie it to the current sprint.")
     ] = False,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Assign a learning activity; it joins the rep's current sprint."""
     from coachcli.dates import parse_date
@@ -85,7 +85,7 @@ def done(
         int, typer.Argument(min=1, max=2**63 - 1, help="Number shown by `coach learning`.")
     ],
     note: Annotated[str | None, typer.Option(help="What the rep took from it.")] = None,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Mark a learning activity done."""
     from coachcli.services import learning

@@ -19,6 +19,10 @@ ListFormatOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+# For commands that change a record: what was stored, as JSON on stdout.
+RecordJsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the record as stored, as JSON.")
+]
 NoInputOption = Annotated[
     bool, typer.Option("--no-input", help="Never prompt; missing required values are errors.")
 ]

@@ -77,7 +77,7 @@ KEYED_FLAGS = {
 }
 
 
-@app.command("new", hidden=True)
+@app.command("new")
 def new(
     rep: RepArgument,
     period: Annotated[str | None, typer.Option(help="Period of the expectations.")] = None,
@@ -111,7 +111,9 @@ def new(
     fmt: FormatOption = Format.table,
     as_json: JsonOption = False,
 ) -> None:
-    """Build a development plan: expectations → assessment → gaps → causes → goals → sprint."""
+    """Build a development plan (`coach plan REP` for short).
+
+    Expectations → assessment → gaps → root causes → goals → the first sprint."""
     plain = {"period": period, "quota": quota, "new_logos": new_logos, "renewals": renewals}
     plain |= {"expansion": expansion, "goals": goal, "focus": focus, "weeks": weeks}
     plain |= {"start": start, "objectives": objective, "learning": learning}

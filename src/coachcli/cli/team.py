@@ -15,6 +15,7 @@ from coachcli.cli.options import (
     JsonOption,
     ListFormatOption,
     NoInputOption,
+    RecordJsonOption,
     ResumeOption,
     YesOption,
 )
@@ -120,7 +121,7 @@ def edit(
     start: StartOption = None,
     quota: QuotaOption = None,
     period: PeriodOption = None,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:
     """Change a rep's name, role, email, start date, or quota for a period."""
     from coachcli.services import team
@@ -135,14 +136,14 @@ def edit(
 @app.command("archive")
 def archive(
     rep: RepArgument, yes: YesOption = False, no_input: NoInputOption = False,
-    as_json: JsonOption = False,
+    as_json: RecordJsonOption = False,
 ) -> None:  # fmt: skip
     """Archive a rep who left the team: history is kept, lists hide them unless --all."""
     _set_archived(rep, True, yes, no_input, as_json)
 
 
 @app.command("unarchive")
-def unarchive(rep: RepArgument, as_json: JsonOption = False) -> None:
+def unarchive(rep: RepArgument, as_json: RecordJsonOption = False) -> None:
     """Bring an archived rep back onto the team."""
     _set_archived(rep, False, True, True, as_json)
 

@@ -29,7 +29,10 @@ NEXT_STEPS = [
 def tour(folder: Path, reps: list[dict[str, Any]], launcher: Launcher) -> Group:
     """The team, then commands that work when pasted: `launcher` says how coach is run
     from this shell (on the PATH, after activating its environment, or by its path)."""
-    home = f"COACH_HOME={shlex.quote(str(folder))}"
+    # Both variables on every line: an exported COACH_DB must not send the demo's
+    # commands to the user's own database.
+    database = shlex.quote(str(folder / "coach.db"))
+    home = f"COACH_HOME={shlex.quote(str(folder))} COACH_DB={database}"
     steps = Text("\nTry it (the demo never touches your own data):\n", style="bold")
     if launcher.activate:
         steps.append("First put coach on your PATH:\n", style="bold")
