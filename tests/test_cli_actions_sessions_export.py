@@ -165,7 +165,7 @@ def test_add_for_an_unknown_rep_is_exit_1(coach, ana):
         ("sessions", "list, show"),
         ("learning", "list, assign, done"),
         ("deal", "list, add, show, update, close, plan-step, history, import"),
-        ("plan", "show, assess, sprint, revise"),  # `new`, the default, is hidden
+        ("plan", "new, show, assess, sprint, revise"),
     ],
 )
 def test_a_first_word_that_is_neither_command_nor_rep_names_the_commands(
