@@ -119,18 +119,28 @@ def add(
 ) -> None:
     """Add a deal by hand (prompts for what is missing on a terminal)."""
     from coachcli.interview.answers import merge_answers
-    from coachcli.interview.deal import ask_new_deal
-    from coachcli.services import deals, team
 
     flags = {"name": name, "rep": rep, "stage": stage, "amount": amount, "close_date": close}
     flags |= {"forecast_category": category, "account": account, "next_step": next_step}
     extra = {"external_id": deal_id, "currency": currency, "value_confirmed": confirmed}
     extra |= {"champion": champion, "economic_buyer": economic_buyer}
     extra |= {"decision_process": decision_process}
+    known = merge_answers(answers, flags)
+    info = _interview_new_deal(known, extra, (no_input, resume, discard_draft))
+    output.success(f"Added deal {info.external_id}: {info.name}.")
+    _emit_one(info, output.chosen_format(Format.table, as_json))
+
+
+def _interview_new_deal(known: dict, extra: dict, prompting: tuple):
+    """Ask what `known` lacks, then add the deal with the `extra` fields that have no
+    question (id, currency, commitment evidence)."""
+    from coachcli.interview.deal import ask_new_deal
+    from coachcli.services import deals, team
+
     methodology, today, clock = context.methodology(), context.today(), context.clock()
     with context.database() as db:
         with db.session() as session:  # refused before the first question
-            deals.check_new_id(session, deal_id)
+            deals.check_new_id(session, extra["external_id"])
 
         def rep_name(text: str) -> str:
             with db.session() as session:
@@ -143,13 +153,8 @@ def add(
                 deal = deals.add_deal(session, methodology, fields, today, clock.now())
                 return deals.show_deal(session, methodology, deal, today)
 
-        known = merge_answers(answers, flags)
-        prompting = (no_input, resume, discard_draft)
-        info = context.interview(db, "deal-add", "new", "coach deal add", known, prompting).run(
-            lambda asker, _: ask_new_deal(asker, methodology, today, rep_name), save
-        )
-    output.success(f"Added deal {info.external_id}: {info.name}.")
-    _emit_one(info, output.chosen_format(Format.table, as_json))
+        runner = context.interview(db, "deal-add", "new", "coach deal add", known, prompting)
+        return runner.run(lambda asker, _: ask_new_deal(asker, methodology, today, rep_name), save)
 
 
 @app.command("show")
