@@ -68,32 +68,26 @@ class Clock:
 
 
 def _parse_moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(
-            f"{NOW_VARIABLE}={text!r} is not a timestamp.",
-            hint=f"Use an ISO timestamp, e.g. 2026-11-22T09:30:00+01:00, or unset {NOW_VARIABLE}.",
-        ) from None
-    _check_year(moment.year, NOW_VARIABLE, text)
+    moment = _pinned(NOW_VARIABLE, text, datetime.fromisoformat, "a timestamp",
+                     "an ISO timestamp, e.g. 2026-11-22T09:30:00+01:00")  # fmt: skip
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
 def _parse_day(text: str) -> date:
+    return _pinned(TODAY_VARIABLE, text, date.fromisoformat, "a date", "YYYY-MM-DD")
+
+
+def _pinned(variable: str, text: str, parse, what: str, form: str):
+    """The value of a pinning variable, or exit 2 naming the variable and its form."""
     try:
-        day = date.fromisoformat(text)
+        value = parse(text)
     except ValueError:
         raise Invalid(
-            f"{TODAY_VARIABLE}={text!r} is not a date.",
-            hint=f"Use YYYY-MM-DD, or unset {TODAY_VARIABLE} to use today's date.",
+            f"{variable}={text!r} is not {what}.", hint=f"Use {form}, or unset {variable}."
         ) from None
-    _check_year(day.year, TODAY_VARIABLE, text)
-    return day
-
-
-def _check_year(year: int, variable: str, text: str) -> None:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # far dates break date arithmetic
         raise Invalid(f"{variable}={text!r} is out of range ({FIRST_YEAR}-{LAST_YEAR}).")
+    return value
 
 
 class Stopwatch:
