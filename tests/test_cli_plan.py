@@ -110,10 +110,10 @@ def test_typed_markup_in_evidence_and_notes_stays_literal(coach, ana):
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     table = coach("plan", "show", "ana").stdout
-    assert "Evidence (observation): [bold]x[/bold] | # y ↵ `z`[31m" in table
+    assert "Evidence (observation): [bold]x[/bold] | # y ↵ `z`\\x1b[31m" in table
     assert "Cause (will): [i]n[/i] | #" in table
     markdown = coach("plan", "show", "ana", "--format", "markdown").stdout
-    assert "| \\[bold\\]x\\[/bold\\] \\| # y<br>\\`z\\`\\[31m | observation |" in markdown
+    assert "| \\[bold\\]x\\[/bold\\] \\| # y<br>\\`z\\`\\\\x1b\\[31m | observation |" in markdown
     assert "| will | \\[i\\]n\\[/i\\] \\| # |" in markdown
     assert "\x1b" not in table + markdown
 

@@ -1,5 +1,6 @@
 """Conventions every command keeps: formats, the changed record as JSON, short list cells."""
 
+import json
 import re
 from pathlib import Path
 
@@ -125,3 +126,26 @@ def test_a_bad_quota_period_names_the_quota_periods(coach):
     assert result.exit_code == 2
     assert "a quota belongs to a month (2027-01)" in result.stderr
     assert "W47" not in result.stderr
+
+
+def test_a_right_to_left_override_is_stored_as_typed_and_shown_escaped(coach):
+    name = "Ana \u202eazuoS"  # would show as "Ana Souza" reversed, hiding what was typed
+    assert coach("team", "add", name, "--no-input").exit_code == 0
+    assert coach("team", "add", "Dev 👩\u200d💻", "--no-input").exit_code == 0  # a joiner
+    assert coach("team", "add", "Mohammad\u200cReza", "--no-input").exit_code == 0
+    for fmt in ("table", "markdown", "csv"):
+        shown = coach("team", "list", "--format", fmt).stdout
+        # Markdown escapes the backslash itself, so it renders as the same \u202e.
+        assert "\\u202eazuoS" in shown and "\u202e" not in shown, fmt
+        assert "Dev 👩\u200d💻" in shown and "Mohammad\u200cReza" in shown, fmt
+    raw = coach("team", "list", "--json").stdout
+    assert "\\u202e" in raw and "\u202e" not in raw
+    assert json.loads(raw)[0]["name"] == name  # stored exactly as typed
+
+
+def test_control_characters_never_reach_csv_or_json_raw(coach, ana):
+    coach("actions", "add", "ana", "Call\x1b]0;PWNED\x07 CFO\x9b | me | +3d")
+    csv_text = coach("actions", "--format", "csv").stdout
+    assert "\x1b" not in csv_text and "\x07" not in csv_text and "\\x1b]0;PWNED" in csv_text
+    json_text = coach("actions", "--json").stdout
+    assert "\x9b" not in json_text and "\\u009b" in json_text

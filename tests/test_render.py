@@ -17,12 +17,17 @@ def render(renderable, width=60):
     return console.file.getvalue()
 
 
-def test_control_characters_are_removed_but_lines_kept():
-    assert clean("a\x1b[31mb\x07c\x9bd\ne\tf") == "a[31mbcd\ne\tf"
+def test_control_characters_show_as_escapes_and_lines_are_kept():
+    assert clean("a\x1b[31mb\x07c\x9bd\ne\tf") == "a\\x1b[31mb\\x07c\\x9bd\ne\tf"
+
+
+def test_bidi_and_invisible_characters_show_escaped_joiners_stay():
+    assert clean("Ana \u202eazuoS\u200b") == "Ana \\u202eazuoS\\u200b"
+    assert clean("Mohammad\u200cReza 👩\u200d💻") == "Mohammad\u200cReza 👩\u200d💻"
 
 
 def test_one_line_marks_each_line_break():
-    assert one_line(" first \n\n second\x1b[0m \n") == "first ↵ second[0m"
+    assert one_line(" first \n\n second\x1b[0m \n") == "first ↵ second\\x1b[0m"
 
 
 def test_markdown_cells_escape_pipes_newlines_and_html():

@@ -7,12 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from coachcli.render.text import markdown_cell
+from coachcli.render.text import INVISIBLE, clean, markdown_cell
 
 # Where a list table cuts free text (what, goal, title, deal name): a row stays a row.
 SHORT_TEXT = 48
@@ -89,12 +90,19 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, int | float):
         return value
     text = value if isinstance(value, str) else _plain(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    text = "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return clean(text)  # after the formula check: an escaped CR must still be neutralised
 
 
 def to_json(data: Any) -> str:
     """Stable JSON: ISO dates, numbers as numbers, Unicode as is, two-space indent."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)
+    # json escapes C0 itself; DEL, C1, bidirectional and invisible characters it leaves
+    # raw. Written as \uXXXX they are the same JSON value, and cannot act on a terminal.
+    return _JSON_RAW.sub(lambda found: f"\\u{ord(found[0]):04x}", text) + "\n"
+
+
+_JSON_RAW = re.compile(f"[\x7f-\x9f]|{INVISIBLE.pattern}")
 
 
 def _json_default(value: Any) -> Any:

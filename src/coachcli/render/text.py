@@ -1,4 +1,9 @@
-"""User text is data: strip terminal control characters and escape Markdown. No Rich here."""
+"""User text is data: what acts on a terminal or hides text is shown as a visible escape,
+and Markdown structure is escaped. No Rich here.
+
+Stored text stays as typed; only what is shown changes. Joiners that belong to the
+text (U+200C, U+200D: Persian names, emoji sequences) are shown as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,19 @@ import re
 
 # C0 controls except tab and newline, DEL, and C1 controls (ESC starts most attacks).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional controls reverse what follows; stand-alone invisible characters blank
+# a name on screen: zero-width space, word joiner, Mongolian vowel separator, BOM.
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u180e\ufeff]")
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def clean(value: object) -> str:
-    """A value as printable text: None is empty, control characters are dropped."""
+    """A value as printable text: None is empty; a control character shows as `\x1b`,
+    a bidirectional or invisible one as `\u202e`."""
     if value is None:
         return ""
-    return _CONTROL.sub("", str(value))
+    text = _CONTROL.sub(lambda found: f"\\x{ord(found[0]):02x}", str(value))
+    return INVISIBLE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 def one_line(value: object) -> str:

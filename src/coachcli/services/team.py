@@ -95,7 +95,9 @@ def clean_name(text: str) -> str:
     name = unicodedata.normalize("NFC", text).strip()
     if not name:
         raise Invalid("The rep's name cannot be empty.")
-    if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+    # Control characters are refused; format characters (joiners in Persian names and
+    # emoji, bidirectional marks) are kept as typed and shown escaped where they hide text.
+    if any(unicodedata.category(char) == "Cc" for char in name):
         raise Invalid("The rep's name must be one line without control characters.")
     if len(name) > MAX_NAME_LENGTH:
         raise Invalid(f"The rep's name is {len(name)} characters; keep it to {MAX_NAME_LENGTH}.")
