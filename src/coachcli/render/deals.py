@@ -21,7 +21,9 @@ DEAL_COLUMNS = [
     Column("name", "Deal", shorten=SHORT_TEXT),
     Column("owner", "Owner", shorten=NAME_TEXT),
     Column("stage_name", "Stage"),
-    Column("amount", "Amount", justify="right", show=format_money, no_wrap=True),
+    Column(
+        "amount", "Amount", justify="right", show=format_money, currency="currency", no_wrap=True
+    ),
     Column("close_date", "Close", no_wrap=True),
     Column("pushes", "Push", justify="right", show=lambda v: str(v) if v else ""),
 ]
@@ -76,7 +78,7 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         if deal[key]
     ]
     value = "confirmed" if deal["value_confirmed"] else "estimated"
-    amount = f"{format_money(deal['amount'])} {deal['currency'] or ''}".strip()
+    amount = format_money(deal["amount"], deal["currency"])
     return [
         ("Account", deal["account"] or ""),
         ("Rep", deal["rep"] or f"{deal['owner'] or '?'} (not on the team)"),
@@ -177,6 +179,15 @@ def import_markdown(report: dict[str, Any]) -> str:
     if changes:
         parts += ["## Changes\n", markdown_table(changes, CHANGE_COLUMNS)]
     return "\n".join(parts)
+
+
+def total_lines(totals: list[dict[str, Any]]) -> list[str]:
+    """One line per currency: amounts in different currencies are never added up."""
+    return [
+        f"Total: {format_money(total['amount'], total['currency'])} in "
+        f"{counted(total['count'], 'deal')}"
+        for total in totals
+    ]
 
 
 def left_out_note(shown: int, total: int) -> str:
