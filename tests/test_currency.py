@@ -503,3 +503,30 @@ def test_win_rate_by_value_is_null_in_json_and_words_in_the_table(coach, ana):
     add_deal(coach, "Lost big", "10000", "2054-12-03")
     coach("deal", "close", "lost big", "--lost")
     assert coach("pipeline", "--json").json()["win_rate"]["by_value"] == 0.8
+
+
+def test_deal_show_says_what_a_deal_counts_for_in_totals(coach, ana):
+    add_deal(coach, "Tokyo", "1000000", "2054-12-10", "--currency", "JPY")
+    assert coach("deal", "show", "tokyo", "--json").json()["value"] == {
+        "currency": "USD",
+        "amount": None,
+        "rate": None,
+        "rate_as_of": None,
+        "rate_day": "2054-11-22",
+    }
+    assert "In totals      left out: no JPY rate on or before 2054-11-22" in (
+        coach("deal", "show", "tokyo").stdout
+    )
+    coach("config", "fx", "JPY", "0.0065", "--as-of", "2054-11-01")
+    coach("config", "fx", "JPY", "0.0070", "--as-of", "2054-12-01")  # not yet in effect
+    value = coach("deal", "show", "tokyo", "--json").json()["value"]
+    assert (value["amount"], value["rate"], value["rate_as_of"]) == (6_500, 0.0065, "2054-11-01")
+    markdown = coach("deal", "show", "tokyo", "--format", "markdown").stdout
+    assert "- **In totals**: 6,500 USD (1 JPY = 0.0065 USD from 2054-11-01)" in markdown
+    # Closed on 2054-10-15, it takes that day's rate: there was none yet.
+    closed = coach("deal", "close", "tokyo", "--won", "--on", "2054-10-15", "--json").json()
+    assert (closed["value"]["amount"], closed["value"]["rate_day"]) == (None, "2054-10-15")
+    add_deal(coach, "Acme", "50000", "2054-12-11")
+    acme = coach("deal", "show", "acme", "--json").json()["value"]
+    assert (acme["amount"], acme["rate"]) == (50_000, None)
+    assert "In totals" not in coach("deal", "show", "acme").stdout

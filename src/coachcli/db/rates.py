@@ -58,10 +58,11 @@ def in_foreign_currencies(select: str) -> str:
     return " UNION ALL ".join(select.format(foreign=condition) for condition in FOREIGN)
 
 
-def rate_sql(day: str = RATE_DAY) -> str:
-    """The rate of the deal's currency in effect on `day`, or NULL when none is kept."""
+def rate_sql(day: str = RATE_DAY, column: str = "rate") -> str:
+    """The rate of the deal's currency in effect on `day` (or its `column`, as_of for
+    the day it was given), or NULL when none is kept."""
     return (
-        "(SELECT rate FROM exchange_rate WHERE exchange_rate.currency = deal.currency "
+        f"(SELECT {column} FROM exchange_rate WHERE exchange_rate.currency = deal.currency "
         f"AND in_currency = :fx_home AND as_of <= {day} ORDER BY as_of DESC LIMIT 1)"
     )
 
@@ -77,6 +78,26 @@ def value_sql(day: str = RATE_DAY) -> str:
 
 
 # ---- the rates, through the ORM ------------------------------------------------------
+
+
+def deal_value(
+    session: Session, deal_id: int, pricing: Pricing
+) -> tuple[float | None, float | None, date | None, date]:
+    """One deal as the totals count it: its value in the workspace currency, the rate
+    used and the day that rate was given (None when it needs none or has none), and
+    its rate day."""
+    row = (
+        session.connection()
+        .exec_driver_sql(
+            f"SELECT {value_sql()}, {rate_sql()}, {rate_sql(column='as_of')}, {RATE_DAY} "
+            "FROM deal WHERE id = :deal_id",
+            {"deal_id": deal_id, **pricing.parameters()},
+        )
+        .one()
+    )
+    value, rate, as_of, day = row
+    given = date.fromisoformat(as_of) if as_of else None
+    return value, rate, given, date.fromisoformat(day)
 
 
 def all_rates(session: Session) -> list[ExchangeRate]:

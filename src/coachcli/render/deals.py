@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from coachcli.money import format_money
+from coachcli.render.rates import rate_text
 from coachcli.render.records import NAME_TEXT, SHORT_TEXT, Column, markdown_table
 from coachcli.render.tables import literal, rich_table
 from coachcli.render.text import markdown_text
@@ -85,6 +86,7 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Stage", f"{deal['stage_name']}, {deal['days_in_stage']} days in stage"),
         ("Status", deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")),
         ("Amount", f"{amount} ({value})"),
+        *_counted_as(deal),
         (
             "Close date",
             f"{deal['close_date']}" + (f", pushed {deal['pushes']}x" if deal["pushes"] else ""),
@@ -94,6 +96,25 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Evidence", ", ".join(evidence) or "none recorded"),
         ("Last activity", str(deal["last_activity"] or "")),
     ]
+
+
+def _counted_as(deal: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a deal in another currency counts for in totals, or how to make it count."""
+    value = deal.get("value")
+    if value is None or value["currency"] == deal["currency"]:
+        return []
+    code, home = deal["currency"], value["currency"]
+    if value["amount"] is None:
+        day = value["rate_day"]
+        return [
+            (
+                "In totals",
+                f"left out: no {code} rate on or before {day}. Add one (1 {code} in {home}) "
+                f"with `coach config fx {code} RATE --as-of {day}`",
+            )
+        ]
+    rate = f"1 {code} = {rate_text(value['rate'])} {home} from {value['rate_as_of']}"
+    return [("In totals", f"{format_money(round(value['amount'], 2), home)} ({rate})")]
 
 
 def deal_panel(deal: dict[str, Any]) -> Panel:

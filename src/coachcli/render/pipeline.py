@@ -156,18 +156,13 @@ def _value_rate_text(rates: dict[str, Any]) -> str:
     """The win rate by value, or why it cannot be computed (never a misleading 100%)."""
     if rates["by_value"] is not None:
         return f"{percent(rates['by_value'])} by value"
-    if not rates["won_count"] + rates["lost_count"]:
-        return "n/a by value"
     for side in ("lost", "won"):
-        count, bare = rates[f"{side}_count"], rates[f"{side}_without_amount"]
+        count = rates[f"{side}_count"]
         if count and not rates[f"{side}_value"]:
-            reason = (
-                f"the {side} deals carry no amount"
-                if bare == count
-                else f"the {side} deals have no value in the workspace currency"
-            )
-            return f"by value cannot be computed ({reason})"
-    return "by value cannot be computed"
+            bare = rates[f"{side}_without_amount"] == count
+            reason = "carry no amount" if bare else "carry no amount or no rate"
+            return f"by value cannot be computed (the {side} deals {reason})"
+    return "n/a by value"  # nothing closed yet
 
 
 def left_out_text(found: dict[str, Any], home: str) -> str:

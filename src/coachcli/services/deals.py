@@ -16,6 +16,7 @@ from sqlmodel import Session
 from coachcli.currencies import currency_code
 from coachcli.dates import parse_date
 from coachcli.db import deals as queries
+from coachcli.db import rates
 from coachcli.enums import DealStatus
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology, find_key
@@ -70,6 +71,25 @@ class DealInfo(BaseModel):
     source: str
     missing_since: date | None
     steps: list[StepInfo] = []
+
+
+class DealValue(BaseModel):
+    """What a deal counts for in every total: its amount in the workspace currency."""
+
+    currency: str
+    # None: left out of the totals, its currency has no rate on or before `rate_day`.
+    amount: float | None
+    # The rate used and the day it was given; None for the workspace currency itself.
+    rate: float | None
+    rate_as_of: date | None
+    # Today while open, else the day it closed: the rate is the latest on or before it.
+    rate_day: date
+
+
+class DealDetail(DealInfo):
+    """A deal as `deal show` gives it: with what it counts for in totals."""
+
+    value: DealValue
 
 
 class EventInfo(BaseModel):
@@ -402,10 +422,15 @@ def deal_info(
     )
 
 
-def show_deal(session: Session, methodology: Methodology, deal: Deal, today: date) -> DealInfo:
+def show_deal(session: Session, methodology: Methodology, deal: Deal, today: date) -> DealDetail:
     rep = session.get(Rep, deal.rep_id) if deal.rep_id else None
     steps = queries.steps_of(session, deal.id)
-    return deal_info(methodology, deal, rep.name if rep else None, today, steps)
+    info = deal_info(methodology, deal, rep.name if rep else None, today, steps)
+    pricing = rates.Pricing(methodology.currency, today)
+    amount, rate, as_of, day = rates.deal_value(session, deal.id, pricing)
+    value = DealValue(currency=pricing.currency, amount=amount, rate=rate, rate_as_of=as_of,
+                      rate_day=day)  # fmt: skip
+    return DealDetail(**info.model_dump(), value=value)
 
 
 class CurrencyTotal(BaseModel):
