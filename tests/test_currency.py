@@ -530,3 +530,34 @@ def test_deal_show_says_what_a_deal_counts_for_in_totals(coach, ana):
     acme = coach("deal", "show", "acme", "--json").json()["value"]
     assert (acme["amount"], acme["rate"]) == (50_000, None)
     assert "In totals" not in coach("deal", "show", "acme").stdout
+
+
+def test_codes_stored_as_typed_before_are_upgraded_to_iso(tmp_path):
+    import sqlite3
+
+    from coachcli.db import migrations
+    from coachcli.db.engine import Database, create_sqlite_engine
+
+    from .conftest import CLOCK
+
+    path = tmp_path / "coach.db"
+    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old", CLOCK)
+    before = [m for m in migrations.MIGRATIONS if m.name < "0008"]
+    for migration in before:
+        migrations.apply_migration(old, migration)
+    with old.write_connection() as connection:
+        for n, code in enumerate(["eur", " jpy ", "", None, "USD"]):
+            connection.exec_driver_sql(
+                "INSERT INTO deal (external_id, name, stage, max_stage_rank, stage_since, status, "
+                "amount, currency, close_date, created_date, value_confirmed, champion, "
+                "economic_buyer, decision_process, pushes, source, updated_at) VALUES "
+                "(?, 'D', 'proposal', 3, '2054-11-01', 'open', 1000, ?, '2054-12-01', "
+                "'2054-11-01', 0, 0, 0, 0, 0, 'manual', '2054-11-01 09:00:00')",
+                (f"coach-{n}", code),
+            )
+    old.close()
+    migrations.open_database(f"sqlite:///{path}", CLOCK).close()
+    with sqlite3.connect(path) as connection:
+        codes = [row[0] for row in connection.execute("SELECT currency FROM deal ORDER BY id")]
+        assert codes == ["EUR", "JPY", None, None, "USD"]
+        assert connection.execute("SELECT count(*) FROM exchange_rate").fetchone() == (0,)

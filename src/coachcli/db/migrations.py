@@ -223,6 +223,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             """CREATE INDEX ix_deal_status_stage ON deal
                 (status, stage, stage_since, close_date, amount, rep_id, currency)""",
             "CREATE INDEX ix_deal_currency ON deal (currency)",
+            # Codes typed by hand were stored as typed ("eur"); rates are kept by ISO code.
+            """UPDATE deal SET currency = nullif(upper(trim(currency)), '')
+                WHERE currency IS NOT NULL AND currency IS NOT nullif(upper(trim(currency)), '')""",
         ),
     ),
 )
