@@ -243,7 +243,7 @@ def test_pre_brief_lists_the_reps_deals_at_risk(coach, ana):
         coach("deal", "update", "late", "--close", close)
     coach("deal", "update", "fine", "--last-activity", "2054-11-20")
     brief = coach("grow", "ana", "--brief", "--json").json()
-    assert brief["deals_at_risk"] == ["Late one (10,000): pushed 3 times"]
+    assert brief["deals_at_risk"] == ["Late one (10,000 USD): pushed 3 times"]
 
 
 def test_a_large_first_import_leaves_every_index_as_the_schema_defines_it(coach, write, tmp_path):

@@ -322,7 +322,7 @@ def test_stale_means_idle_for_the_stale_days_or_more_here_and_in_the_pre_brief(d
     with database.session() as session:
         rep = team.resolve_rep(session, "ana")
         at_risk = deals_at_risk(session, load_methodology(), rep, TODAY)
-    assert at_risk == ["Edge (1,000): no activity for 14 days"]
+    assert at_risk == ["Edge (1,000 USD): no activity for 14 days"]
 
 
 def test_velocity_per_rep_and_team(seeded):
@@ -460,7 +460,8 @@ def test_velocity_is_undefined_without_wins_or_cycle():
     assert pipeline.velocity(Totals(open_count=5, lost_count=3)).velocity is None
     same_day = Totals(open_count=2, won_count=1, won_value=10, won_cycle_days=0)
     assert pipeline.velocity(same_day).velocity is None
-    assert pipeline.velocity(Totals(won_count=2, won_value=10, won_cycle_days=10)).velocity == 0
+    none_open = Totals(won_count=2, won_priced=2, won_value=10, won_cycle_days=10)
+    assert pipeline.velocity(none_open).velocity == 0
 
 
 def test_flag_share_must_exceed_the_limit():
@@ -480,8 +481,10 @@ def test_json_keys_and_shapes(seeded, run):
         "period",
         "rep",
         "today",
+        "currency",
         "rules",
         "size",
+        "left_out",
         "coverage",
         "required_coverage",
         "win_rate",
@@ -494,6 +497,7 @@ def test_json_keys_and_shapes(seeded, run):
     ]
     assert data["period"] == {"label": "2054-Q4", "start": "2054-10-01", "end": "2054-12-31"}
     assert (data["rep"], data["today"], data["coverage"]) == (None, "2054-11-22", 0.7429)
+    assert (data["currency"], data["left_out"]) == ("USD", [])
     assert data["flags"]["past_close"]["deals"][0] == {
         "id": data["flags"]["past_close"]["deals"][0]["id"],
         "external_id": "O2",
@@ -501,6 +505,7 @@ def test_json_keys_and_shapes(seeded, run):
         "rep": "Ana Souza",
         "stage": "proposal",
         "amount": 80000.0,
+        "currency": "USD",
         "close_date": "2054-11-10",
         "measure": 12,
     }

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from coachcli.currencies import currency_code
+from coachcli.errors import Invalid
 
 ROOT_CAUSES = ("knowledge", "skill", "will", "environment")
 RootCause = Literal["knowledge", "skill", "will", "environment"]
@@ -147,6 +150,8 @@ class Questions(_Strict):
 
 class Methodology(_Strict):
     meta: Meta
+    # The workspace currency; defaulted, so files written before it still validate.
+    currency: str = "USD"
     roles: dict[str, Role] = Field(min_length=1)
     stages: dict[str, Stage] = Field(min_length=2)
     forecast_categories: dict[str, ForecastCategory] = Field(min_length=1)
@@ -158,6 +163,14 @@ class Methodology(_Strict):
     questions: Questions
     # Defaulted: methodology files written before pipeline health still validate.
     pipeline: PipelineRules = PipelineRules()
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        try:
+            return currency_code(value)
+        except Invalid as error:  # pydantic reports ValueError with the key
+            raise ValueError(f"{error.message} {error.hint}") from None
 
     @model_validator(mode="after")
     def _cross_references(self) -> Methodology:

@@ -226,7 +226,8 @@ class Deal(SQLModel, table=True):
     __tablename__ = "deal"
     __table_args__ = (
         Index("ix_deal_status_close", "status", "close_date"),
-        # Covers the pipeline's per-rep aggregates, so they never read the table itself.
+        # Covers the pipeline's per-rep aggregates, so they never read the table itself
+        # (currency and close date: what converting an amount reads).
         Index(
             "ix_deal_status_rep",
             "status",
@@ -235,6 +236,8 @@ class Deal(SQLModel, table=True):
             "amount",
             "closed_on",
             "created_date",
+            "currency",
+            "close_date",
         ),
         # Let the pipeline's "worst first" lists read a few index entries and stop,
         # instead of sorting every open deal: idle longest, pushed most, largest
@@ -251,6 +254,7 @@ class Deal(SQLModel, table=True):
             "close_date",
             "amount",
             "rep_id",
+            "currency",
         ),
     )
 
@@ -268,7 +272,9 @@ class Deal(SQLModel, table=True):
     stage_since: date
     status: str = Field(default=DealStatus.open)
     amount: float = 0
-    currency: str | None = None
+    # ISO 4217; None is the workspace currency (methodology key `currency`). Indexed:
+    # reports find the few deals in other currencies without reading the rest.
+    currency: str | None = Field(default=None, index=True)
     close_date: date
     forecast_category: str | None = None
     created_date: date
@@ -326,3 +332,23 @@ class ClosePlanStep(SQLModel, table=True):
     what: str
     due: date
     done_on: date | None = None
+
+
+class ExchangeRate(SQLModel, table=True):
+    """What one unit of a currency is worth in the workspace currency, from a day on.
+
+    A deal takes the latest rate on or before its close date (today's while open).
+    `in_currency` is the workspace currency the rate was given in: after the
+    workspace currency changes, older rates no longer apply and are not used.
+    """
+
+    __tablename__ = "exchange_rate"
+    # Also the index the conversion's lookup walks (latest as_of on or before a day).
+    __table_args__ = (UniqueConstraint("currency", "in_currency", "as_of"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    currency: str
+    in_currency: str
+    as_of: date
+    rate: float
+    set_at: datetime

@@ -38,12 +38,12 @@ def _checked(value: float, what: str, raw: str) -> float:
     return value
 
 
-def format_money(value: float | None) -> str:
+def format_money(value: float | None, currency: str | None = None) -> str:
+    """1,250,000 or 1,234.50, followed by the currency code when one is given."""
     if value is None:
         return ""
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
+    text = f"{int(value):,}" if value == int(value) else f"{value:,.2f}"
+    return f"{text} {currency}" if currency else text
 
 
 # Amounts as CRM exports write them. Thousands "," and decimal "." is the house

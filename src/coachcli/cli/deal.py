@@ -62,7 +62,7 @@ def list_(
     """List deals, soonest close date first."""
     from coachcli.dates import parse_period
     from coachcli.errors import Invalid
-    from coachcli.render.deals import DEAL_COLUMNS, left_out_note
+    from coachcli.render.deals import DEAL_COLUMNS, left_out_note, total_lines
     from coachcli.services import deals, team
 
     if status not in ("open", "won", "lost", "all"):
@@ -76,7 +76,8 @@ def list_(
             session, context.methodology(), context.today(), found, status, window, most
         )
     records = [item.model_dump(mode="json") for item in page.deals]
-    output.emit_records(records, DEAL_COLUMNS, chosen, empty="No deals to show.")
+    totals = total_lines([total.model_dump() for total in page.totals])
+    output.emit_records(records, DEAL_COLUMNS, chosen, empty="No deals to show.", footer=totals)
     if page.total > len(records):
         output.note(left_out_note(len(records), page.total))
 
@@ -100,7 +101,10 @@ def add(
     deal_id: Annotated[
         str | None, typer.Option("--id", help="The CRM's id (default: coach-N).")
     ] = None,
-    currency: Annotated[str | None, typer.Option(help="Currency code, e.g. EUR.")] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(help="ISO 4217 code, e.g. EUR (default: the workspace currency)."),
+    ] = None,
     confirmed: Annotated[
         bool, typer.Option("--confirmed", help="Pricing and terms agreed with the buyer.")
     ] = False,
@@ -134,12 +138,15 @@ def add(
 def _interview_new_deal(known: dict, extra: dict, prompting: tuple):
     """Ask what `known` lacks, then add the deal with the `extra` fields that have no
     question (id, currency, commitment evidence)."""
+    from coachcli.currencies import currency_code
     from coachcli.interview.deal import ask_new_deal
     from coachcli.services import deals, team
 
     methodology, today, clock = context.methodology(), context.today(), context.clock()
+    if extra["currency"] is not None:  # refused before the first question
+        extra["currency"] = currency_code(extra["currency"])
     with context.database() as db:
-        with db.session() as session:  # refused before the first question
+        with db.session() as session:
             deals.check_new_id(session, extra["external_id"])
 
         def rep_name(text: str) -> str:
@@ -173,6 +180,7 @@ def update(
     deal: DealArgument,
     stage: Annotated[str | None, typer.Option(help="New stage.")] = None,
     amount: Annotated[str | None, typer.Option(help="New amount.")] = None,
+    currency: Annotated[str | None, typer.Option(help="New currency (ISO 4217 code).")] = None,
     close: Annotated[str | None, typer.Option(help="New expected close date.")] = None,
     category: Annotated[str | None, typer.Option(help="New forecast category.")] = None,
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
@@ -200,6 +208,7 @@ def update(
     today = context.today()
     changes: dict[str, Any] = {"stage": stage, "forecast_category": category, "name": name}
     changes |= {"account": account, "next_step": next_step, "value_confirmed": confirmed}
+    changes["currency"] = currency
     changes |= {"champion": champion, "economic_buyer": economic_buyer}
     changes |= {"decision_process": decision_process}
     changes["amount"] = parse_amount(amount) if amount is not None else None

@@ -98,23 +98,31 @@ def emit_records(
     fmt: Format | ListFormat,
     title: str | None = None,
     empty: str = "Nothing to show.",
+    footer: Sequence[str] = (),
 ) -> None:
     """A list in the chosen format; JSON is the list of records as given, CSV the
-    table's columns with their raw values."""
+    table's columns with their raw values. `footer` lines (totals) end a table or
+    Markdown; JSON and CSV leave them to the program that reads them."""
     from coachcli.render.records import csv_table, markdown_table, to_json
     from coachcli.render.tables import rich_table
+    from coachcli.render.text import markdown_text
 
     # By value: list commands pass a ListFormat, the others a Format.
     if fmt == Format.json:
         write(to_json(list(records)))
     elif fmt == Format.markdown:
-        write(markdown_table(records, columns))
+        text = markdown_table(records, columns)
+        if footer:  # a paragraph after the table, a line each (two spaces break a line)
+            text += "\n" + "  \n".join(markdown_text(line) for line in footer) + "\n"
+        write(text)
     elif fmt == ListFormat.csv:
         write(csv_table(records, columns))
     elif not records:
         note(empty)
     else:
         show(rich_table(records, columns, title))
+        for line in footer:
+            show(literal(line))
 
 
 def literal(message: str, style: str = "") -> Text:

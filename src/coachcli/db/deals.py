@@ -50,18 +50,19 @@ def deals(
     return list(session.exec(query))
 
 
-def count_deals(
+def totals_by_currency(
     session: Session,
+    home: str,
     rep_id: int | None = None,
     statuses: tuple[str, ...] = (),
     close_from: date | None = None,
     close_to: date | None = None,
-) -> int:
-    """How many deals `deals` would list without a limit."""
-    query = _filtered(
-        select(func.count()).select_from(Deal), rep_id, statuses, close_from, close_to
-    )
-    return session.exec(query).one()
+) -> list[tuple[str, int, float]]:
+    """(currency, count, amount) of the deals `deals` would list; no currency is `home`."""
+    code = func.coalesce(Deal.currency, home)
+    query = select(code, func.count(), func.total(Deal.amount)).select_from(Deal)
+    query = _filtered(query, rep_id, statuses, close_from, close_to).group_by(code)
+    return [(currency, count, amount) for currency, count, amount in session.exec(query)]
 
 
 def _filtered(

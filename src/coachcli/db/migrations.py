@@ -208,6 +208,26 @@ MIGRATIONS: tuple[Migration, ...] = (
                 FROM quota q JOIN rep r ON r.id = q.rep_id""",
         ),
     ),
+    Migration(
+        "0008_exchange_rates",
+        _run_sql(
+            """CREATE TABLE exchange_rate (
+                id INTEGER NOT NULL, currency VARCHAR NOT NULL, in_currency VARCHAR NOT NULL,
+                as_of DATE NOT NULL, rate FLOAT NOT NULL, set_at DATETIME NOT NULL,
+                PRIMARY KEY (id), UNIQUE (currency, in_currency, as_of))""",
+            # The pipeline's covering indexes also hold what converting an amount reads.
+            "DROP INDEX ix_deal_status_rep",
+            """CREATE INDEX ix_deal_status_rep ON deal (status, rep_id, max_stage_rank, amount,
+                closed_on, created_date, currency, close_date)""",
+            "DROP INDEX ix_deal_status_stage",
+            """CREATE INDEX ix_deal_status_stage ON deal
+                (status, stage, stage_since, close_date, amount, rep_id, currency)""",
+            "CREATE INDEX ix_deal_currency ON deal (currency)",
+            # Codes typed by hand were stored as typed ("eur"); rates are kept by ISO code.
+            """UPDATE deal SET currency = nullif(upper(trim(currency)), '')
+                WHERE currency IS NOT NULL AND currency IS NOT nullif(upper(trim(currency)), '')""",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

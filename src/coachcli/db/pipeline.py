@@ -7,6 +7,10 @@ service does the arithmetic. The connection comes from db/reader.py.
 Rep scope: the team's figures filter on `+rep_id IN (...)`. The unary plus keeps
 SQLite from walking ix_deal_rep_id and fetching every row at random, which is
 twice as slow as one pass over the table or an index on status.
+
+Money: every value is a deal's amount in the workspace currency, through
+db/rates.py's `value_sql`; a deal whose currency has no rate adds to the counts
+but to no value, and `left_out` says how much of each currency that is.
 """
 
 from __future__ import annotations
@@ -16,10 +20,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from coachcli.db.rates import (
+    CLOSED_RATE_DAY,
+    HOME,
+    OPEN_RATE_DAY,
+    RATE_DAY,
+    Pricing,
+    in_foreign_currencies,
+    value_sql,
+)
 from coachcli.enums import DealStatus
 
 FLAGS = ("stale", "aged", "past_close", "no_next_step", "no_close_plan", "pushed")
 OPEN = DealStatus.open.value
+# The value of an open deal (today's rate), and of a closed one (its close day's rate).
+OPEN_VALUE = value_sql(OPEN_RATE_DAY)
+CLOSED_VALUE = value_sql(CLOSED_RATE_DAY)
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,21 @@ class DealGroup:
     max_stage_rank: int
     count: int
     value: float
+    # Of `count`: deals with an amount in the workspace currency (a rate, when in
+    # another), and deals without any amount (0).
+    priced: int = 0
+    no_amount: int = 0
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Deals of one currency left out of the totals: their currency has no rate."""
+
+    currency: str
+    count: int
+    amount: float
+    # A rate dated on or before this day would count every one of them.
+    rate_needed_on: date
 
 
 @dataclass(frozen=True)
@@ -78,7 +109,9 @@ class FlaggedDeal:
     name: str
     rep_id: int | None
     stage: str
+    # In the deal's own currency, as the CRM has it.
     amount: float
+    currency: str
     close_date: date
     # Days idle, days in stage, days past close or pushes, by flag; None for the rest.
     measure: int | None
@@ -105,34 +138,59 @@ def _one_rep(rep_id: int | None) -> tuple[str, dict[str, object]]:
     return ("1", {}) if rep_id is None else ("rep_id = :rep_id", {"rep_id": rep_id})
 
 
-def deal_groups(connection: sqlite3.Connection, rep_id: int | None = None) -> list[DealGroup]:
+def deal_groups(
+    connection: sqlite3.Connection, pricing: Pricing, rep_id: int | None = None
+) -> list[DealGroup]:
     """Counts and values of every deal by status, rep and highest stage rank reached."""
     where, values = _one_rep(rep_id)
+    value = value_sql()
     # Rank first: no index has that order, so SQLite scans the table once and sorts
     # (60 ms over 50,000 deals); status or rep first walks an index (90-120 ms).
     rows = connection.execute(
-        f"SELECT rep_id, status, max_stage_rank, count(*), total(amount) FROM deal WHERE {where} "
-        "GROUP BY max_stage_rank, rep_id, status",
-        values,
+        f"SELECT rep_id, status, max_stage_rank, count(*), total({value}), count({value}), "
+        f"total(amount = 0) FROM deal WHERE {where} GROUP BY max_stage_rank, rep_id, status",
+        values | pricing.parameters(),
     )
-    return [DealGroup(*row) for row in rows]
+    return [DealGroup(*row[:6], no_amount=int(row[6])) for row in rows]
+
+
+def left_out(
+    connection: sqlite3.Connection, pricing: Pricing, rep_ids: Sequence[int]
+) -> list[LeftOut]:
+    """Per currency, the reps' deals whose rate is missing: what no total counts."""
+    scope = Scope.of(rep_ids)
+    rows = connection.execute(
+        in_foreign_currencies(
+            f"SELECT currency, count(*), total(amount), min({RATE_DAY}) FROM deal "
+            f"WHERE {{foreign}} AND {scope.sql} AND {value_sql()} IS NULL GROUP BY currency"
+        ),
+        scope.values | pricing.parameters(),
+    )
+    return [
+        LeftOut(code, count, amount, date.fromisoformat(day))
+        for code, count, amount, day in sorted(rows)
+    ]
 
 
 def period_by_rep(
-    connection: sqlite3.Connection, start: date, end: date, rep_id: int | None = None
+    connection: sqlite3.Connection,
+    pricing: Pricing,
+    start: date,
+    end: date,
+    rep_id: int | None = None,
 ) -> dict[int | None, RepPeriod]:
     """Per rep: days from created to closed over won deals, won and open value of the period."""
     rep, values = _one_rep(rep_id)
-    values |= {"start": start.isoformat(), "end": end.isoformat()}
+    values |= {"start": start.isoformat(), "end": end.isoformat()} | pricing.parameters()
     won = connection.execute(
         "SELECT rep_id, total(julianday(closed_on) - julianday(created_date)), "
-        "total(CASE WHEN closed_on BETWEEN :start AND :end THEN amount ELSE 0 END) "
+        f"total(CASE WHEN closed_on BETWEEN :start AND :end THEN {CLOSED_VALUE} END) "
         f"FROM deal WHERE status = '{DealStatus.won.value}' AND {rep} GROUP BY rep_id",
         values,
     )
     found = {row[0]: RepPeriod(*row) for row in won}
     closing = connection.execute(
-        "SELECT rep_id, count(*), total(amount) FROM deal "
+        f"SELECT rep_id, count(*), total({OPEN_VALUE}) FROM deal "
         f"WHERE status = '{OPEN}' AND close_date BETWEEN :start AND :end AND {rep} "
         "GROUP BY rep_id",
         values,
@@ -161,16 +219,16 @@ def quota_total(
 
 
 def open_by_stage_and_month(
-    connection: sqlite3.Connection, rep_ids: Sequence[int]
+    connection: sqlite3.Connection, pricing: Pricing, rep_ids: Sequence[int]
 ) -> list[tuple[str, str, int, float]]:
     """(stage, close month YYYY-MM, count, value) of the reps' open deals."""
     scope = Scope.of(rep_ids)
     # Read from the covering ix_deal_status_stage alone. substr, not strftime: dates
     # are stored as ISO text, and it is twice as fast.
     rows = connection.execute(
-        "SELECT stage, substr(close_date, 1, 7) AS month, count(*), total(amount) FROM deal "
-        f"WHERE status = '{OPEN}' AND {scope.sql} GROUP BY stage, month",
-        scope.values,
+        f"SELECT stage, substr(close_date, 1, 7) AS month, count(*), total({OPEN_VALUE}) "
+        f"FROM deal WHERE status = '{OPEN}' AND {scope.sql} GROUP BY stage, month",
+        scope.values | pricing.parameters(),
     )
     return [(stage, month, count, value) for stage, month, count, value in rows]
 
@@ -201,7 +259,7 @@ _CONDITIONS = {
 
 
 def flag_totals(
-    connection: sqlite3.Connection, rep_ids: Sequence[int], rules: FlagRules
+    connection: sqlite3.Connection, rep_ids: Sequence[int], rules: FlagRules, pricing: Pricing
 ) -> dict[str, tuple[int, float]]:
     """(count, value) of the open deals under each flag, in one pass.
 
@@ -216,9 +274,9 @@ def flag_totals(
     mask = " | ".join(f"(({conditions[flag]}) << {bit})" for bit, flag in enumerate(FLAGS))
     scope = Scope.of(rep_ids)
     rows = connection.execute(
-        f"SELECT {mask} AS mask, count(*), total(amount) FROM deal "
+        f"SELECT {mask} AS mask, count(*), total({OPEN_VALUE}) FROM deal "
         f"WHERE +status = '{OPEN}' AND {scope.sql} GROUP BY mask",
-        {**rules.parameters(), **aged_values, **scope.values},
+        {**rules.parameters(), **aged_values, **scope.values, **pricing.parameters()},
     )
     totals = dict.fromkeys(FLAGS, (0, 0.0))
     for mask_value, count, value in rows:
@@ -229,16 +287,19 @@ def flag_totals(
     return totals
 
 
-_COLUMNS = "id, external_id, name, rep_id, stage, amount, close_date"
+# The deal as a worst list shows it, then its value in the workspace currency (what
+# "largest first" compares) and, last, the flag's measure.
+_COLUMNS = (
+    f"id, external_id, name, rep_id, stage, amount, {HOME}, close_date, {OPEN_VALUE} AS value"
+)
+_MEASURE = 9
 
 # Per flag: the column the measure is taken from, and the order that puts the worst
 # first. Each order follows an index on status, so SQLite reads a few rows and stops.
 _WORST = {
-    "stale": (_LAST_TOUCH, f"{_LAST_TOUCH}, amount DESC"),
-    "past_close": ("close_date", "close_date, amount DESC"),
-    "no_next_step": ("NULL", "amount DESC"),
-    "no_close_plan": ("NULL", "amount DESC"),
-    "pushed": ("pushes", "pushes DESC, amount DESC"),
+    "stale": (_LAST_TOUCH, f"{_LAST_TOUCH}, value DESC"),
+    "past_close": ("close_date", "close_date, value DESC"),
+    "pushed": ("pushes", "pushes DESC, value DESC"),
 }
 
 
@@ -246,24 +307,53 @@ def worst_deals(
     connection: sqlite3.Connection,
     rep_ids: Sequence[int],
     rules: FlagRules,
+    pricing: Pricing,
     flag: str,
     limit: int,
 ) -> list[FlaggedDeal]:
     """The worst few open deals under one flag."""
     if flag == "aged":
-        return _longest_overstayed(connection, rep_ids, rules, limit)
-    measured, order = _WORST[flag]
+        return _longest_overstayed(connection, rep_ids, rules, pricing, limit)
     scope = Scope.of(rep_ids)
+    if flag in _WORST:
+        measured, order = _WORST[flag]
+        query = (
+            f"SELECT {_COLUMNS}, {measured} FROM deal WHERE status = '{OPEN}' AND {scope.sql} "
+            f"AND {_CONDITIONS[flag]} ORDER BY {order}, id LIMIT :limit"
+        )
+    else:
+        query = _largest(f"{scope.sql} AND {_CONDITIONS[flag]}")
     rows = connection.execute(
-        f"SELECT {_COLUMNS}, {measured} FROM deal WHERE status = '{OPEN}' AND {scope.sql} "
-        f"AND {_CONDITIONS[flag]} ORDER BY {order}, id LIMIT :limit",
-        {**rules.parameters(), **scope.values, "limit": limit},
+        query, {**rules.parameters(), **scope.values, **pricing.parameters(), "limit": limit}
     )
-    return [_flagged(row, _measure(flag, row[7], rules.today)) for row in rows]
+    return [_flagged(row, _measure(flag, row[_MEASURE], rules.today)) for row in rows]
+
+
+def _largest(condition: str) -> str:
+    """The open deals under `condition`, largest value first.
+
+    Sorting every flagged deal by its converted value would read them all, so the
+    deals in the workspace currency come largest first from ix_deal_status_amount
+    (a few rows), those in other currencies from ix_deal_currency (usually few),
+    and the two are merged.
+    """
+    home = (
+        f"SELECT * FROM (SELECT {_COLUMNS}, NULL FROM deal WHERE status = '{OPEN}' "
+        f"AND {HOME} = :fx_home AND {condition} ORDER BY amount DESC, id LIMIT :limit)"
+    )
+    others = in_foreign_currencies(
+        f"SELECT {_COLUMNS}, NULL FROM deal WHERE {{foreign}} AND +status = '{OPEN}' "
+        f"AND {condition}"
+    )
+    return f"{home} UNION ALL {others} ORDER BY value DESC, id LIMIT :limit"
 
 
 def _longest_overstayed(
-    connection: sqlite3.Connection, rep_ids: Sequence[int], rules: FlagRules, limit: int
+    connection: sqlite3.Connection,
+    rep_ids: Sequence[int],
+    rules: FlagRules,
+    pricing: Pricing,
+    limit: int,
 ) -> list[FlaggedDeal]:
     """The deals furthest over their stage's expected days.
 
@@ -275,14 +365,17 @@ def _longest_overstayed(
     for stage in rules.expected_days:
         rows = connection.execute(
             f"SELECT {_COLUMNS}, stage_since FROM deal WHERE status = '{OPEN}' AND stage = :stage "
-            f"AND stage_since < :before AND {scope.sql} ORDER BY stage_since, amount DESC, id "
+            f"AND stage_since < :before AND {scope.sql} ORDER BY stage_since, value DESC, id "
             "LIMIT :limit",
-            {"stage": stage, "before": rules.aged_before(stage), "limit": limit, **scope.values},
+            {"stage": stage, "before": rules.aged_before(stage), "limit": limit, **scope.values}
+            | pricing.parameters(),
         )
         for row in rows:
-            in_stage = _days_before(rules.today, row[7])
+            in_stage = _days_before(rules.today, row[_MEASURE])
             over = in_stage - rules.expected_days[stage]
-            candidates.append(((-over, -row[5], row[0]), _flagged(row, in_stage)))
+            # A deal without a rate has no value: it goes after those that have one.
+            value = row[8] if row[8] is not None else -1.0
+            candidates.append(((-over, -value, row[0]), _flagged(row, in_stage)))
     return [deal for _, deal in sorted(candidates, key=lambda pair: pair[0])[:limit]]
 
 
@@ -297,4 +390,4 @@ def _days_before(today: date, day: object) -> int:
 
 
 def _flagged(row: tuple, measure: int | None) -> FlaggedDeal:
-    return FlaggedDeal(*row[:6], close_date=date.fromisoformat(row[6]), measure=measure)
+    return FlaggedDeal(*row[:7], close_date=date.fromisoformat(row[7]), measure=measure)

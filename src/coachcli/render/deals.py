@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from coachcli.money import format_money
+from coachcli.render.rates import rate_text
 from coachcli.render.records import NAME_TEXT, SHORT_TEXT, Column, markdown_table
 from coachcli.render.tables import literal, rich_table
 from coachcli.render.text import markdown_text
@@ -21,7 +22,9 @@ DEAL_COLUMNS = [
     Column("name", "Deal", shorten=SHORT_TEXT),
     Column("owner", "Owner", shorten=NAME_TEXT),
     Column("stage_name", "Stage"),
-    Column("amount", "Amount", justify="right", show=format_money, no_wrap=True),
+    Column(
+        "amount", "Amount", justify="right", show=format_money, currency="currency", no_wrap=True
+    ),
     Column("close_date", "Close", no_wrap=True),
     Column("pushes", "Push", justify="right", show=lambda v: str(v) if v else ""),
 ]
@@ -76,13 +79,14 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         if deal[key]
     ]
     value = "confirmed" if deal["value_confirmed"] else "estimated"
-    amount = f"{format_money(deal['amount'])} {deal['currency'] or ''}".strip()
+    amount = format_money(deal["amount"], deal["currency"])
     return [
         ("Account", deal["account"] or ""),
         ("Rep", deal["rep"] or f"{deal['owner'] or '?'} (not on the team)"),
         ("Stage", f"{deal['stage_name']}, {deal['days_in_stage']} days in stage"),
         ("Status", deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")),
         ("Amount", f"{amount} ({value})"),
+        *_counted_as(deal),
         (
             "Close date",
             f"{deal['close_date']}" + (f", pushed {deal['pushes']}x" if deal["pushes"] else ""),
@@ -92,6 +96,25 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Evidence", ", ".join(evidence) or "none recorded"),
         ("Last activity", str(deal["last_activity"] or "")),
     ]
+
+
+def _counted_as(deal: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a deal in another currency counts for in totals, or how to make it count."""
+    value = deal.get("value")
+    if value is None or value["currency"] == deal["currency"]:
+        return []
+    code, home = deal["currency"], value["currency"]
+    if value["amount"] is None:
+        day = value["rate_day"]
+        return [
+            (
+                "In totals",
+                f"left out: no {code} rate on or before {day}. Add one (1 {code} in {home}) "
+                f"with `coach config fx {code} RATE --as-of {day}`",
+            )
+        ]
+    rate = f"1 {code} = {rate_text(value['rate'])} {home} from {value['rate_as_of']}"
+    return [("In totals", f"{format_money(round(value['amount'], 2), home)} ({rate})")]
 
 
 def deal_panel(deal: dict[str, Any]) -> Panel:
@@ -177,6 +200,15 @@ def import_markdown(report: dict[str, Any]) -> str:
     if changes:
         parts += ["## Changes\n", markdown_table(changes, CHANGE_COLUMNS)]
     return "\n".join(parts)
+
+
+def total_lines(totals: list[dict[str, Any]]) -> list[str]:
+    """One line per currency: amounts in different currencies are never added up."""
+    return [
+        f"Total: {format_money(total['amount'], total['currency'])} in "
+        f"{counted(total['count'], 'deal')}"
+        for total in totals
+    ]
 
 
 def left_out_note(shown: int, total: int) -> str:

@@ -70,6 +70,21 @@ def methodology_sections(data: dict[str, Any]) -> list[Section]:
         ),
         ("Cadence", cadence, [Column("setting", "Setting"), Column("value", "Value")]),
         (
+            "Money (rates: coach config fx)",
+            [
+                {
+                    "setting": "Workspace currency: every total is in it",
+                    "value": data["currency"],
+                    "key": "currency",
+                }
+            ],
+            [
+                Column("setting", "Setting"),
+                Column("value", "Value"),
+                Column("key", "Override key"),
+            ],
+        ),
+        (
             "Pipeline health (limit: the largest share of open deals flagged)",
             pipeline_rules(data["pipeline"]),
             [

@@ -51,8 +51,8 @@ def times(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
 
-def money(value: float | None) -> str:
-    return format_money(None if value is None else round(value, 2))
+def money(value: float | None, currency: str | None = None) -> str:
+    return format_money(None if value is None else round(value, 2), currency)
 
 
 def whole(value: float | None) -> str:
@@ -86,7 +86,7 @@ def measure_text(flag: str, deal: dict[str, Any], expected: dict[str, int | None
         return f"{measure}d late"
     if flag == "pushed":
         return f"{measure} pushes"
-    return money(deal["amount"])
+    return money(deal["amount"], deal["currency"])
 
 
 def worst_text(flag: str, view: dict[str, Any]) -> str:
@@ -110,16 +110,21 @@ def heading(view: dict[str, Any]) -> str:
 
 
 def size_lines(view: dict[str, Any]) -> list[dict[str, str]]:
-    """(measure, value) rows: open pipeline, the period, quota, coverage and win rate."""
-    size, label = view["size"], view["period"]["label"]
+    """(measure, value) rows: open pipeline, the period, quota, coverage and win rate,
+    and what was left out of them for want of an exchange rate."""
+    size, label, code = view["size"], view["period"]["label"], view["currency"]
     rates, required = view["win_rate"], view["required_coverage"]
     rows = [
-        ("Open pipeline", f"{plural(size['open_count'], 'deal')}, {money(size['open_value'])}"),
+        (
+            "Open pipeline",
+            f"{plural(size['open_count'], 'deal')}, {money(size['open_value'], code)}",
+        ),
         (
             f"Closing {label}",
-            f"{plural(size['period_open_count'], 'deal')}, {money(size['period_open_value'])}",
+            f"{plural(size['period_open_count'], 'deal')}, "
+            f"{money(size['period_open_value'], code)}",
         ),
-        (f"Quota {label}", _quota_text(size)),
+        (f"Quota {label}", _quota_text(size, code)),
         ("Coverage", _coverage_text(view)),
         (
             "Required",
@@ -127,23 +132,46 @@ def size_lines(view: dict[str, Any]) -> list[dict[str, str]]:
         ),
         (
             "Win rate",
-            f"{percent(rates['by_value']) or 'n/a'} by value, "
-            f"{percent(rates['by_count']) or 'n/a'} by count "
+            f"{_value_rate_text(rates)}, {percent(rates['by_count']) or 'n/a'} by count "
             f"({rates['won_count']:,} won, {rates['lost_count']:,} lost)",
         ),
     ]
     if size["unassigned_open_count"]:
         unassigned = plural(size["unassigned_open_count"], "open deal")
         rows.append(("No rep", f"{unassigned} owned by no rep on the team"))
+    rows += [("Left out", left_out_text(found, code)) for found in view["left_out"]]
     return [{"measure": measure, "value": value} for measure, value in rows]
 
 
-def _quota_text(size: dict[str, Any]) -> str:
+def _quota_text(size: dict[str, Any], code: str) -> str:
     if size["quota"] is None:
         return "none set"
     return (
-        f"{money(size['quota'])}, won {money(size['won_in_period'])}, "
-        f"remaining {money(size['remaining_quota'])}"
+        f"{money(size['quota'], code)}, won {money(size['won_in_period'], code)}, "
+        f"remaining {money(size['remaining_quota'], code)}"
+    )
+
+
+def _value_rate_text(rates: dict[str, Any]) -> str:
+    """The win rate by value, or why it cannot be computed (never a misleading 100%)."""
+    if rates["by_value"] is not None:
+        return f"{percent(rates['by_value'])} by value"
+    for side in ("lost", "won"):
+        count = rates[f"{side}_count"]
+        if count and not rates[f"{side}_value"]:
+            bare = rates[f"{side}_without_amount"] == count
+            reason = "carry no amount" if bare else "carry no amount or no rate"
+            return f"by value cannot be computed (the {side} deals {reason})"
+    return "n/a by value"  # nothing closed yet
+
+
+def left_out_text(found: dict[str, Any], home: str) -> str:
+    """A currency's deals that no total counts, and the command that would count them."""
+    code = found["currency"]
+    return (
+        f"{plural(found['count'], 'deal')}, {money(found['amount'], code)}: no {code} rate "
+        f"on or before {found['rate_needed_on']}. Add one (1 {code} in {home}) with "
+        f"`coach config fx {code} RATE --as-of {found['rate_needed_on']}`"
     )
 
 
@@ -266,20 +294,26 @@ def pipeline_screen(view: dict[str, Any]) -> Group:
     if not has_deals(view):
         return Group(*parts, Text(NO_DEALS))
     parts += [_size_grid(view), Text()]
-    parts.append(_table(stage_records(view), STAGE_COLUMNS, "Stages (open deals)"))
+    code = view["currency"]
+    parts.append(_table(stage_records(view), STAGE_COLUMNS, f"Stages (open deals, {code})"))
     parts += [Text(CONVERSION_NOTE, style="dim"), Text()]
     if view["close_months"]:
-        parts.append(_table(month_records(view), MONTH_COLUMNS, "Close months (open deals)"))
+        months = f"Close months (open deals, {code})"
+        parts.append(_table(month_records(view), MONTH_COLUMNS, months))
     flags = _table(flag_records(view), FLAG_COLUMNS, "Contents (share of open deals)")
     for row, flag in zip(flags.rows, view["flags"].values(), strict=True):
         row.style = "red" if flag["over"] else ""
     parts.append(flags)
-    speed = _table(velocity_records(view), VELOCITY_COLUMNS, "Sales velocity (money a day)")
+    speed = _table(velocity_records(view), VELOCITY_COLUMNS, velocity_title(view))
     if view["rep"] is None and len(speed.rows) > 1:
         speed.rows[-2].end_section = True  # a rule above the team's row
     parts.append(speed)
     parts.append(_check(view))
     return Group(*parts)
+
+
+def velocity_title(view: dict[str, Any]) -> str:
+    return f"Sales velocity ({view['currency']} a day)"
 
 
 def _table(records: list[dict[str, Any]], columns: list[Column], title: str) -> Table:
@@ -314,6 +348,7 @@ def check_lines(view: dict[str, Any]) -> tuple[list[str], list[str]]:
     skipped = {
         "no_quota": f"coverage, no quota set for {label}",
         "no_wins": "coverage, no deal won yet to set the required coverage",
+        "no_value_win_rate": "coverage, the win rate by value cannot be computed",
     }
     return failures, [skipped.get(key, key) for key in view["check"]["skipped"]]
 
@@ -336,15 +371,17 @@ def _check(view: dict[str, Any]) -> Text:
 
 def pipeline_markdown(view: dict[str, Any]) -> str:
     """The report as Markdown; deal and rep names are escaped, never read as markup."""
+    code = view["currency"]
     parts = [f"# {markdown_text(heading(view))}\n", "## Size\n"]
     parts.append(markdown_table(size_lines(view), SIZE_COLUMNS))
-    parts += ["## Stages\n", markdown_table(stage_records(view), STAGE_COLUMNS)]
+    parts += [f"## Stages ({code})\n", markdown_table(stage_records(view), STAGE_COLUMNS)]
     parts.append(f"{markdown_text(CONVERSION_NOTE)}\n")
     if view["close_months"]:
-        parts += ["## Close months\n", markdown_table(month_records(view), MONTH_COLUMNS)]
+        months = markdown_table(month_records(view), MONTH_COLUMNS)
+        parts += [f"## Close months ({code})\n", months]
     parts += ["## Contents\n", markdown_table(flag_records(view), FLAG_COLUMNS)]
     parts += [
-        "## Sales velocity (money a day)\n",
+        f"## {velocity_title(view)}\n",
         markdown_table(velocity_records(view), VELOCITY_COLUMNS),
     ]
     parts += ["## Check\n", _check_markdown(view)]

@@ -33,12 +33,15 @@ class Column:
     in_table: bool = True
     # Free text is cut to this many characters in a terminal table (full text elsewhere).
     shorten: int | None = None
+    # For an amount: the key of the record's currency code. Tables and Markdown show
+    # "1,200 EUR"; CSV keeps the number and adds the code in a column of its own.
+    currency: str | None = None
 
     def text(self, record: dict[str, Any]) -> str:
         value = record.get(self.key)
-        if self.show is not None:
-            return self.show(value)
-        return _plain(value)
+        text = self.show(value) if self.show is not None else _plain(value)
+        code = record.get(self.currency) if self.currency else None
+        return f"{text} {code}" if text and code else text
 
 
 def _plain(value: Any) -> str:
@@ -74,12 +77,24 @@ def csv_table(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> s
     "\n", which a text stream turns into the platform's own ending (CRLF on
     Windows); a "\r\n" here would become "\r\r\n" there.
     """
+    keys = _csv_keys(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([column.key for column in columns])
+    writer.writerow(keys)
     for record in records:
-        writer.writerow([_csv_cell(record.get(column.key)) for column in columns])
+        writer.writerow([_csv_cell(record.get(key)) for key in keys])
     return buffer.getvalue()
+
+
+def _csv_keys(columns: Sequence[Column]) -> list[str]:
+    """The columns' keys, each amount followed by its currency (a number sums; a code
+    beside it says in what)."""
+    keys: list[str] = []
+    for column in columns:
+        keys.append(column.key)
+        if column.currency and all(c.key != column.currency for c in columns):
+            keys.append(column.currency)
+    return list(dict.fromkeys(keys))
 
 
 def _csv_cell(value: Any) -> Any:

@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from coachcli.currencies import currency_code
 from coachcli.dates import guess_day_first, parse_export_date
 from coachcli.errors import Invalid
 from coachcli.money import currency_in, parse_csv_amount
@@ -674,9 +675,7 @@ def _amount(raw: str) -> tuple[float | None, str | None]:
 
 
 def _currency(raw: str) -> str:
-    if len(raw) != 3 or not raw.isalpha():
-        raise Invalid(f"{raw!r} is not a three-letter currency code.")
-    return raw.upper()
+    return currency_code(raw)
 
 
 def _status(raw: str) -> str:

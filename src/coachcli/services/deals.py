@@ -13,8 +13,10 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from coachcli.currencies import currency_code
 from coachcli.dates import parse_date
 from coachcli.db import deals as queries
+from coachcli.db import rates
 from coachcli.enums import DealStatus
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology, find_key
@@ -51,7 +53,8 @@ class DealInfo(BaseModel):
     stage_name: str
     status: str
     amount: float
-    currency: str | None
+    # The deal's ISO 4217 code; the workspace currency when none was recorded.
+    currency: str
     close_date: date
     forecast_category: str | None
     created_date: date
@@ -68,6 +71,25 @@ class DealInfo(BaseModel):
     source: str
     missing_since: date | None
     steps: list[StepInfo] = []
+
+
+class DealValue(BaseModel):
+    """What a deal counts for in every total: its amount in the workspace currency."""
+
+    currency: str
+    # None: left out of the totals, its currency has no rate on or before `rate_day`.
+    amount: float | None
+    # The rate used and the day it was given; None for the workspace currency itself.
+    rate: float | None
+    rate_as_of: date | None
+    # Today while open, else the day it closed: the rate is the latest on or before it.
+    rate_day: date
+
+
+class DealDetail(DealInfo):
+    """A deal as `deal show` gives it: with what it counts for in totals."""
+
+    value: DealValue
 
 
 class EventInfo(BaseModel):
@@ -230,7 +252,7 @@ def add_deal(
         stage_since=today,
         status=status,
         amount=given.amount,
-        currency=clean_text(given.currency, "currency", required=False),
+        currency=currency_code(given.currency) if given.currency else None,
         close_date=given.close_date,
         forecast_category=category_key(methodology, given.forecast_category)
         if given.forecast_category
@@ -286,6 +308,8 @@ def _checked_changes(methodology: Methodology, changes: dict[str, Any]) -> dict[
         checked["stage"] = stage_key(methodology, checked["stage"])
     if checked.get("forecast_category"):
         checked["forecast_category"] = category_key(methodology, checked["forecast_category"])
+    if "currency" in checked:
+        checked["currency"] = currency_code(checked["currency"])
     for key in ("name", "account", "next_step"):
         if key in checked:
             checked[key] = clean_text(checked[key], key.replace("_", " "), required=key == "name")
@@ -377,8 +401,10 @@ def deal_info(
     methodology: Methodology, deal: Deal, rep_name: str | None, today: date, steps=()
 ) -> DealInfo:
     stage = methodology.stages.get(deal.stage)
+    hidden = {"rep_id", "max_stage_rank", "stage_since", "updated_at", "currency"}
     return DealInfo(
-        **deal.model_dump(exclude={"rep_id", "max_stage_rank", "stage_since", "updated_at"}),
+        **deal.model_dump(exclude=hidden),
+        currency=deal.currency or methodology.currency,
         rep=rep_name,
         stage_name=stage.name if stage else deal.stage,
         days_in_stage=max(0, (today - deal.stage_since).days),
@@ -396,17 +422,32 @@ def deal_info(
     )
 
 
-def show_deal(session: Session, methodology: Methodology, deal: Deal, today: date) -> DealInfo:
+def show_deal(session: Session, methodology: Methodology, deal: Deal, today: date) -> DealDetail:
     rep = session.get(Rep, deal.rep_id) if deal.rep_id else None
     steps = queries.steps_of(session, deal.id)
-    return deal_info(methodology, deal, rep.name if rep else None, today, steps)
+    info = deal_info(methodology, deal, rep.name if rep else None, today, steps)
+    pricing = rates.Pricing(methodology.currency, today)
+    amount, rate, as_of, day = rates.deal_value(session, deal.id, pricing)
+    value = DealValue(currency=pricing.currency, amount=amount, rate=rate, rate_as_of=as_of,
+                      rate_day=day)  # fmt: skip
+    return DealDetail(**info.model_dump(), value=value)
+
+
+class CurrencyTotal(BaseModel):
+    """The deals of a listing in one currency: how many, and their amounts added up."""
+
+    currency: str
+    count: int
+    amount: float
 
 
 class DealPage(BaseModel):
-    """The first deals of a listing, and how many there are in all."""
+    """The first deals of a listing, how many there are in all, and the amount of all
+    of them per currency (the workspace currency first): never added across currencies."""
 
     deals: list[DealInfo]
     total: int
+    totals: list[CurrencyTotal]
 
 
 def list_deals(
@@ -427,9 +468,16 @@ def list_deals(
         period.end if period else None,
     )
     rows = queries.deals(session, *filters, limit=limit)
-    total = len(rows) if limit is None else queries.count_deals(session, *filters)
+    home = methodology.currency
+    totals = [
+        CurrencyTotal(currency=code, count=count, amount=amount)
+        for code, count, amount in queries.totals_by_currency(session, home, *filters)
+    ]
+    totals.sort(key=lambda found: (found.currency != home, found.currency))
     return DealPage(
-        deals=[deal_info(methodology, deal, name, today) for deal, name in rows], total=total
+        deals=[deal_info(methodology, deal, name, today) for deal, name in rows],
+        total=sum(found.count for found in totals),
+        totals=totals,
     )
 
 
@@ -455,5 +503,6 @@ def deals_at_risk(session: Session, methodology: Methodology, rep: Rep, today: d
         if quiet >= rules.stale_days:
             reasons.append(f"no activity for {quiet} days")
         if reasons:
-            found.append(f"{deal.name} ({format_money(deal.amount)}): {', '.join(reasons)}")
+            amount = format_money(deal.amount, deal.currency or methodology.currency)
+            found.append(f"{deal.name} ({amount}): {', '.join(reasons)}")
     return found

@@ -7,6 +7,10 @@ and by value; required coverage = 1 / win rate; coverage = open pipeline closing
 in the period / remaining quota; velocity = open deals x average won deal x win
 rate / average cycle days. Figures are aggregated in SQL (db/pipeline.py); this
 module does the arithmetic and decides what fails `--check`.
+
+Every value is in the workspace currency (SPEC section 3): a deal in another
+currency counts at its rate, and one without a rate counts in the deal counts but
+in no value, and is listed under `left_out` with how to add the rate.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pydantic import BaseModel
 from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
+from coachcli.db.rates import Pricing
 from coachcli.db.reader import RepRow, active_reps, all_reps
 from coachcli.enums import DealStatus
 from coachcli.methodology_schema import Methodology
@@ -43,6 +48,10 @@ class Totals:
     won_value: float = 0.0
     lost_count: int = 0
     lost_value: float = 0.0
+    # Won deals whose value counts (a rate found), and closed deals without an amount.
+    won_priced: int = 0
+    won_no_amount: int = 0
+    lost_no_amount: int = 0
     # Days from created to closed, summed over won deals.
     won_cycle_days: float = 0.0
     period_open_count: int = 0
@@ -74,11 +83,25 @@ class SizeView(BaseModel):
 
 class WinRateView(BaseModel):
     by_count: float | None
+    # None when it cannot be computed: nothing closed, or the won or the lost deals
+    # carry no value (no amount, or no rate for their currency).
     by_value: float | None
     won_count: int
     lost_count: int
     won_value: float
     lost_value: float
+    won_without_amount: int
+    lost_without_amount: int
+
+
+class LeftOutView(BaseModel):
+    """Deals of one currency that no total counts, for want of a rate."""
+
+    currency: str
+    count: int
+    amount: float
+    # A rate dated on or before this day (`coach config fx`) counts every one of them.
+    rate_needed_on: date
 
 
 class RequiredCoverageView(BaseModel):
@@ -115,7 +138,9 @@ class FlaggedDealView(BaseModel):
     name: str
     rep: str | None
     stage: str
+    # In the deal's own currency.
     amount: float
+    currency: str
     close_date: date
     measure: int | None
 
@@ -158,7 +183,8 @@ class CheckFailure(BaseModel):
 class CheckView(BaseModel):
     passed: bool
     failures: list[CheckFailure]
-    # Checks that could not run: "no_quota" (none set for the period) or "no_wins".
+    # Checks that could not run: "no_quota" (none set for the period), "no_wins", or
+    # "no_value_win_rate" (the win rate by value cannot be computed).
     skipped: list[str]
 
 
@@ -171,8 +197,11 @@ class PipelineView(BaseModel):
     period: PeriodView
     rep: str | None
     today: date
+    # The workspace currency: every value of the report is in it.
+    currency: str
     rules: RulesView
     size: SizeView
+    left_out: list[LeftOutView]
     coverage: float | None
     required_coverage: RequiredCoverageView
     win_rate: WinRateView
@@ -202,9 +231,12 @@ def totals_by_rep(
         elif group.status == DealStatus.won:
             totals.won_count += group.count
             totals.won_value += group.value
+            totals.won_priced += group.priced
+            totals.won_no_amount += group.no_amount
         elif group.status == DealStatus.lost:
             totals.lost_count += group.count
             totals.lost_value += group.value
+            totals.lost_no_amount += group.no_amount
     for rep_id, totals in found.items():
         period = periods.get(rep_id, RepPeriod(rep_id))
         totals.won_cycle_days = period.won_cycle_days
@@ -230,25 +262,38 @@ def ratio(numerator: float, denominator: float, digits: int = 4) -> float | None
     return round(numerator / denominator, digits)
 
 
+def value_known(totals: Totals) -> bool:
+    """Whether won and lost deals both carry value: lost deals without amounts would
+    make the win rate by value 100%, won ones without amounts 0%."""
+    unvalued_won = totals.won_count and not totals.won_value
+    unvalued_lost = totals.lost_count and not totals.lost_value
+    return not (unvalued_won or unvalued_lost)
+
+
 def win_rate(totals: Totals) -> WinRateView:
+    by_value = ratio(totals.won_value, totals.won_value + totals.lost_value)
     return WinRateView(
         by_count=ratio(totals.won_count, totals.won_count + totals.lost_count),
-        by_value=ratio(totals.won_value, totals.won_value + totals.lost_value),
+        by_value=by_value if value_known(totals) else None,
         won_count=totals.won_count,
         lost_count=totals.lost_count,
         won_value=totals.won_value,
         lost_value=totals.lost_value,
+        won_without_amount=totals.won_no_amount,
+        lost_without_amount=totals.lost_no_amount,
     )
 
 
 def required_coverage(totals: Totals) -> RequiredCoverageView:
     """1 / win rate: a team that wins a third of its pipeline needs three times its quota.
 
-    None when nothing was won: no amount of pipeline is then known to be enough.
+    None when nothing was won (no amount of pipeline is then known to be enough), and
+    by value when the win rate by value cannot be computed.
     """
+    by_value = ratio(totals.won_value + totals.lost_value, totals.won_value)
     return RequiredCoverageView(
         by_count=ratio(totals.won_count + totals.lost_count, totals.won_count),
-        by_value=ratio(totals.won_value + totals.lost_value, totals.won_value),
+        by_value=by_value if value_known(totals) else None,
     )
 
 
@@ -295,9 +340,13 @@ def conversion(ranks: Mapping[int, int], stage_keys: list[str]) -> list[Conversi
 
 
 def velocity(totals: Totals, rep: str | None = None) -> VelocityView:
-    """Open deals x average won deal x win rate (count) / average cycle days: money a day."""
+    """Open deals x average won deal x win rate (count) / average cycle days: money a day.
+
+    The average won deal is over the won deals that have a value in the workspace
+    currency: one without a rate is in no total, so it cannot be in the average.
+    """
     won = totals.won_count
-    average_won = round(totals.won_value / won, 2) if won else None
+    average_won = round(totals.won_value / totals.won_priced, 2) if totals.won_priced else None
     rate = ratio(won, won + totals.lost_count)
     cycle = round(totals.won_cycle_days / won, 1) if won else None
     speed = None
@@ -345,8 +394,10 @@ def evaluate_check(
     skipped: list[str] = []
     if size.quota is None:
         skipped.append("no_quota")
-    elif required.by_value is None:
+    elif required.by_count is None:
         skipped.append("no_wins")
+    elif required.by_value is None:
+        skipped.append("no_value_win_rate")
     elif not size.quota_met and (covered or 0) < required.by_value:
         failures.append(CheckFailure(check="coverage", value=covered or 0, limit=required.by_value))
     for flag in flags.values():
@@ -405,16 +456,21 @@ def _flags(
     methodology: Methodology,
     reps: list[RepRow],
     rules: FlagRules,
+    pricing: Pricing,
     open_count: int,
 ) -> dict[str, FlagView]:
     rep_ids = [rep.id for rep in reps]
     names = {rep.id: rep.name for rep in reps}
-    totals = queries.flag_totals(connection, rep_ids, rules)
+    totals = queries.flag_totals(connection, rep_ids, rules, pricing)
     limits = methodology.pipeline.limits
     views = {}
     for flag in FLAGS:
         count, value = totals[flag]
-        worst = queries.worst_deals(connection, rep_ids, rules, flag, WORST_SHOWN) if count else []
+        worst = (
+            queries.worst_deals(connection, rep_ids, rules, pricing, flag, WORST_SHOWN)
+            if count
+            else []
+        )
         deals = [
             FlaggedDealView(
                 **{k: v for k, v in asdict(deal).items() if k != "rep_id"},
@@ -440,28 +496,33 @@ def pipeline_health(
 ) -> PipelineView:
     """The health of one rep's pipeline, or the team's (archived reps left out)."""
     period = period or quarter_of(today)
+    pricing = Pricing(methodology.currency, today)
     reps = [rep] if rep is not None else active_reps(connection)
     rep_ids = [r.id for r in reps]
     one = rep.id if rep is not None else None
-    groups = queries.deal_groups(connection, one)
-    periods = queries.period_by_rep(connection, period.start, period.end, one)
+    groups = queries.deal_groups(connection, pricing, one)
+    periods = queries.period_by_rep(connection, pricing, period.start, period.end, one)
     per_rep = totals_by_rep(groups, periods, rep_ids)
     team = sum(per_rep.values(), Totals())
     unassigned = None if rep is not None else queries.unassigned_open_count(connection)
     size = size_of(team, queries.quota_total(connection, rep_ids, period.label), unassigned)
     covered, rates, required = coverage(size), win_rate(team), required_coverage(team)
     rules = _flag_rules(methodology, today, period)
-    flags = _flags(connection, methodology, reps, rules, size.open_count)
+    flags = _flags(connection, methodology, reps, rules, pricing, size.open_count)
     return PipelineView(
         period=PeriodView(label=period.label, start=period.start, end=period.end),
         rep=rep.name if rep is not None else None,
         today=today,
+        currency=pricing.currency,
         rules=RulesView(stale_days=rules.stale_days, push_limit=rules.push_limit),
         size=size,
+        left_out=[
+            LeftOutView(**asdict(found)) for found in queries.left_out(connection, pricing, rep_ids)
+        ],
         coverage=covered,
         required_coverage=required,
         win_rate=rates,
-        **_shape(connection, methodology, rep_ids, size.open_value),
+        **_shape(connection, methodology, pricing, rep_ids, size.open_value),
         conversion=conversion(rank_counts(groups, rep_ids), _stage_keys(methodology)),
         flags=flags,
         velocity=VelocitySection(
@@ -472,12 +533,17 @@ def pipeline_health(
 
 
 def _shape(
-    connection: Connection, methodology: Methodology, rep_ids: list[int], open_value: float
+    connection: Connection,
+    methodology: Methodology,
+    pricing: Pricing,
+    rep_ids: list[int],
+    open_value: float,
 ) -> dict[str, Any]:
     """Open deals by stage (methodology order) and by close month (earliest first)."""
     by_stage: dict[str, tuple[int, float]] = {}
     by_month: dict[str, tuple[int, float]] = {}
-    for stage, month, count, value in queries.open_by_stage_and_month(connection, rep_ids):
+    rows = queries.open_by_stage_and_month(connection, pricing, rep_ids)
+    for stage, month, count, value in rows:
         for found, key in ((by_stage, stage), (by_month, month)):
             before = found.get(key, (0, 0.0))
             found[key] = (before[0] + count, before[1] + value)
