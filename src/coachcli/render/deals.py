@@ -147,12 +147,18 @@ def _count_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _changes(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every change but the new deals (counted, not listed), with readable labels."""
+    """Every change but the new open deals (counted, not listed), with readable labels."""
     return [
-        {**change, "change": LABELS.get(change["change"], change["change"])}
+        {**change, "change": _change_label(change)}
         for change in report["changes"]
         if change["change"] != "new"
     ]
+
+
+def _change_label(change: dict[str, Any]) -> str:
+    label = LABELS.get(change["change"], change["change"])
+    # Won or lost on first sight: counted with the wins or losses, marked as new.
+    return f"{label} (new)" if change.get("first_seen") else label
 
 
 COUNT_COLUMNS = [Column("change", "Change"), Column("deals", "Deals", justify="right")]

@@ -101,6 +101,17 @@ class Ranks:
             return DealStatus.lost
         return DealStatus.open
 
+    def first_rank(self, stage: str) -> int:
+        """The highest rank a deal first seen at `stage` is known to have reached.
+
+        A deal first seen already won or lost made no stage-to-stage move anyone saw,
+        so it counts in no conversion (-1 is below every stage); an open one has
+        reached its stage.
+        """
+        if self.status_of(stage) != DealStatus.open:
+            return -1
+        return max(self.rank.get(stage, 0), 0)
+
 
 # ---- what changed ------------------------------------------------------------------------
 
@@ -226,7 +237,7 @@ def add_deal(
         rep_id=given.rep_id,
         owner=session.get(Rep, given.rep_id).name if given.rep_id else None,
         stage=stage,
-        max_stage_rank=max(ranks.rank.get(stage, 0), 0),
+        max_stage_rank=ranks.first_rank(stage),
         stage_since=today,
         status=status,
         amount=given.amount,
@@ -247,7 +258,8 @@ def add_deal(
     )
     session.add(deal)
     session.flush()
-    queries.insert_events(session, [_event(deal.id, today, ("created", None, stage))])
+    events = [("created", None, stage)] + ([(status, None, None)] if deal.closed_on else [])
+    queries.insert_events(session, [_event(deal.id, today, event) for event in events])
     return deal
 
 

@@ -8,7 +8,7 @@ deal as it stood becomes an event, dated as of the export.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -50,6 +50,9 @@ class Change(BaseModel):
     change: str
     old: str | None
     new: str | None
+    # A deal this import saw for the first time, already won or lost: counted under
+    # won or lost (not under new), so a month's wins are complete.
+    first_seen: bool = False
 
 
 class ImportReport(BaseModel):
@@ -78,13 +81,7 @@ def import_export(
 ) -> ImportReport:
     """options: create_reps, skip_invalid, dry_run. `clock` stamps the import."""
     refuse_bad_rows(parsed.errors, options["skip_invalid"])
-    last = queries.last_snapshot(session)
-    if last is not None and as_of < last.as_of:
-        raise Conflict(
-            f"This export is dated {as_of.isoformat()}, before the last import "
-            f"({last.as_of.isoformat()}).",
-            hint="Imports build a history in date order; pass --as-of with a later date.",
-        )
+    check_as_of(session, as_of, clock.today())
     owners, unknown, created = _owners(session, methodology, parsed.rows, options, clock)
     now = clock.now()
     plan = _ImportPlan(Ranks.of(methodology), as_of, now, parsed.source)
@@ -107,6 +104,25 @@ def import_export(
         created_reps=created,
         bad_rows=parsed.errors,
     )
+
+
+def check_as_of(session: Session, as_of: date, today: date) -> None:
+    """An export describes a day that has come (tomorrow is allowed: the CRM may keep
+    another time zone), and no earlier day than the last import."""
+    latest = today + timedelta(days=1)
+    if as_of > latest:
+        raise Invalid(
+            f"The export date {as_of.isoformat()} is in the future (today is "
+            f"{today.isoformat()}); an import is dated at most tomorrow.",
+            hint="Pass --as-of with the day the export was taken, or leave it out for today.",
+        )
+    last = queries.last_snapshot(session)
+    if last is not None and as_of < last.as_of:
+        raise Conflict(
+            f"This export is dated {as_of.isoformat()}, before the last import "
+            f"({last.as_of.isoformat()}).",
+            hint="Imports build a history in date order; pass --as-of with a later date.",
+        )
 
 
 def refuse_bad_rows(errors: list[RowError], skip_invalid: bool) -> None:
@@ -197,7 +213,6 @@ class _ImportPlan:
         return fields
 
     def _new(self, row: DealRow, fields: dict[str, Any]) -> None:
-        rank = self.ranks.rank.get(row.stage, 0)
         deal = {
             "external_id": row.external_id,
             "amount": 0.0,
@@ -205,7 +220,7 @@ class _ImportPlan:
             "currency": None,
             "closed_on": None,
             **fields,
-            "max_stage_rank": max(rank, 0),
+            "max_stage_rank": self.ranks.first_rank(fields["stage"]),
             "stage_since": self.as_of,
             "value_confirmed": False,
             "champion": False,
@@ -216,7 +231,13 @@ class _ImportPlan:
             "updated_at": self.now,
         }
         self.inserts.append(deal)
-        self._event(row.external_id, row.name, ("created", None, row.stage))
+        status = fields["status"]
+        if status == DealStatus.open:
+            self._event(row.external_id, row.name, ("created", None, row.stage))
+            return
+        # First seen closed: its history says so, and the report counts it as won or lost.
+        self._event(row.external_id, row.name, ("created", None, row.stage), reported=False)
+        self._event(row.external_id, row.name, (str(status), None, None), first_seen=True)
 
     def _changed(self, old: dict[str, Any], fields: dict[str, Any]) -> None:
         updates, events = changes_between(old, fields, self.as_of, self.ranks)
@@ -235,12 +256,29 @@ class _ImportPlan:
             self.updates.append({"id": old["id"], "missing_since": self.as_of})
             self._event(old["external_id"], old["name"], ("missing", None, None), old["id"])
 
-    def _event(self, external_id: str, name: str, event, deal_id: int | None = None) -> None:
+    def _event(
+        self,
+        external_id: str,
+        name: str,
+        event: tuple[str, str | None, str | None],
+        deal_id: int | None = None,
+        reported: bool = True,
+        first_seen: bool = False,
+    ) -> None:
         self.events.append((external_id, event, deal_id))
-        kind = report_kind(*event, self.ranks)
+        kind = report_kind(*event, self.ranks) if reported else None
         if kind is not None:
-            self.changes.append(Change(external_id=external_id, name=name, change=kind,
-                                       old=event[1], new=event[2]))  # fmt: skip
+            _, old, new = event
+            self.changes.append(
+                Change(
+                    external_id=external_id,
+                    name=name,
+                    change=kind,
+                    old=old,
+                    new=new,
+                    first_seen=first_seen,
+                )
+            )
 
     def counts(self) -> dict[str, int]:
         found = Counter(change.change for change in self.changes)
