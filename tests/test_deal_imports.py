@@ -102,3 +102,132 @@ def test_an_export_dated_after_tomorrow_is_refused_and_nothing_is_written(coach,
     # Tomorrow is fine (the CRM may keep another time zone), and so is today after it.
     assert imported(coach, path, "--as-of", "2054-11-23")["as_of"] == "2054-11-23"
     assert coach("deal", "import", path, "--as-of", "2054-11-24").exit_code == 2
+
+
+# ---- stale means no change, not old (item 3) -----------------------------------------------
+
+ACTIVITY_HEADER = "Id,Name,Opportunity Owner,StageName,Amount,CloseDate,CreatedDate,NextStep\n"
+NOV_1 = ACTIVITY_HEADER + (
+    "006A,Moved once,Ana Souza,Qualification,10000,2054-12-15,2053-01-10,Call\n"
+    "006B,Never moved,Ana Souza,Qualification,20000,2054-12-15,2053-01-10,Call\n"
+    "006C,New step,Ana Souza,Qualification,30000,2054-12-15,2053-01-10,Call\n"
+)
+# 006A advanced on the 8th; 006C's next step changed on the 20th; 006B never changed.
+NOV_8 = ACTIVITY_HEADER + (
+    "006A,Moved once,Ana Souza,Needs Analysis,10000,2054-12-15,2053-01-10,Call\n"
+    "006B,Never moved,Ana Souza,Qualification,20000,2054-12-15,2053-01-10,Call\n"
+    "006C,New step,Ana Souza,Qualification,30000,2054-12-15,2053-01-10,Call\n"
+)
+NOV_20 = ACTIVITY_HEADER + (
+    "006A,Moved once,Ana Souza,Needs Analysis,10000,2054-12-15,2053-01-10,Call\n"
+    "006B,Never moved,Ana Souza,Qualification,20000,2054-12-15,2053-01-10,Call\n"
+    "006C,New step,Ana Souza,Qualification,30000,2054-12-15,2053-01-10,Demo\n"
+)
+
+
+def test_without_an_activity_column_stale_counts_from_the_last_change_seen(coach, ana, write):
+    imported(coach, write("1.csv", NOV_1), "--as-of", "2054-11-01")
+    # Created nearly two years ago, but nothing says they are quiet: no activity data.
+    flags = coach("pipeline", "--json").json()["flags"]
+    assert (flags["stale"]["count"], flags["no_activity_data"]["count"]) == (0, 3)
+    imported(coach, write("2.csv", NOV_8), "--as-of", "2054-11-08")
+    imported(coach, write("3.csv", NOV_20), "--as-of", "2054-11-20")
+    flags = coach("pipeline", "--json").json()["flags"]
+    # Today 2054-11-22: 006A last changed 14 days ago (stale), 006C 2 days ago, 006B never.
+    stale = [(d["external_id"], d["measure"], d["basis"]) for d in flags["stale"]["deals"]]
+    assert stale == [("006A", 14, "change")]
+    assert [d["external_id"] for d in flags["no_activity_data"]["deals"]] == ["006B"]
+    assert (flags["stale"]["count"], flags["no_activity_data"]["count"]) == (1, 1)
+    brief = coach("grow", "ana", "--brief", "--json").json()
+    assert brief["deals_at_risk"] == ["Moved once (10,000): no change for 14 days"]
+    shown = {d["external_id"]: d for d in coach("deal", "list", "--json").json()}
+    assert (shown["006A"]["last_touch"], shown["006A"]["last_touch_from"]) == (
+        "2054-11-08",
+        "change",
+    )
+    assert (shown["006B"]["last_touch"], shown["006B"]["last_touch_from"]) == (None, None)
+    assert (shown["006C"]["last_change"], shown["006C"]["last_touch_from"]) == (
+        "2054-11-20",
+        "change",
+    )
+    assert "2054-11-08 (last change seen)" in coach("deal", "show", "moved").stdout
+    assert "no activity data" in coach("deal", "show", "never").stdout
+
+
+def test_the_crm_activity_date_counts_when_later_than_any_change(coach, ana, write):
+    with_activity = (
+        "Id,Name,Opportunity Owner,StageName,Amount,CloseDate,LastActivityDate\n"
+        "006A,Busy,Ana Souza,Qualification,10000,2054-12-15,2054-11-21\n"
+        "006B,Quiet,Ana Souza,Qualification,20000,2054-12-15,2054-10-01\n"
+    )
+    imported(coach, write("a.csv", with_activity))
+    flags = coach("pipeline", "--json").json()["flags"]
+    stale = [(d["external_id"], d["measure"], d["basis"]) for d in flags["stale"]["deals"]]
+    assert stale == [("006B", 52, "activity")]
+    assert flags["no_activity_data"]["count"] == 0
+    assert (
+        "Quiet (20,000): no activity for 52 days"
+        in coach("grow", "ana", "--brief", "--json").json()["deals_at_risk"]
+    )
+    # A change by hand today is a sign of life too.
+    assert coach("deal", "update", "quiet", "--next-step", "Call the CFO").exit_code == 0
+    assert coach("pipeline", "--json").json()["flags"]["stale"]["count"] == 0
+
+
+def test_an_upgrade_fills_in_the_last_change_and_first_seen_closed_deals(tmp_path):
+    """A database from before 0009: its history says when each deal last changed."""
+    import sqlite3
+
+    from coachcli.db import migrations
+    from coachcli.db.engine import Database, create_sqlite_engine
+
+    from .conftest import CLOCK
+
+    path = tmp_path / "coach.db"
+    old = Database(create_sqlite_engine(f"sqlite:///{path}"), path, "old", CLOCK)
+    for migration in migrations.MIGRATIONS:
+        if migration.name < "0009":
+            migrations.apply_migration(old, migration)
+    deal = (
+        "INSERT INTO deal (id, external_id, name, stage, max_stage_rank, stage_since, status, "
+        "amount, close_date, created_date, value_confirmed, champion, economic_buyer, "
+        "decision_process, pushes, source, updated_at) VALUES "
+        "(?, ?, 'D', ?, ?, '2054-11-01', ?, 1, '2054-12-01', '2054-01-01', 0, 0, 0, 0, 0, "
+        "?, '2054-11-01 00:00:00')"
+    )
+    event = "INSERT INTO deal_event (deal_id, day, kind, snapshot_id) VALUES (?, ?, ?, ?)"
+    with old.write_connection() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO deal_snapshot (id, as_of, source, file_name, imported_at, rows, summary)"
+            " VALUES (1, '2054-11-01', 'salesforce', 'a.csv', '2054-11-01 00:00:00', 3, '{}')"
+        )
+        for row in [
+            (1, "MOVED", "proposal", 3, "open", "salesforce"),
+            (2, "WON-AT-ONCE", "closed_won", 5, "won", "salesforce"),
+            (3, "BY-HAND", "discovery", 2, "open", "manual"),
+            (4, "UNTOUCHED", "discovery", 2, "open", "salesforce"),
+        ]:
+            connection.exec_driver_sql(deal, row)
+        for row in [
+            (1, "2054-11-01", "created", 1),
+            (1, "2054-11-08", "stage", 1),
+            (1, "2054-11-09", "missing", 1),
+            (2, "2054-11-01", "created", 1),
+            (3, "2054-11-05", "created", None),
+            (4, "2054-11-01", "created", 1),
+        ]:
+            connection.exec_driver_sql(event, row)
+    old.close()
+    migrations.open_database(f"sqlite:///{path}", CLOCK).close()
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT external_id, last_change, max_stage_rank FROM deal ORDER BY id"
+        ).fetchall()
+        kinds = connection.execute("SELECT kind FROM deal_event WHERE deal_id = 2").fetchall()
+    assert rows == [
+        ("MOVED", "2054-11-08", 3),  # a missing event is no sign of life
+        ("WON-AT-ONCE", None, -1),
+        ("BY-HAND", "2054-11-05", 2),  # typed in by the manager that day
+        ("UNTOUCHED", None, 2),
+    ]
+    assert kinds == [("created",), ("won",)]

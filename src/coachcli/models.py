@@ -237,10 +237,16 @@ class Deal(SQLModel, table=True):
             "created_date",
         ),
         # Let the pipeline's "worst first" lists read a few index entries and stop,
-        # instead of sorting every open deal: idle longest, pushed most, largest
+        # instead of sorting every open deal: quiet longest, pushed most, largest
         # amount (no next step), longest in each stage. The last one also covers the
         # open deals by stage and close month.
-        Index("ix_deal_status_touch", "status", text("coalesce(last_activity, created_date)")),
+        # The last sign of life: the later of the CRM's last activity and the last
+        # change seen; NULL when there is neither (db/pipeline.py, _LAST_TOUCH).
+        Index(
+            "ix_deal_status_touch",
+            "status",
+            text("max(coalesce(last_activity, last_change), coalesce(last_change, last_activity))"),
+        ),
         Index("ix_deal_status_pushes", "status", "pushes"),
         Index("ix_deal_status_amount", "status", "amount"),
         Index(
@@ -284,6 +290,9 @@ class Deal(SQLModel, table=True):
     source: str = "manual"
     missing_since: date | None = None
     updated_at: datetime
+    # The last day a change was seen, in an import or by hand: stage, amount, close
+    # date, next step or category. None when a deal has not changed since first seen.
+    last_change: date | None = None
 
 
 class DealEvent(SQLModel, table=True):

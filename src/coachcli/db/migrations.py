@@ -208,6 +208,29 @@ MIGRATIONS: tuple[Migration, ...] = (
                 FROM quota q JOIN rep r ON r.id = q.rep_id""",
         ),
     ),
+    Migration(
+        "0009_crm_imports",
+        _run_sql(
+            # Stale means no change, not old: the last change seen, from the history.
+            "ALTER TABLE deal ADD COLUMN last_change DATE",
+            """UPDATE deal SET last_change = (
+                SELECT max(day) FROM deal_event e WHERE e.deal_id = deal.id
+                AND (e.kind IN ('stage', 'amount', 'close_date', 'category')
+                     OR (e.kind = 'created' AND e.snapshot_id IS NULL)))""",
+            "DROP INDEX ix_deal_status_touch",
+            "CREATE INDEX ix_deal_status_touch ON deal (status, "
+            "max(coalesce(last_activity, last_change), coalesce(last_change, last_activity)))",
+            # Deals first seen won or lost (no stage move of theirs was ever seen) leave
+            # the conversion figures, and their history says they were won or lost.
+            """UPDATE deal SET max_stage_rank = -1 WHERE status != 'open' AND NOT EXISTS (
+                SELECT 1 FROM deal_event e WHERE e.deal_id = deal.id
+                AND e.kind IN ('stage', 'won', 'lost'))""",
+            """INSERT INTO deal_event (deal_id, day, kind, old, new, snapshot_id)
+                SELECT e.deal_id, e.day, d.status, NULL, NULL, e.snapshot_id
+                FROM deal_event e JOIN deal d ON d.id = e.deal_id
+                WHERE e.kind = 'created' AND d.max_stage_rank = -1""",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -18,7 +18,16 @@ from datetime import date, timedelta
 
 from coachcli.enums import DealStatus
 
-FLAGS = ("stale", "aged", "past_close", "no_next_step", "no_close_plan", "pushed")
+FLAGS = (
+    "stale",
+    "aged",
+    "past_close",
+    "no_next_step",
+    "no_close_plan",
+    "pushed",
+    "no_activity_data",
+    "missing",
+)
 OPEN = DealStatus.open.value
 
 
@@ -80,8 +89,12 @@ class FlaggedDeal:
     stage: str
     amount: float
     close_date: date
-    # Days idle, days in stage, days past close or pushes, by flag; None for the rest.
+    # Days quiet, days in stage, days past close, pushes or days missing, by flag;
+    # None for the rest.
     measure: int | None
+    # Stale only: whether the quiet days count from the CRM's "activity" date or from
+    # the last "change" seen.
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +200,14 @@ def _aged_condition(rules: FlagRules) -> tuple[str, dict[str, object]]:
     return f"ifnull(stage_since < CASE stage {' '.join(whens)} END, 0)", values
 
 
-_LAST_TOUCH = "coalesce(last_activity, created_date)"
+# The last sign of life: the later of the CRM's activity date and the last change seen,
+# NULL with neither (no activity data, never stale). services/deals.py's last_touch is
+# the same rule in Python, and ix_deal_status_touch indexes this very expression.
+_LAST_TOUCH = "max(coalesce(last_activity, last_change), coalesce(last_change, last_activity))"
+_TOUCH_BASIS = (
+    "CASE WHEN last_activity >= ifnull(last_change, last_activity) "
+    "THEN 'activity' ELSE 'change' END"
+)
 _NO_PLAN = "NOT EXISTS (SELECT 1 FROM close_plan_step WHERE deal_id = deal.id)"
 _CONDITIONS = {
     "stale": f"{_LAST_TOUCH} <= :stale_since",
@@ -197,6 +217,8 @@ _CONDITIONS = {
     "no_close_plan": f"CASE WHEN close_date BETWEEN :period_start AND :period_end "
     f"THEN {_NO_PLAN} ELSE 0 END",
     "pushed": "pushes >= :push_limit",
+    "no_activity_data": "last_activity IS NULL AND last_change IS NULL",
+    "missing": "missing_since IS NOT NULL",
 }
 
 
@@ -213,7 +235,8 @@ def flag_totals(
     """
     aged, aged_values = _aged_condition(rules)
     conditions = {**_CONDITIONS, "aged": aged}
-    mask = " | ".join(f"(({conditions[flag]}) << {bit})" for bit, flag in enumerate(FLAGS))
+    # ifnull: a NULL condition (no date to compare) is "no", and would void the mask.
+    mask = " | ".join(f"(ifnull({conditions[flag]}, 0) << {bit})" for bit, flag in enumerate(FLAGS))
     scope = Scope.of(rep_ids)
     rows = connection.execute(
         f"SELECT {mask} AS mask, count(*), total(amount) FROM deal "
@@ -239,6 +262,8 @@ _WORST = {
     "no_next_step": ("NULL", "amount DESC"),
     "no_close_plan": ("NULL", "amount DESC"),
     "pushed": ("pushes", "pushes DESC, amount DESC"),
+    "no_activity_data": ("NULL", "amount DESC"),
+    "missing": ("missing_since", "missing_since, amount DESC"),
 }
 
 
@@ -255,11 +280,12 @@ def worst_deals(
     measured, order = _WORST[flag]
     scope = Scope.of(rep_ids)
     rows = connection.execute(
-        f"SELECT {_COLUMNS}, {measured} FROM deal WHERE status = '{OPEN}' AND {scope.sql} "
-        f"AND {_CONDITIONS[flag]} ORDER BY {order}, id LIMIT :limit",
+        f"SELECT {_COLUMNS}, {measured}, {_TOUCH_BASIS} FROM deal WHERE status = '{OPEN}' "
+        f"AND {scope.sql} AND {_CONDITIONS[flag]} ORDER BY {order}, id LIMIT :limit",
         {**rules.parameters(), **scope.values, "limit": limit},
     )
-    return [_flagged(row, _measure(flag, row[7], rules.today)) for row in rows]
+    basis = (lambda row: row[8]) if flag == "stale" else (lambda row: None)
+    return [_flagged(row, _measure(flag, row[7], rules.today), basis(row)) for row in rows]
 
 
 def _longest_overstayed(
@@ -287,7 +313,7 @@ def _longest_overstayed(
 
 
 def _measure(flag: str, value: object, today: date) -> int | None:
-    if flag in ("stale", "past_close"):
+    if flag in ("stale", "past_close", "missing"):
         return _days_before(today, value)
     return value if flag == "pushed" else None
 
@@ -296,5 +322,7 @@ def _days_before(today: date, day: object) -> int:
     return (today - date.fromisoformat(str(day))).days
 
 
-def _flagged(row: tuple, measure: int | None) -> FlaggedDeal:
-    return FlaggedDeal(*row[:6], close_date=date.fromisoformat(row[6]), measure=measure)
+def _flagged(row: tuple, measure: int | None, basis: str | None = None) -> FlaggedDeal:
+    return FlaggedDeal(
+        *row[:6], close_date=date.fromisoformat(row[6]), measure=measure, basis=basis
+    )

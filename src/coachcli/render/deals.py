@@ -90,8 +90,16 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Category", deal["forecast_category"] or ""),
         ("Next step", deal["next_step"] or "none"),
         ("Evidence", ", ".join(evidence) or "none recorded"),
-        ("Last activity", str(deal["last_activity"] or "")),
+        ("Last activity", last_touch_text(deal)),
     ]
+
+
+def last_touch_text(deal: dict[str, Any]) -> str:
+    """The last sign of life and where it comes from, or that there is none."""
+    if deal["last_touch"] is None:
+        return "no activity data (no activity date from the CRM, no change seen yet)"
+    source = "CRM activity" if deal["last_touch_from"] == "activity" else "last change seen"
+    return f"{deal['last_touch']} ({source})"
 
 
 def deal_panel(deal: dict[str, Any]) -> Panel:

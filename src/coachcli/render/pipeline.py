@@ -24,6 +24,8 @@ FLAG_LABELS = {
     "no_next_step": "No next step",
     "no_close_plan": "No close plan",
     "pushed": "Pushed",
+    "no_activity_data": "No activity data",
+    "missing": "Missing",
 }
 
 
@@ -77,8 +79,8 @@ def flag_label(flag: str, view: dict[str, Any]) -> str:
 def measure_text(flag: str, deal: dict[str, Any], expected: dict[str, int | None]) -> str:
     """Why a deal is on a flag's worst list, in a few characters."""
     measure = deal["measure"]
-    if flag == "stale":
-        return f"{measure}d idle"
+    if flag == "stale":  # quiet since the CRM's last activity, or since the last change seen
+        return f"{measure}d idle" if deal.get("basis") == "activity" else f"{measure}d unchanged"
     if flag == "aged":
         limit = expected.get(deal["stage"])
         return f"{measure}d" + (f" > {limit}d" if limit is not None else " in stage")
@@ -86,6 +88,8 @@ def measure_text(flag: str, deal: dict[str, Any], expected: dict[str, int | None
         return f"{measure}d late"
     if flag == "pushed":
         return f"{measure} pushes"
+    if flag == "missing":
+        return f"gone {measure}d"
     return money(deal["amount"])
 
 
@@ -191,11 +195,17 @@ def flag_records(view: dict[str, Any]) -> list[dict[str, Any]]:
         {
             **flag,
             "label": flag_label(key, view),
-            "status": "over" if flag["over"] else "ok",
+            "status": _status(flag),
             "worst": worst_text(key, view),
         }
         for key, flag in view["flags"].items()
     ]
+
+
+def _status(flag: dict[str, Any]) -> str:
+    if flag["limit"] is None:
+        return ""  # told, never checked
+    return "over" if flag["over"] else "ok"
 
 
 def velocity_records(view: dict[str, Any]) -> list[dict[str, Any]]:

@@ -118,6 +118,9 @@ class FlaggedDealView(BaseModel):
     amount: float
     close_date: date
     measure: int | None
+    # Stale deals: "activity" (quiet since the CRM's activity date) or "change" (since
+    # the last change seen).
+    basis: str | None = None
 
 
 class FlagView(BaseModel):
@@ -125,7 +128,8 @@ class FlagView(BaseModel):
     count: int
     value: float
     share: float | None
-    limit: float
+    # None for a flag that informs and never fails `--check` (no activity data, missing).
+    limit: float | None
     over: bool
     deals: list[FlaggedDealView]
 
@@ -319,7 +323,7 @@ def flag_view(
     count: int,
     value: float,
     open_count: int,
-    limit: float,
+    limit: float | None,
     deals: list[FlaggedDealView],
 ) -> FlagView:
     share = ratio(count, open_count)
@@ -329,7 +333,7 @@ def flag_view(
         value=value,
         share=share,
         limit=limit,
-        over=share is not None and share > limit,
+        over=share is not None and limit is not None and share > limit,
         deals=deals,
     )
 
@@ -350,7 +354,7 @@ def evaluate_check(
     elif not size.quota_met and (covered or 0) < required.by_value:
         failures.append(CheckFailure(check="coverage", value=covered or 0, limit=required.by_value))
     for flag in flags.values():
-        if flag.over and flag.share is not None:
+        if flag.over and flag.share is not None and flag.limit is not None:
             failures.append(
                 CheckFailure(check=flag.flag, value=flag.share, limit=flag.limit, count=flag.count)
             )
@@ -422,7 +426,8 @@ def _flags(
             )
             for deal in worst
         ]
-        views[flag] = flag_view(flag, count, value, open_count, getattr(limits, flag), deals)
+        limit = getattr(limits, flag, None)  # the methodology sets limits on some flags
+        views[flag] = flag_view(flag, count, value, open_count, limit, deals)
     return views
 
 
