@@ -231,3 +231,51 @@ def test_an_upgrade_fills_in_the_last_change_and_first_seen_closed_deals(tmp_pat
         ("UNTOUCHED", None, 2),
     ]
     assert kinds == [("created",), ("won",)]
+
+
+# ---- missing deals are visible (item 4) ----------------------------------------------------
+
+BOTH = HEADER + (
+    "006A,Stays,Ana Souza,Qualification,10000,2054-12-15,2054-09-01\n"
+    "006B,Vanishes,Ana Souza,Qualification,20000,2054-12-15,2054-09-01\n"
+    "006C,Next year,Ana Souza,Qualification,30000,2055-01-20,2054-09-01\n"
+)
+WITHOUT_B = HEADER + (
+    "006A,Stays,Ana Souza,Qualification,10000,2054-12-15,2054-09-01\n"
+    "006C,Next year,Ana Souza,Qualification,30000,2055-01-20,2054-09-01\n"
+)
+
+
+def test_a_deal_missing_from_the_latest_export_is_shown_flagged_and_left_out_of_coverage(
+    coach, ana, write
+):
+    imported(coach, write("1.csv", BOTH), "--as-of", "2054-11-13")
+    report = imported(coach, write("2.csv", WITHOUT_B), "--as-of", "2054-11-20")
+    assert report["counts"]["missing"] == 1
+    listed = {d["external_id"]: d["missing_since"] for d in coach("deal", "list", "--json").json()}
+    assert listed == {"006A": None, "006B": "2054-11-20", "006C": None}
+    table = coach("deal", "list").stdout
+    assert "Missing since" in table
+    assert "2054-11-20" in next(line for line in table.splitlines() if "Vanishes" in line)
+    assert "missing since 2054-11-20" in coach("deal", "show", "vanishes").stdout
+    view = coach("pipeline", "--json").json()
+    missing = view["flags"]["missing"]
+    assert (missing["count"], missing["value"], missing["limit"]) == (1, 20000, None)
+    assert [(d["external_id"], d["measure"]) for d in missing["deals"]] == [("006B", 2)]
+    size = view["size"]
+    # Closing in 2054-Q4: 006A (10,000) counts; 006B (20,000) is apart; 006C closes in 2055.
+    assert (size["period_open_count"], size["period_open_value"]) == (1, 10000)
+    assert (size["period_missing_count"], size["period_missing_value"]) == (1, 20000)
+    assert view["coverage"] == 0.04  # 10,000 / 250,000
+    screen = coach("pipeline").stdout
+    assert "not in the latest export; left out of coverage" in screen
+    assert "Vanishes · gone 2d" in screen
+    assert "missing from the CRM export since 2054-11-20" in "\n".join(
+        coach("grow", "ana", "--brief", "--json").json()["deals_at_risk"]
+    )
+
+
+def test_a_deal_list_without_missing_deals_has_no_missing_column(coach, ana, write):
+    imported(coach, write("1.csv", BOTH))
+    assert "Missing since" not in coach("deal", "list").stdout
+    assert coach("deal", "list", "-f", "csv").stdout.splitlines()[0].endswith(",missing_since")

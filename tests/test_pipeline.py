@@ -227,6 +227,8 @@ def test_size_coverage_and_win_rate(seeded):
         "open_value": 300_000,
         "period_open_count": 3,
         "period_open_value": 260_000,
+        "period_missing_count": 0,
+        "period_missing_value": 0,
         "quota": 400_000,
         "won_in_period": 50_000,
         "remaining_quota": 350_000,

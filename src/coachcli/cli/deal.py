@@ -62,7 +62,7 @@ def list_(
     """List deals, soonest close date first."""
     from coachcli.dates import parse_period
     from coachcli.errors import Invalid
-    from coachcli.render.deals import DEAL_COLUMNS, left_out_note
+    from coachcli.render.deals import deal_columns, left_out_note
     from coachcli.services import deals, team
 
     if status not in ("open", "won", "lost", "all"):
@@ -76,7 +76,7 @@ def list_(
             session, context.methodology(), context.today(), found, status, window, most
         )
     records = [item.model_dump(mode="json") for item in page.deals]
-    output.emit_records(records, DEAL_COLUMNS, chosen, empty="No deals to show.")
+    output.emit_records(records, deal_columns(records), chosen, empty="No deals to show.")
     if page.total > len(records):
         output.note(left_out_note(len(records), page.total))
 

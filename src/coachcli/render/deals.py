@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Group
@@ -25,6 +26,17 @@ DEAL_COLUMNS = [
     Column("close_date", "Close", no_wrap=True),
     Column("pushes", "Push", justify="right", show=lambda v: str(v) if v else ""),
 ]
+
+# Deals the latest CRM export no longer has: a terminal table shows the column only
+# when one of its deals is missing; CSV and Markdown always carry it.
+MISSING_COLUMN = Column("missing_since", "Missing since", no_wrap=True)
+
+
+def deal_columns(deals: list[dict[str, Any]]) -> list[Column]:
+    """The columns of a deal list: DEAL_COLUMNS, and when a deal is missing, since when."""
+    any_missing = any(deal.get("missing_since") for deal in deals)
+    return [*DEAL_COLUMNS, replace(MISSING_COLUMN, in_table=any_missing)]
+
 
 EVENT_COLUMNS = [
     Column("day", "Day", no_wrap=True),
@@ -81,7 +93,7 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Account", deal["account"] or ""),
         ("Rep", deal["rep"] or f"{deal['owner'] or '?'} (not on the team)"),
         ("Stage", f"{deal['stage_name']}, {deal['days_in_stage']} days in stage"),
-        ("Status", deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")),
+        ("Status", _status(deal)),
         ("Amount", f"{amount} ({value})"),
         (
             "Close date",
@@ -92,6 +104,13 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Evidence", ", ".join(evidence) or "none recorded"),
         ("Last activity", last_touch_text(deal)),
     ]
+
+
+def _status(deal: dict[str, Any]) -> str:
+    text = deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")
+    if deal["missing_since"]:
+        text += f"; missing since {deal['missing_since']} (not in the CRM's latest export)"
+    return text
 
 
 def last_touch_text(deal: dict[str, Any]) -> str:

@@ -136,6 +136,15 @@ def size_lines(view: dict[str, Any]) -> list[dict[str, str]]:
             f"({rates['won_count']:,} won, {rates['lost_count']:,} lost)",
         ),
     ]
+    if size["period_missing_count"]:
+        gone = plural(size["period_missing_count"], "deal")
+        rows.append(
+            (
+                "Missing",
+                f"{gone}, {money(size['period_missing_value'])} closing {label} not in the "
+                "latest export; left out of coverage",
+            )
+        )
     if size["unassigned_open_count"]:
         unassigned = plural(size["unassigned_open_count"], "open deal")
         rows.append(("No rep", f"{unassigned} owned by no rep on the team"))

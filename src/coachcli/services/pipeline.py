@@ -48,6 +48,9 @@ class Totals:
     period_open_count: int = 0
     period_open_value: float = 0.0
     period_won_value: float = 0.0
+    # Open deals closing in the period but missing from the latest CRM export.
+    period_missing_count: int = 0
+    period_missing_value: float = 0.0
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -62,8 +65,12 @@ class PeriodView(BaseModel):
 class SizeView(BaseModel):
     open_count: int
     open_value: float
+    # Closing in the period, and still in the latest CRM export: what coverage counts.
     period_open_count: int
     period_open_value: float
+    # Closing in the period but missing from the latest export: counted apart.
+    period_missing_count: int
+    period_missing_value: float
     quota: float | None
     won_in_period: float
     remaining_quota: float | None
@@ -215,6 +222,8 @@ def totals_by_rep(
         totals.period_won_value = period.won_value
         totals.period_open_count = period.open_count
         totals.period_open_value = period.open_value
+        totals.period_missing_count = period.missing_count
+        totals.period_missing_value = period.missing_value
     return found
 
 
@@ -263,6 +272,8 @@ def size_of(totals: Totals, quota: float | None, unassigned: int | None) -> Size
         open_value=totals.open_value,
         period_open_count=totals.period_open_count,
         period_open_value=totals.period_open_value,
+        period_missing_count=totals.period_missing_count,
+        period_missing_value=totals.period_missing_value,
         quota=quota,
         won_in_period=totals.period_won_value,
         remaining_quota=remaining,
@@ -272,7 +283,8 @@ def size_of(totals: Totals, quota: float | None, unassigned: int | None) -> Size
 
 
 def coverage(size: SizeView) -> float | None:
-    """Open pipeline closing in the period / remaining quota; None with no quota left."""
+    """Open pipeline closing in the period / remaining quota; None with no quota left.
+    Deals missing from the latest export are left out: the CRM no longer has them."""
     return ratio(size.period_open_value, size.remaining_quota or 0)
 
 
