@@ -279,3 +279,120 @@ def test_a_deal_list_without_missing_deals_has_no_missing_column(coach, ana, wri
     imported(coach, write("1.csv", BOTH))
     assert "Missing since" not in coach("deal", "list").stdout
     assert coach("deal", "list", "-f", "csv").stdout.splitlines()[0].endswith(",missing_since")
+
+
+# ---- owners by CRM id (item 6) --------------------------------------------------------------
+
+# Salesforce's 18-character id is the 15-character one and three letters telling, five
+# characters each, which are capitals: 0058d|00000|1AbCd has capitals at places 1 and 3
+# of the last five (2 + 8 = 10, letter K), none in the others (A, A).
+ANA_15, ANA_18 = "0058d000001AbCd", "0058d000001AbCdAAK"
+# 2XyZw: capitals at places 1 and 3 again, so AAK; typed all lower case here.
+BO_15, BO_18_LOWER = "0058d000002XyZw", "0058d000002xyzwaak"
+NOBODY = "0058d000009QqQq"
+ID_ONLY = "Id,Name,OwnerId,StageName,Amount,CloseDate\n" + (
+    f"006A,Alpha,{ANA_18},Qualification,10000,2054-12-15\n"
+    f"006B,Beta,{ANA_18},Qualification,20000,2054-12-15\n"
+    f"006C,Gamma,{BO_15},Qualification,40000,2054-12-15\n"
+    f"006D,Delta,{NOBODY},Qualification,80000,2054-12-15\n"
+)
+
+
+def test_an_owner_id_only_export_is_matched_through_crm_ids(coach, ana, write):
+    assert coach("team", "add", "Bo Berg", "--role", "AE", "--no-input").exit_code == 0
+    assert coach("team", "edit", "ana", "--crm-id", ANA_15).exit_code == 0
+    edited = coach("team", "edit", "bo", "--crm-id", BO_18_LOWER, "--json")
+    assert edited.exit_code == 0, edited.stderr
+    assert edited.json()["crm_ids"] == [BO_18_LOWER]
+    result = coach("deal", "import", write("ids.csv", ID_ONLY), "--create-reps", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    # Never a rep named after an id: the unmatched id is listed for mapping instead.
+    assert (report["created_reps"], report["owner_ids_to_map"]) == ([], [NOBODY])
+    assert report["unknown_owners"] == []
+    assert [rep["name"] for rep in coach("team", "list", "--json").json()] == [
+        "Ana Souza",
+        "Bo Berg",
+    ]
+    deals = {d["external_id"]: d for d in coach("deal", "list", "--json").json()}
+    owners = {key: (d["rep"], d["owner"]) for key, d in deals.items()}
+    assert owners == {
+        "006A": ("Ana Souza", "Ana Souza"),  # the 18-character id of the 15 Ana carries
+        "006B": ("Ana Souza", "Ana Souza"),
+        "006C": ("Bo Berg", "Bo Berg"),  # the 15-character id of the 18 Bo carries
+        "006D": (None, NOBODY),
+    }
+    message = coach("deal", "import", write("ids.csv", ID_ONLY), "--create-reps").stderr
+    assert f"Owner ids that match no rep: {NOBODY}." in message
+    assert "coach team edit NAME --crm-id ID" in message
+    view = coach("pipeline", "--json").json()
+    assert (view["size"]["open_value"], view["size"]["unassigned_open_count"]) == (70000, 1)
+    assert coach("pipeline", "--rep", "ana", "--json").json()["size"]["open_value"] == 30000
+
+
+def test_crm_ids_on_the_team(coach, ana):
+    assert coach("team", "add", "Bo Berg", "--role", "AE", "--no-input").exit_code == 0
+    assert coach("team", "edit", "ana", "--crm-id", ANA_15, "--crm-id", "77123").exit_code == 0
+    # The same id in its 18-character form is not a second id.
+    again = coach("team", "edit", "ana", "--crm-id", ANA_18, "--json")
+    assert again.json()["crm_ids"] == [ANA_15, "77123"]
+    assert f"CRM ids    {ANA_15}, 77123" in coach("team", "show", "ana").stdout
+    taken = coach("team", "edit", "bo", "--crm-id", ANA_18)
+    assert taken.exit_code == 1
+    assert "is Ana Souza's already" in taken.stderr
+    assert f'coach team edit "Ana Souza" --remove-crm-id {ANA_15}' in taken.stderr
+    for bad in ("", "two words", "x" * 65):
+        assert coach("team", "edit", "bo", "--crm-id", bad).exit_code == 2
+    assert coach("team", "edit", "bo", "--remove-crm-id", "77123").exit_code == 1
+    removed = coach("team", "edit", "ana", "--remove-crm-id", ANA_18, "--json")
+    assert removed.json()["crm_ids"] == ["77123"]
+    assert coach("team", "edit", "bo", "--crm-id", ANA_15).exit_code == 0
+    assert "crm_ids" not in coach("team", "list", "--json").json()[0]
+
+
+NAMED = HEADER + (
+    "006A,Alpha,Ana Souza,Qualification,10000,2054-12-15,2054-09-01\n"
+    "006B,Beta,Jose Nunez,Qualification,20000,2054-12-15,2054-09-01\n"
+)
+NAMED_LATER = NAMED + "006C,Gamma,Ana Souza,Qualification,40000,2054-12-20,2054-11-20\n"
+
+
+def test_a_renamed_rep_keeps_their_deals_and_names_match_without_accents(coach, ana, write):
+    assert coach("team", "add", "José Núñez", "--role", "AE", "--no-input").exit_code == 0
+    first = imported(coach, write("a.csv", NAMED), "--as-of", "2054-11-15")
+    assert first["unknown_owners"] == []
+    assert coach("team", "edit", "ana", "--name", "Ana Lima").exit_code == 0
+    assert "Was named  Ana Souza" in coach("team", "show", "ana").stdout
+    # The CRM still says Ana Souza, and a new deal of hers arrives with the old name.
+    again = imported(coach, write("b.csv", NAMED_LATER), "--create-reps")
+    assert (again["unknown_owners"], again["created_reps"]) == ([], [])
+    reps = {d["external_id"]: d["rep"] for d in coach("deal", "list", "--json").json()}
+    assert reps == {"006A": "Ana Lima", "006B": "José Núñez", "006C": "Ana Lima"}
+    assert len(coach("team", "list", "--json").json()) == 2
+
+
+def test_names_and_ids_together_the_id_wins_and_a_created_rep_keeps_it(coach, write):
+    both = "Id,Name,Opportunity Owner,OwnerId,StageName,Amount,CloseDate\n" + (
+        f"006A,Alpha,Dana Reyes,{ANA_18},Qualification,10000,2054-12-15\n"
+    )
+    created = imported(coach, write("a.csv", both), "--create-reps", "--as-of", "2054-11-15")
+    assert created["created_reps"] == ["Dana Reyes"]
+    assert coach("team", "show", "dana", "--json").json()["crm_ids"] == [ANA_18]
+    # The CRM renames her; the id still says who she is.
+    renamed = both.replace("Dana Reyes", "Dana Smith") + (
+        f"006B,Beta,Dana Smith,{ANA_15},Qualification,5000,2054-12-15\n"
+    )
+    again = imported(coach, write("b.csv", renamed), "--create-reps")
+    assert (again["created_reps"], again["unknown_owners"]) == ([], [])
+    deals = {
+        d["external_id"]: (d["rep"], d["owner"]) for d in coach("deal", "list", "--json").json()
+    }
+    assert deals == {"006A": ("Dana Reyes", "Dana Smith"), "006B": ("Dana Reyes", "Dana Smith")}
+
+
+def test_a_rep_found_by_name_learns_the_owner_id_given_with_it(coach, ana, write):
+    both = "Id,Name,Opportunity Owner,OwnerId,StageName,Amount,CloseDate\n" + (
+        f"006A,Alpha,Ana Souza,{ANA_15},Qualification,10000,2054-12-15\n"
+    )
+    imported(coach, write("a.csv", both))
+    assert coach("team", "show", "ana", "--json").json()["crm_ids"] == [ANA_15]

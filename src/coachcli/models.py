@@ -39,6 +39,22 @@ class Rep(SQLModel, table=True):
     archived_at: datetime | None = None
 
 
+class RepAlias(SQLModel, table=True):
+    """Another way imports know a rep: a CRM owner id, or a name the rep had before."""
+
+    __tablename__ = "rep_alias"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id", index=True)
+    # "crm_id" or "former_name".
+    kind: str
+    # As given: the id as typed, the name as it was.
+    value: str
+    # As compared: a Salesforce id in its 15-character form, a name folded (rep_names).
+    key: str
+
+
 class Quota(SQLModel, table=True):
     """The revenue quota of one rep for one period (a quarter, month or year)."""
 

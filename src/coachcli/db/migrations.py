@@ -229,6 +229,12 @@ MIGRATIONS: tuple[Migration, ...] = (
                 SELECT e.deal_id, e.day, d.status, NULL, NULL, e.snapshot_id
                 FROM deal_event e JOIN deal d ON d.id = e.deal_id
                 WHERE e.kind = 'created' AND d.max_stage_rank = -1""",
+            # Owners by CRM id, and names a rep had before a rename.
+            """CREATE TABLE rep_alias (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, kind VARCHAR NOT NULL,
+                value VARCHAR NOT NULL, "key" VARCHAR NOT NULL, PRIMARY KEY (id),
+                UNIQUE (kind, "key"), FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_rep_alias_rep_id ON rep_alias (rep_id)",
         ),
     ),
 )

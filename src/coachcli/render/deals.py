@@ -160,6 +160,12 @@ def import_summary(report: dict[str, Any]) -> list[str]:
             "kept under the owner's name; add them with `coach team add` or re-import with "
             "--create-reps."
         )
+    if report["owner_ids_to_map"]:
+        lines.append(
+            f"Owner ids that match no rep: {', '.join(report['owner_ids_to_map'])}. No rep is "
+            "named after an id: map each to its rep with `coach team edit NAME --crm-id ID` "
+            "(or export the Opportunity Owner column too), then import the file again."
+        )
     if report["created_reps"]:
         lines.append(f"Added to the team: {', '.join(report['created_reps'])}.")
     return lines

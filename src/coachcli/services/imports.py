@@ -8,6 +8,7 @@ deal as it stood becomes an event, dated as of the export.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,14 +17,14 @@ from sqlmodel import Session
 
 from coachcli.clock import Clock
 from coachcli.db import deals as queries
-from coachcli.db.reps import all_reps
 from coachcli.enums import DealStatus
 from coachcli.errors import Conflict, Invalid
 from coachcli.methodology_schema import Methodology
 from coachcli.models import DealSnapshot
 from coachcli.services import team
-from coachcli.services.crm_csv import DealRow, ParsedExport, RowError
+from coachcli.services.crm_csv import DealRow, ParsedExport, RowError, header_key
 from coachcli.services.deals import Ranks, changes_between, report_kind
+from coachcli.services.rep_names import looks_like_id, owner_id_key
 from coachcli.words import counted
 
 REPORT_ORDER = (
@@ -65,7 +66,10 @@ class ImportReport(BaseModel):
     snapshot_id: int | None
     counts: dict[str, int]
     changes: list[Change]
+    # Owners by name that match no rep, and owner ids that match none (which only
+    # `coach team edit NAME --crm-id ID` can map: no rep is named after an id).
     unknown_owners: list[str]
+    owner_ids_to_map: list[str]
     created_reps: list[str]
     bad_rows: list[RowError]
 
@@ -82,10 +86,10 @@ def import_export(
     """options: create_reps, skip_invalid, dry_run. `clock` stamps the import."""
     refuse_bad_rows(parsed.errors, options["skip_invalid"])
     check_as_of(session, as_of, clock.today())
-    owners, unknown, created = _owners(session, methodology, parsed.rows, options, clock)
+    owners = _owners(session, methodology, parsed, options, clock)
     now = clock.now()
     plan = _ImportPlan(Ranks.of(methodology), as_of, now, parsed.source)
-    plan.compare(parsed.rows, queries.all_deal_rows(session), owners)
+    plan.compare(parsed.rows, queries.all_deal_rows(session), owners.found)
     changed = bool(plan.inserts or plan.updates)
     snapshot_id = None
     if changed and not options["dry_run"]:
@@ -100,8 +104,9 @@ def import_export(
         snapshot_id=snapshot_id,
         counts=plan.counts(),
         changes=plan.changes,
-        unknown_owners=unknown,
-        created_reps=created,
+        unknown_owners=list(owners.unknown_names),
+        owner_ids_to_map=owners.unknown_ids,
+        created_reps=owners.created,
         bad_rows=parsed.errors,
     )
 
@@ -137,30 +142,68 @@ def refuse_bad_rows(errors: list[RowError], skip_invalid: bool) -> None:
     )
 
 
+# An owner is the pair the file gives: the owner column's text, and the owner id when
+# the file has one beside the name.
+Owner = tuple[str, str | None]
+
+
+@dataclass
+class _Owners:
+    """Each owner's rep id and the owner text its deals keep; who matched no rep."""
+
+    found: dict[Owner, tuple[int, str]]
+    unknown_names: dict[str, list[str]]  # owner name → the owner ids given with it
+    unknown_ids: list[str]
+    created: list[str]
+
+
 def _owners(
     session: Session,
     methodology: Methodology,
-    rows: list[DealRow],
+    parsed: ParsedExport,
     options: dict[str, bool],
     clock: Clock,
-) -> tuple[dict[str, int], list[str], list[str]]:
-    """Rep id per owner text; owners not on the team, and reps created for them."""
-    known: dict[str, int] = {}
-    for rep in all_reps(session, include_archived=True):
-        known[rep.name_key] = rep.id
-        if rep.email:
-            known[team.name_key(rep.email)] = rep.id
-    key = team.name_key  # the same folding rep names are stored under
-    wanted = sorted({row.owner for row in rows})
-    unknown = [owner for owner in wanted if key(owner) not in known]
-    created: list[str] = []
+) -> _Owners:
+    """Match owners to reps (services/team.py's OwnerIndex: ids first, then names);
+    with --create-reps, add the owners the file names, never one known only by id."""
+    index = team.owner_index(session)
+    # An OwnerId-only export: the owner column holds ids, and a deal shows its rep's name.
+    ids = header_key(parsed.columns.get("owner", "")).endswith("ownerid")
+    owners = _Owners({}, {}, [], [])
+    for owner, owner_id in sorted({(row.owner, row.owner_id) for row in parsed.rows}, key=str):
+        rep_id = index.find(owner, owner_id)
+        is_id = ids or looks_like_id(owner)
+        if rep_id is not None:
+            owners.found[(owner, owner_id)] = (rep_id, index.names[rep_id] if is_id else owner)
+            if owner_id and not options["dry_run"]:
+                _learn_owner_id(session, index, rep_id, owner_id)
+        elif is_id:
+            owners.unknown_ids.append(owner)
+        else:
+            owners.unknown_names.setdefault(owner, []).extend(filter(None, [owner_id]))
     if options["create_reps"] and not options["dry_run"]:
-        for owner in unknown:
-            rep = team.add_rep(session, methodology, owner, "ae", clock=clock)
-            known[key(rep.name)] = rep.id
-            created.append(rep.name)
-        unknown = []
-    return {o: known[key(o)] for o in wanted if key(o) in known}, unknown, created
+        _create_reps(session, methodology, owners, clock)
+    return owners
+
+
+def _learn_owner_id(session: Session, index: team.OwnerIndex, rep_id: int, owner_id: str):
+    """A rep found by name keeps the owner id the file gives with it, so the next
+    import finds them even when the CRM spells the name differently."""
+    key = owner_id_key(owner_id)
+    if key not in index.by_id:
+        team.add_crm_id(session, rep_id, owner_id)
+        index.by_id[key] = rep_id
+
+
+def _create_reps(session: Session, methodology: Methodology, owners: _Owners, clock: Clock):
+    """A rep for each owner name that matched none, with the owner ids given with it."""
+    for owner, owner_ids in owners.unknown_names.items():
+        rep = team.add_rep(session, methodology, owner, "ae", clock=clock)
+        for owner_id in owner_ids:
+            team.add_crm_id(session, rep.id, owner_id)
+        owners.created.append(rep.name)
+        owners.found |= {(owner, i): (rep.id, owner) for i in [None, *owner_ids]}
+    owners.unknown_names = {}
 
 
 class _ImportPlan:
@@ -173,7 +216,9 @@ class _ImportPlan:
         self.events: list[tuple[str, tuple[str, str | None, str | None]]] = []
         self.changes: list[Change] = []
 
-    def compare(self, rows: list[DealRow], existing: dict[str, dict], owners: dict) -> None:
+    def compare(
+        self, rows: list[DealRow], existing: dict[str, dict], owners: dict[Owner, tuple[int, str]]
+    ) -> None:
         for row in rows:
             fields = self._fields(row, owners)
             old = existing.get(row.external_id)
@@ -186,13 +231,14 @@ class _ImportPlan:
             if external_id not in seen:
                 self._missing(old)
 
-    def _fields(self, row: DealRow, owners: dict[str, int]) -> dict[str, Any]:
+    def _fields(self, row: DealRow, owners: dict[Owner, tuple[int, str]]) -> dict[str, Any]:
         status = row.status if row.status != DealStatus.open else self.ranks.status_of(row.stage)
+        rep_id, owner = owners.get((row.owner, row.owner_id), (None, row.owner))
         fields = {
             "name": row.name,
             "account": row.account,
-            "owner": row.owner,
-            "rep_id": owners.get(row.owner),
+            "owner": owner,
+            "rep_id": rep_id,
             "stage": row.stage,
             "status": status,
             "close_date": row.close_date,
