@@ -396,3 +396,89 @@ def test_a_rep_found_by_name_learns_the_owner_id_given_with_it(coach, ana, write
     )
     imported(coach, write("a.csv", both))
     assert coach("team", "show", "ana", "--json").json()["crm_ids"] == [ANA_15]
+
+
+# ---- undoing an import (item 5) ------------------------------------------------------------
+
+WEEK_1 = HEADER + (
+    "006A,Alpha,Ana Souza,Qualification,10000,2054-12-15,2054-09-01\n"
+    "006B,Beta,Ana Souza,Qualification,20000,2054-12-15,2054-09-01\n"
+    "006C,Gamma,Ana Souza,Qualification,40000,2055-01-20,2054-09-01\n"
+)
+# A moves on (stage, amount, close date: three changes), B is gone (one), C is as it
+# was, D is new (one) and E new and won already (two: created, won). Seven in all.
+WEEK_2 = HEADER + (
+    "006A,Alpha,Ana Souza,Needs Analysis,12000,2054-12-31,2054-09-01\n"
+    "006C,Gamma,Ana Souza,Qualification,40000,2055-01-20,2054-09-01\n"
+    "006D,Delta,Ana Souza,Qualification,5000,2054-12-20,2054-11-01\n"
+    "006E,Epsilon,Ana Souza,Closed Won,7000,2054-11-18,2054-10-01\n"
+)
+
+
+def shown(coach, deal: str) -> dict:
+    result = coach("deal", "show", deal, "--json")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def test_an_undone_import_takes_its_deals_and_puts_the_changed_ones_back(coach, ana, write):
+    imported(coach, write("w1.csv", WEEK_1), "--as-of", "2054-11-13")
+    before = {key: shown(coach, key) for key in ("006A", "006B", "006C")}
+    imported(coach, write("w2.csv", WEEK_2), "--as-of", "2054-11-20")
+    assert shown(coach, "006A")["stage"] == "discovery"
+    result = coach("deal", "undo-import", "--yes", "--json")
+    assert result.exit_code == 0, result.stderr
+    done = result.json()
+    assert (done["file"], done["as_of"]) == ("w2.csv", "2054-11-20")
+    assert (done["created_deals"], done["changed_deals"], done["events"]) == (2, 2, 7)
+    assert (
+        "Undid the import of w2.csv as of 2054-11-20: removed 2 deals it added and "
+        "7 recorded changes, and put 2 deals it changed back as they were." in result.stderr
+    )
+    after = {d["external_id"] for d in coach("deal", "list", "--status", "all", "--json").json()}
+    assert after == {"006A", "006B", "006C"}
+    assert {key: shown(coach, key) for key in before} == before
+    assert [e["kind"] for e in coach("deal", "history", "006A", "--json").json()] == ["created"]
+    # Its snapshot went: the week-1 import is the latest again, and week 2 imports anew.
+    again = imported(coach, write("w2.csv", WEEK_2), "--as-of", "2054-11-20")
+    assert {kind: n for kind, n in again["counts"].items() if n} == {
+        "new": 1,
+        "won": 1,
+        "advanced": 1,
+        "pushed": 1,
+        "amount_up": 1,
+        "missing": 1,
+    }
+
+
+def test_undo_removes_the_latest_import_only_and_then_there_is_nothing_to_undo(coach, ana, write):
+    imported(coach, write("w1.csv", WEEK_1), "--as-of", "2054-11-13")
+    imported(coach, write("w2.csv", WEEK_2), "--as-of", "2054-11-20")
+    assert coach("deal", "undo-import", "--yes").exit_code == 0
+    second = coach("deal", "undo-import", "--yes", "--json")
+    assert second.exit_code == 0, second.stderr
+    assert (second.json()["file"], second.json()["created_deals"]) == ("w1.csv", 3)
+    assert coach("deal", "list", "--status", "all", "--json").json() == []
+    nothing = coach("deal", "undo-import", "--yes")
+    assert nothing.exit_code == 1
+    assert "There is no import to undo" in nothing.stderr
+
+
+def test_undo_without_a_terminal_needs_yes_and_changes_nothing(coach, ana, write):
+    imported(coach, write("w1.csv", WEEK_1))
+    result = coach("deal", "undo-import")
+    assert result.exit_code == 2
+    assert "pass --yes to undo the import" in result.stderr
+    assert len(coach("deal", "list", "--json").json()) == 3
+
+
+def test_undo_refuses_to_lose_changes_made_by_hand_since(coach, ana, write):
+    imported(coach, write("w1.csv", WEEK_1), "--as-of", "2054-11-13")
+    imported(coach, write("w2.csv", WEEK_2), "--as-of", "2054-11-20")
+    assert coach("deal", "update", "alpha", "--stage", "proposal").exit_code == 0
+    result = coach("deal", "undo-import", "--yes")
+    assert result.exit_code == 1
+    assert "changed by hand since (Alpha)" in result.stderr
+    assert shown(coach, "006A")["stage"] == "proposal"
+    assert coach("deal", "plan-step", "delta", "Sign | +1w").exit_code == 0
+    assert "(Alpha, Delta)" in coach("deal", "undo-import", "--yes").stderr

@@ -340,6 +340,19 @@ class DealSnapshot(SQLModel, table=True):
     summary: dict = Field(default_factory=dict, sa_type=JSON)
 
 
+class DealBeforeImport(SQLModel, table=True):
+    """A deal's fields as they stood before an import changed them: what undoing the
+    import puts back. Deals the import created need none (they go)."""
+
+    __tablename__ = "deal_before_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="deal_snapshot.id", index=True)
+    deal_id: int = Field(foreign_key="deal.id")
+    # Field name → value as stored (dates as ISO text), only the fields it changed.
+    fields: dict = Field(default_factory=dict, sa_type=JSON)
+
+
 class ClosePlanStep(SQLModel, table=True):
     """A step of a deal's close plan: the sequence of events to signature."""
 

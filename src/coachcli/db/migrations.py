@@ -235,6 +235,13 @@ MIGRATIONS: tuple[Migration, ...] = (
                 value VARCHAR NOT NULL, "key" VARCHAR NOT NULL, PRIMARY KEY (id),
                 UNIQUE (kind, "key"), FOREIGN KEY(rep_id) REFERENCES rep (id))""",
             "CREATE INDEX ix_rep_alias_rep_id ON rep_alias (rep_id)",
+            # What each import changed, as it was before: an import can be undone.
+            """CREATE TABLE deal_before_import (
+                id INTEGER NOT NULL, snapshot_id INTEGER NOT NULL, deal_id INTEGER NOT NULL,
+                fields JSON NOT NULL, PRIMARY KEY (id),
+                FOREIGN KEY(snapshot_id) REFERENCES deal_snapshot (id),
+                FOREIGN KEY(deal_id) REFERENCES deal (id))""",
+            "CREATE INDEX ix_deal_before_import_snapshot_id ON deal_before_import (snapshot_id)",
         ),
     ),
 )

@@ -224,3 +224,24 @@ def left_out_note(shown: int, total: int) -> str:
         f"Showing the first {shown:,} of {total:,} deals (soonest close first). Narrow it "
         "with REP, --period or --status; --limit 0 shows all; --format csv for a spreadsheet."
     )
+
+
+def _undo_effect(plan: dict[str, Any], remove: str, put: str) -> str:
+    text = (
+        f"{remove} {counted(plan['created_deals'], 'deal')} it added and "
+        f"{counted(plan['events'], 'recorded change')}"
+    )
+    if plan["changed_deals"]:
+        text += f", and {put} {counted(plan['changed_deals'], 'deal')} it changed back as they were"
+    return text
+
+
+def undo_question(plan: dict[str, Any]) -> str:
+    """The yes/no before `coach deal undo-import`: what it would take away and put back."""
+    effect = _undo_effect(plan, "removes", "puts")
+    return f"Undo the import of {plan['file']} as of {plan['as_of']}? It {effect}."
+
+
+def undo_done(plan: dict[str, Any]) -> str:
+    effect = _undo_effect(plan, "removed", "put")
+    return f"Undid the import of {plan['file']} as of {plan['as_of']}: {effect}."

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from coachcli.clock import Clock
 from coachcli.db import deals as queries
 from coachcli.enums import DealStatus
-from coachcli.errors import Conflict, Invalid
+from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import DealSnapshot
 from coachcli.services import team
@@ -215,6 +215,8 @@ class _ImportPlan:
         self.updates: list[dict[str, Any]] = []
         self.events: list[tuple[str, tuple[str, str | None, str | None]]] = []
         self.changes: list[Change] = []
+        # (deal id, the fields it changes as they were): what undoing it puts back.
+        self.before: list[tuple[int, dict[str, Any]]] = []
 
     def compare(
         self, rows: list[DealRow], existing: dict[str, dict], owners: dict[Owner, tuple[int, str]]
@@ -293,6 +295,7 @@ class _ImportPlan:
         if not updates:
             return
         self.updates.append({"id": old["id"], **updates, "updated_at": self.now})
+        self.before.append((old["id"], {key: old[key] for key in (*updates, "updated_at")}))
         for event in events:
             self._event(old["external_id"], fields["name"], event, old["id"])
 
@@ -300,6 +303,7 @@ class _ImportPlan:
         gone = old["source"] != "manual" and old["status"] == DealStatus.open
         if gone and old["missing_since"] is None:
             self.updates.append({"id": old["id"], "missing_since": self.as_of})
+            self.before.append((old["id"], {"missing_since": None}))
             self._event(old["external_id"], old["name"], ("missing", None, None), old["id"])
 
     def _event(
@@ -351,6 +355,7 @@ def _write(
     session.flush()
     new_ids = queries.insert_deals(session, plan.inserts)
     queries.update_deals(session, plan.updates)
+    queries.insert_before_import(session, snapshot.id, plan.before)
     queries.insert_events(
         session,
         [
@@ -366,3 +371,79 @@ def _write(
         ],
     )
     return snapshot.id
+
+
+# ---- undo ----------------------------------------------------------------------------------
+
+
+class UndoPlan(BaseModel):
+    """The latest import and what undoing it takes away and puts back."""
+
+    snapshot_id: int
+    file: str
+    source: str
+    as_of: date
+    imported_at: datetime
+    created_deals: int
+    changed_deals: int
+    events: int
+
+
+def plan_undo(session: Session) -> UndoPlan:
+    """What `coach deal undo-import` would do; exit 1 when there is nothing to undo or
+    the deals it touched have changed by hand since (undoing would lose that)."""
+    snapshot = queries.last_snapshot(session)
+    if snapshot is None:
+        raise NotFound(
+            "There is no import to undo.", hint="`coach deal import FILE` imports an export."
+        )
+    created, changed = queries.deals_of_snapshot(session, snapshot.id)
+    _refuse_lossy_undo(session, snapshot, created, changed)
+    return UndoPlan(
+        snapshot_id=snapshot.id,
+        file=snapshot.file_name,
+        source=snapshot.source,
+        as_of=snapshot.as_of,
+        imported_at=snapshot.imported_at,
+        created_deals=len(created),
+        changed_deals=len(changed),
+        events=queries.count_events(session, snapshot.id),
+    )
+
+
+def _refuse_lossy_undo(
+    session: Session, snapshot: DealSnapshot, created: list[int], changed: list[int]
+) -> None:
+    what = f"the import of {snapshot.file_name} as of {snapshot.as_of.isoformat()}"
+    if set(changed) - set(queries.before_import(session, snapshot.id)):
+        raise Conflict(
+            f"Cannot undo {what}: it was made before coach kept what imports change.",
+            hint="Import a corrected export on top of it instead.",
+        )
+    touched = queries.changed_by_hand_since(
+        session, snapshot.id, created + changed, snapshot.imported_at
+    )
+    planned = queries.with_close_plan(session, created)
+    if touched or planned:
+        names = ", ".join(sorted({*touched, *planned})[:5])
+        raise Conflict(
+            f"Cannot undo {what}: deals it brought or changed have changed by hand since "
+            f"({names}); undoing it would lose that.",
+            hint="Import a corrected export on top of it instead.",
+        )
+
+
+def undo_import(session: Session, plan: UndoPlan) -> UndoPlan:
+    """Undo the import `plan` describes, in the caller's transaction: the deals it
+    created go, those it changed get their fields back, its events and snapshot go."""
+    latest = plan_undo(session)  # again, under the write lock: another may have come
+    if latest.snapshot_id != plan.snapshot_id:
+        raise Conflict(
+            "Another import arrived meanwhile; nothing was undone.",
+            hint="Run `coach deal undo-import` again to see what it would undo now.",
+        )
+    created, _ = queries.deals_of_snapshot(session, plan.snapshot_id)
+    before = queries.before_import(session, plan.snapshot_id)
+    queries.update_deals(session, [{"id": deal_id, **fields} for deal_id, fields in before.items()])
+    queries.delete_import(session, plan.snapshot_id, created)
+    return latest
