@@ -164,7 +164,7 @@ def test_add_for_an_unknown_rep_is_exit_1(coach, ana):
         ("actions", "list, add, done, drop, move"),
         ("sessions", "list, show"),
         ("learning", "list, assign, done"),
-        ("deal", "list, add, show, update, close, plan-step, history, import"),
+        ("deal", "list, add, show, update, close, plan-step, history, import, undo-import"),
         ("plan", "new, show, assess, sprint, revise"),
     ],
 )

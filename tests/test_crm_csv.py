@@ -65,6 +65,7 @@ def test_salesforce_api_names():
         "status": "open",
         "lost_reason": None,
         "won_date": None,
+        "owner_id": None,  # OwnerId is the owner column here: the file has no name
     }
     won, lost = parsed.rows[1], parsed.rows[2]
     assert (won.line, won.stage, won.status, won.forecast_category) == (

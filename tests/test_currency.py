@@ -180,8 +180,13 @@ def test_deals_show_their_currency_and_the_list_ends_with_a_total_per_currency(c
         "Total: 1,000,000 JPY in 1 deal\n"
     )
     rows = coach("deal", "list", "--format", "csv").stdout.splitlines()
-    assert rows[0] == "external_id,name,owner,stage_name,amount,currency,close_date,pushes"
-    assert rows[1] == "coach-1,Tokyo rollout,Ana Souza,Solution / Proposal,1000000,JPY,2054-12-10,0"
+    assert (
+        rows[0]
+        == "external_id,name,owner,stage_name,amount,currency,close_date,pushes,missing_since"
+    )
+    assert (
+        rows[1] == "coach-1,Tokyo rollout,Ana Souza,Solution / Proposal,1000000,JPY,2054-12-10,0,"
+    )
     assert not any(row.startswith("Total") for row in rows)
 
 

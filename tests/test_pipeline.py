@@ -7,7 +7,8 @@ The seeded team (today 2054-11-22, period 2054-Q4 = 2054-10-01 .. 2054-12-31):
                       O1 "=cmd|x #1" negotiation 120k, closes 12-15, clean, has a plan
                       O2 proposal 80k, closes 11-10 (past), idle since 10-01, in stage
                          since 09-01, no next step, pushed 3 times, no plan
-                      O3 prospecting 40k, closes 2055-02-15, never touched since 11-01
+                      O3 prospecting 40k, closes 2055-02-15, no activity date, last
+                         change seen on 11-01
     Bo  (quota 150k)  W3 won 30k (cycle 30d)
                       O4 discovery 60k, closes 12-01, blank next step, no plan, last
                          touched 13 days ago (one day short of the stale limit)
@@ -72,7 +73,8 @@ def deal(key: str, rep_id: int | None, stage: str, amount: float, **extra) -> De
         "next_step": "Sign",
         "updated_at": NOW,
     }
-    for name in ("stage_since", "close_date", "created_date", "last_activity", "closed_on"):
+    dated = ("stage_since", "close_date", "created_date", "last_activity", "closed_on")
+    for name in (*dated, "last_change", "missing_since"):
         if isinstance(extra.get(name), str):
             extra[name] = d(extra[name])
     return Deal(**(fields | extra))
@@ -147,6 +149,7 @@ def seeded(database):
                 name="Initech pilot",
                 close_date="2055-02-15",
                 last_activity=None,
+                last_change="2054-11-01",
                 stage_since="2054-11-01",
                 next_step="Call",
                 pushes=1,
@@ -224,6 +227,8 @@ def test_size_coverage_and_win_rate(seeded):
         "open_value": 300_000,
         "period_open_count": 3,
         "period_open_value": 260_000,
+        "period_missing_count": 0,
+        "period_missing_value": 0,
         "quota": 400_000,
         "won_in_period": 50_000,
         "remaining_quota": 350_000,
@@ -268,14 +273,17 @@ def test_each_flag_counts_the_right_deals(seeded):
     flags = health(seeded).flags
     summary = {key: (f.count, f.value, f.share, f.over) for key, f in flags.items()}
     assert summary == {
-        "stale": (2, 120_000, 0.5, True),  # O2 idle 52 days, O3 untouched for 21
+        "stale": (2, 120_000, 0.5, True),  # O2 idle 52 days, O3 unchanged for 21
         "aged": (1, 80_000, 0.25, False),  # O2; O3 is exactly at its 21 expected days
         "past_close": (1, 80_000, 0.25, True),
         "no_next_step": (2, 140_000, 0.5, True),  # O2 none, O4 blank
         "no_close_plan": (2, 140_000, 0.5, False),  # O2 and O4 close in Q4; O1 has a plan
         "pushed": (1, 80_000, 0.25, True),
+        "no_activity_data": (0, 0, 0.0, False),
+        "missing": (0, 0, 0.0, False),
     }
-    assert [(x.external_id, x.measure) for x in flags["stale"].deals] == [("O2", 52), ("O3", 21)]
+    stale = [(x.external_id, x.measure, x.basis) for x in flags["stale"].deals]
+    assert stale == [("O2", 52, "activity"), ("O3", 21, "change")]
     assert [(x.external_id, x.measure) for x in flags["aged"].deals] == [("O2", 82)]
     assert [(x.external_id, x.measure) for x in flags["past_close"].deals] == [("O2", 12)]
     assert [(x.external_id, x.measure) for x in flags["pushed"].deals] == [("O2", 3)]
@@ -309,20 +317,57 @@ def test_worst_lists_rank_by_the_flag_not_by_the_index_order(database):
 
 
 def test_stale_means_idle_for_the_stale_days_or_more_here_and_in_the_pre_brief(database):
+    """One rule in SQL and in Python: the later of the CRM's activity date and the last
+    change seen, 14 days or more ago; a deal with neither is no activity data."""
     with database.session(write=True) as session:
         ana = add_rep(session, "Ana Souza")
         session.add_all(
             [
                 deal("EDGE", ana, "discovery", 1_000, name="Edge", last_activity="2054-11-08"),
                 deal("FRESH", ana, "discovery", 1_000, name="Fresh", last_activity="2054-11-09"),
+                # Quiet in the CRM for 30 days, but its stage moved 13 days ago.
+                deal(
+                    "MOVED",
+                    ana,
+                    "discovery",
+                    1_000,
+                    name="Moved",
+                    last_activity="2054-10-23",
+                    last_change="2054-11-09",
+                ),
+                deal(
+                    "STILL",
+                    ana,
+                    "discovery",
+                    2_000,
+                    name="Still",
+                    last_activity=None,
+                    last_change="2054-11-08",
+                ),
+                # Created long ago; no activity date and no change seen: never stale.
+                deal(
+                    "BLANK",
+                    ana,
+                    "discovery",
+                    3_000,
+                    name="Blank",
+                    last_activity=None,
+                    created_date="2053-01-01",
+                ),
             ]
         )
-    stale = health(database).flags["stale"]
-    assert [(x.external_id, x.measure) for x in stale.deals] == [("EDGE", 14)]
+    flags = health(database).flags
+    stale = [(x.external_id, x.measure, x.basis) for x in flags["stale"].deals]
+    assert stale == [("STILL", 14, "change"), ("EDGE", 14, "activity")]  # larger first
+    assert [x.external_id for x in flags["no_activity_data"].deals] == ["BLANK"]
+    assert (flags["no_activity_data"].count, flags["no_activity_data"].limit) == (1, None)
     with database.session() as session:
         rep = team.resolve_rep(session, "ana")
         at_risk = deals_at_risk(session, load_methodology(), rep, TODAY)
-    assert at_risk == ["Edge (1,000 USD): no activity for 14 days"]
+    assert at_risk == [
+        "Edge (1,000 USD): no activity for 14 days",
+        "Still (2,000 USD): no change for 14 days",
+    ]
 
 
 def test_velocity_per_rep_and_team(seeded):
@@ -508,6 +553,7 @@ def test_json_keys_and_shapes(seeded, run):
         "currency": "USD",
         "close_date": "2054-11-10",
         "measure": 12,
+        "basis": None,
     }
     assert list(data["flags"]) == [
         "stale",
@@ -516,6 +562,8 @@ def test_json_keys_and_shapes(seeded, run):
         "no_next_step",
         "no_close_plan",
         "pushed",
+        "no_activity_data",
+        "missing",
     ]
     assert data["velocity"]["team"]["velocity"] == 2880.0
 
@@ -606,7 +654,7 @@ def test_markdown_neutralises_deal_names(seeded, run):
     assert "\n# not" not in text
     contents = text.split("## Contents\n", 1)[1].strip().split("\n\n")[0]
     rows = contents.splitlines()
-    assert len(rows) == 2 + 6
+    assert len(rows) == 2 + 8
     assert {len(UNESCAPED_PIPE.findall(row)) for row in rows} == {7}  # six cells a row
 
 

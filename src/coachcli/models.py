@@ -39,6 +39,22 @@ class Rep(SQLModel, table=True):
     archived_at: datetime | None = None
 
 
+class RepAlias(SQLModel, table=True):
+    """Another way imports know a rep: a CRM owner id, or a name the rep had before."""
+
+    __tablename__ = "rep_alias"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id", index=True)
+    # "crm_id" or "former_name".
+    kind: str
+    # As given: the id as typed, the name as it was.
+    value: str
+    # As compared: a Salesforce id in its 15-character form, a name folded (rep_names).
+    key: str
+
+
 class Quota(SQLModel, table=True):
     """The revenue quota of one rep for one period (a quarter, month or year)."""
 
@@ -240,10 +256,16 @@ class Deal(SQLModel, table=True):
             "close_date",
         ),
         # Let the pipeline's "worst first" lists read a few index entries and stop,
-        # instead of sorting every open deal: idle longest, pushed most, largest
+        # instead of sorting every open deal: quiet longest, pushed most, largest
         # amount (no next step), longest in each stage. The last one also covers the
         # open deals by stage and close month.
-        Index("ix_deal_status_touch", "status", text("coalesce(last_activity, created_date)")),
+        # The last sign of life: the later of the CRM's last activity and the last
+        # change seen; NULL when there is neither (db/pipeline.py, _LAST_TOUCH).
+        Index(
+            "ix_deal_status_touch",
+            "status",
+            text("max(coalesce(last_activity, last_change), coalesce(last_change, last_activity))"),
+        ),
         Index("ix_deal_status_pushes", "status", "pushes"),
         Index("ix_deal_status_amount", "status", "amount"),
         Index(
@@ -290,6 +312,9 @@ class Deal(SQLModel, table=True):
     source: str = "manual"
     missing_since: date | None = None
     updated_at: datetime
+    # The last day a change was seen, in an import or by hand: stage, amount, close
+    # date, next step or category. None when a deal has not changed since first seen.
+    last_change: date | None = None
 
 
 class DealEvent(SQLModel, table=True):
@@ -319,6 +344,19 @@ class DealSnapshot(SQLModel, table=True):
     imported_at: datetime
     rows: int
     summary: dict = Field(default_factory=dict, sa_type=JSON)
+
+
+class DealBeforeImport(SQLModel, table=True):
+    """A deal's fields as they stood before an import changed them: what undoing the
+    import puts back. Deals the import created need none (they go)."""
+
+    __tablename__ = "deal_before_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="deal_snapshot.id", index=True)
+    deal_id: int = Field(foreign_key="deal.id")
+    # Field name → value as stored (dates as ISO text), only the fields it changed.
+    fields: dict = Field(default_factory=dict, sa_type=JSON)
 
 
 class ClosePlanStep(SQLModel, table=True):

@@ -19,14 +19,16 @@ from coachcli.cli.options import (
     NoInputOption,
     RecordJsonOption,
     ResumeOption,
+    YesOption,
 )
 from coachcli.cli.output import Format, ListFormat
 
 app = sub_app(
     "Deals, by hand or from CRM exports.\n\n"
-    "list (the default), add, show, update, close, plan-step, history, import.\n\n"
+    "list (the default), add, show, update, close, plan-step, history, import, undo-import.\n\n"
     "\b\nExamples:\n"
     "  coach deal import ~/Downloads/opportunities.csv\n"
+    "  coach deal undo-import\n"
     "  coach deal ana --status all\n"
     "  coach deal update globex --stage proposal --close +3w --champion",
     ListByDefault,
@@ -62,7 +64,7 @@ def list_(
     """List deals, soonest close date first."""
     from coachcli.dates import parse_period
     from coachcli.errors import Invalid
-    from coachcli.render.deals import DEAL_COLUMNS, left_out_note, total_lines
+    from coachcli.render.deals import deal_columns, left_out_note, total_lines
     from coachcli.services import deals, team
 
     if status not in ("open", "won", "lost", "all"):
@@ -77,7 +79,9 @@ def list_(
         )
     records = [item.model_dump(mode="json") for item in page.deals]
     totals = total_lines([total.model_dump() for total in page.totals])
-    output.emit_records(records, DEAL_COLUMNS, chosen, empty="No deals to show.", footer=totals)
+    output.emit_records(
+        records, deal_columns(records), chosen, empty="No deals to show.", footer=totals
+    )
     if page.total > len(records):
         output.note(left_out_note(len(records), page.total))
 
@@ -342,6 +346,29 @@ def import_(
             session, methodology, parsed, file.name, day, options, context.clock()
         )
     _emit_import(report, output.chosen_format(fmt, as_json))
+
+
+@app.command("undo-import")
+def undo_import(
+    yes: YesOption = False, no_input: NoInputOption = False, as_json: RecordJsonOption = False
+) -> None:
+    """Undo the latest import: the deals it added go, those it changed are put back as
+    they were, and its snapshot and change history go. Asks first (--yes does not)."""
+    from coachcli.interview.runner import confirm
+    from coachcli.render.deals import undo_done, undo_question
+    from coachcli.services import imports
+
+    with context.database() as db:
+        with db.session() as session:  # no write lock while the question waits
+            plan = imports.plan_undo(session)
+        if not confirm(undo_question(plan.model_dump(mode="json")), yes, no_input,
+                       "to undo the import"):  # fmt: skip
+            output.note("Nothing changed.")
+            return
+        with db.session(write=True) as session:
+            done = imports.undo_import(session, plan)
+    record = done.model_dump(mode="json")
+    output.changed(undo_done(record), record, as_json)
 
 
 def _parse_file(file: Path, source: str, mapping: Path | None, day_first, methodology):

@@ -28,7 +28,7 @@ NAMED = {
     "REP": {"rep"},
     "AMOUNT": {"quota", "amount", "renewals", "expansion"},
     "DEAL": {"deal"},
-    "ID": {"action_id", "session_id", "learning_id", "deal_id"},
+    "ID": {"action_id", "session_id", "learning_id", "deal_id", "crm_id", "remove_crm_id"},
     "KEY=N": {"activity"},
     "KEY=PERCENT": {"time"},
     "KEY=1..5": {"rate"},

@@ -27,7 +27,8 @@ app = sub_app(
     "\b\nExamples:\n"
     '  coach team add "Ana Souza" --role AE --quota 250k --period 2027-Q1\n'
     "  coach team list\n"
-    "  coach team edit ana --quota 300k --period 2027-Q2"
+    "  coach team edit ana --quota 300k --period 2027-Q2\n"
+    "  coach team edit ana --crm-id 0058d000001AbCd"
 )
 
 RepArgument = Annotated[str, typer.Argument(help="Rep name or a unique start of it.")]
@@ -37,6 +38,18 @@ StartOption = Annotated[str | None, typer.Option("--start", help="Start date (YY
 QuotaOption = Annotated[str | None, typer.Option("--quota", help="Quota, e.g. 250000 or 250k.")]
 PeriodOption = Annotated[
     str | None, typer.Option("--period", help="Quota period, e.g. 2026-Q4 (default: this quarter).")
+]
+CrmIdOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--crm-id",
+        help="An owner id in the CRM that imports match to this rep (15- and 18-character "
+        "Salesforce ids are the same owner); repeat for several.",
+    ),
+]
+RemoveCrmIdOption = Annotated[
+    list[str] | None,
+    typer.Option("--remove-crm-id", help="Stop matching this owner id to the rep; repeatable."),
 ]
 
 
@@ -121,12 +134,16 @@ def edit(
     start: StartOption = None,
     quota: QuotaOption = None,
     period: PeriodOption = None,
+    crm_id: CrmIdOption = None,
+    remove_crm_id: RemoveCrmIdOption = None,
     as_json: RecordJsonOption = False,
 ) -> None:
-    """Change a rep's name, role, email, start date, or quota for a period."""
+    """Change a rep's name, role, email, start date, quota for a period, or CRM owner ids.
+
+    A renamed rep keeps their deals: imports still match the name the CRM knows."""
     from coachcli.services import team
 
-    changes = _changes(name, role, email, start, quota, period)
+    changes = _changes(name, role, email, start, quota, period, crm_id or [], remove_crm_id or [])
     with context.database() as db, db.session(write=True) as session:
         found = team.resolve_rep(session, rep, include_archived=True)
         info = team.edit_rep(session, context.methodology(), found, changes, context.clock())
@@ -169,15 +186,18 @@ def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool, as_json: 
     output.changed(f"{verb} {info.name}.", info.model_dump(mode="json"), as_json)
 
 
-def _changes(name, role, email, start, quota, period):
+def _changes(name, role, email, start, quota, period, crm_ids=(), remove_crm_ids=()):
     from coachcli.dates import parse_date
     from coachcli.errors import Invalid
     from coachcli.money import parse_amount
     from coachcli.services.team import RepChanges, quota_period
 
-    if all(value is None for value in (name, role, email, start, quota, period)):
+    given = (name, role, email, start, quota, period)
+    if all(value is None for value in given) and not crm_ids and not remove_crm_ids:
         raise Invalid(
-            "Nothing to change.", hint="Give --name, --role, --email, --start, --quota or --period."
+            "Nothing to change.",
+            hint="Give --name, --role, --email, --start, --quota, --period, --crm-id or "
+            "--remove-crm-id.",
         )
     if period is not None and quota is None:
         raise Invalid("--period needs --quota: it says which period the quota is for.")
@@ -190,17 +210,20 @@ def _changes(name, role, email, start, quota, period):
         start_date=parse_date(start, context.today()) if start is not None else None,
         quota=parse_amount(quota, "quota") if quota is not None else None,
         period=period,
+        crm_ids=list(crm_ids),
+        remove_crm_ids=list(remove_crm_ids),
     )
+
+
+# What `team show` adds to a rep; lists leave it out.
+_DETAIL = {"quotas", "quota_history", "crm_ids", "former_names"}
 
 
 def _show_reps(reps, fmt: Format | ListFormat, single: bool = False) -> None:
     from coachcli.render.columns import REP_COLUMNS
     from coachcli.render.records import to_json
 
-    records = [
-        rep.model_dump(mode="json", exclude=set() if single else {"quotas", "quota_history"})
-        for rep in reps
-    ]
+    records = [rep.model_dump(mode="json", exclude=set() if single else _DETAIL) for rep in reps]
     if fmt == Format.json and single:
         output.write(to_json(records[0]))
     elif single and fmt == Format.table:

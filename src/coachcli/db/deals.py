@@ -6,6 +6,7 @@ transaction): 50,000 ORM objects would take tens of seconds to flush.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -15,10 +16,11 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlmodel import Session, col, func, select
 
-from coachcli.models import ClosePlanStep, Deal, DealEvent, DealSnapshot, Rep
+from coachcli.models import ClosePlanStep, Deal, DealBeforeImport, DealEvent, DealSnapshot, Rep
 
 DEAL = Deal.__table__
 EVENT = DealEvent.__table__
+BEFORE = DealBeforeImport.__table__
 # Below this many rows an import keeps the indexes as they are (see _indexes_set_aside).
 BULK_LOAD_ROWS = 2_000
 
@@ -138,6 +140,109 @@ def update_deals(session: Session, changes: list[dict]) -> None:
 
 def insert_events(session: Session, rows: list[dict]) -> None:
     _insert_many(session, EVENT.name, rows)
+
+
+def insert_before_import(session: Session, snapshot_id: int, rows: list[tuple[int, dict]]) -> None:
+    """(deal id, {field: value before}) of each deal an import changed."""
+    _insert_many(
+        session,
+        BEFORE.name,
+        [
+            {
+                "snapshot_id": snapshot_id,
+                "deal_id": deal_id,
+                "fields": json.dumps({key: _stored(value) for key, value in fields.items()}),
+            }
+            for deal_id, fields in rows
+        ],
+    )
+
+
+# ---- undoing an import ---------------------------------------------------------------------
+
+
+def snapshot_by_id(session: Session, snapshot_id: int) -> DealSnapshot | None:
+    return session.get(DealSnapshot, snapshot_id)
+
+
+def deals_of_snapshot(session: Session, snapshot_id: int) -> tuple[list[int], list[int]]:
+    """Ids of the deals an import created, and of those it changed (events of theirs)."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT deal_id, max(kind = 'created') FROM deal_event WHERE snapshot_id = ? "
+        "GROUP BY deal_id",
+        (snapshot_id,),
+    )
+    created, changed = [], []
+    for deal_id, was_created in rows:
+        (created if was_created else changed).append(deal_id)
+    return created, changed
+
+
+def count_events(session: Session, snapshot_id: int) -> int:
+    query = "SELECT count(*) FROM deal_event WHERE snapshot_id = ?"
+    return session.connection().exec_driver_sql(query, (snapshot_id,)).scalar() or 0
+
+
+def before_import(session: Session, snapshot_id: int) -> dict[int, dict]:
+    """Deal id → the fields an import changed, as they were before it."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT deal_id, fields FROM deal_before_import WHERE snapshot_id = ?", (snapshot_id,)
+    )
+    return {deal_id: json.loads(fields) for deal_id, fields in rows}
+
+
+def changed_by_hand_since(
+    session: Session, snapshot_id: int, deal_ids: list[int], imported_at: datetime
+) -> list[str]:
+    """Names of those deals changed by hand since the import: an event of no import
+    after its last event, or a later update."""
+    last = (
+        session.connection()
+        .exec_driver_sql("SELECT max(id) FROM deal_event WHERE snapshot_id = ?", (snapshot_id,))
+        .scalar()
+    )
+    found: list[str] = []
+    for chunk in _chunks(deal_ids, 900):
+        marks = ", ".join("?" for _ in chunk)
+        rows = session.connection().exec_driver_sql(
+            f"SELECT name FROM deal WHERE id IN ({marks}) AND (updated_at > ? "
+            "OR EXISTS (SELECT 1 FROM deal_event e WHERE e.deal_id = deal.id AND e.id > ? "
+            "AND e.snapshot_id IS NULL)) ORDER BY name",
+            (*chunk, _stored_datetime(imported_at), last or 0),
+        )
+        found += [name for (name,) in rows]
+    return found
+
+
+def with_close_plan(session: Session, deal_ids: list[int]) -> list[str]:
+    """Names of those deals that have close-plan steps."""
+    found: list[str] = []
+    for chunk in _chunks(deal_ids, 900):
+        marks = ", ".join("?" for _ in chunk)
+        rows = session.connection().exec_driver_sql(
+            f"SELECT name FROM deal WHERE id IN ({marks}) AND EXISTS "
+            "(SELECT 1 FROM close_plan_step s WHERE s.deal_id = deal.id) ORDER BY name",
+            tuple(chunk),
+        )
+        found += [name for (name,) in rows]
+    return found
+
+
+def delete_import(session: Session, snapshot_id: int, created: list[int]) -> None:
+    """The import's events, its record of what it changed, the deals it created (with
+    their events) and the snapshot itself."""
+    connection = session.connection()
+    connection.exec_driver_sql("DELETE FROM deal_event WHERE snapshot_id = ?", (snapshot_id,))
+    connection.exec_driver_sql(
+        "DELETE FROM deal_before_import WHERE snapshot_id = ?", (snapshot_id,)
+    )
+    for chunk in _chunks(created, 900):
+        marks = ", ".join("?" for _ in chunk)
+        connection.exec_driver_sql(
+            f"DELETE FROM deal_event WHERE deal_id IN ({marks})", tuple(chunk)
+        )
+        connection.exec_driver_sql(f"DELETE FROM deal WHERE id IN ({marks})", tuple(chunk))
+    connection.exec_driver_sql("DELETE FROM deal_snapshot WHERE id = ?", (snapshot_id,))
 
 
 def _insert_many(session: Session, table: str, rows: list[dict]) -> None:

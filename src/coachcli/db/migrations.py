@@ -228,6 +228,42 @@ MIGRATIONS: tuple[Migration, ...] = (
                 WHERE currency IS NOT NULL AND currency IS NOT nullif(upper(trim(currency)), '')""",
         ),
     ),
+    Migration(
+        "0009_crm_imports",
+        _run_sql(
+            # Stale means no change, not old: the last change seen, from the history.
+            "ALTER TABLE deal ADD COLUMN last_change DATE",
+            """UPDATE deal SET last_change = (
+                SELECT max(day) FROM deal_event e WHERE e.deal_id = deal.id
+                AND (e.kind IN ('stage', 'amount', 'close_date', 'category')
+                     OR (e.kind = 'created' AND e.snapshot_id IS NULL)))""",
+            "DROP INDEX ix_deal_status_touch",
+            "CREATE INDEX ix_deal_status_touch ON deal (status, "
+            "max(coalesce(last_activity, last_change), coalesce(last_change, last_activity)))",
+            # Deals first seen won or lost (no stage move of theirs was ever seen) leave
+            # the conversion figures, and their history says they were won or lost.
+            """UPDATE deal SET max_stage_rank = -1 WHERE status != 'open' AND NOT EXISTS (
+                SELECT 1 FROM deal_event e WHERE e.deal_id = deal.id
+                AND e.kind IN ('stage', 'won', 'lost'))""",
+            """INSERT INTO deal_event (deal_id, day, kind, old, new, snapshot_id)
+                SELECT e.deal_id, e.day, d.status, NULL, NULL, e.snapshot_id
+                FROM deal_event e JOIN deal d ON d.id = e.deal_id
+                WHERE e.kind = 'created' AND d.max_stage_rank = -1""",
+            # Owners by CRM id, and names a rep had before a rename.
+            """CREATE TABLE rep_alias (
+                id INTEGER NOT NULL, rep_id INTEGER NOT NULL, kind VARCHAR NOT NULL,
+                value VARCHAR NOT NULL, "key" VARCHAR NOT NULL, PRIMARY KEY (id),
+                UNIQUE (kind, "key"), FOREIGN KEY(rep_id) REFERENCES rep (id))""",
+            "CREATE INDEX ix_rep_alias_rep_id ON rep_alias (rep_id)",
+            # What each import changed, as it was before: an import can be undone.
+            """CREATE TABLE deal_before_import (
+                id INTEGER NOT NULL, snapshot_id INTEGER NOT NULL, deal_id INTEGER NOT NULL,
+                fields JSON NOT NULL, PRIMARY KEY (id),
+                FOREIGN KEY(snapshot_id) REFERENCES deal_snapshot (id),
+                FOREIGN KEY(deal_id) REFERENCES deal (id))""",
+            "CREATE INDEX ix_deal_before_import_snapshot_id ON deal_before_import (snapshot_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -31,7 +31,16 @@ from coachcli.db.rates import (
 )
 from coachcli.enums import DealStatus
 
-FLAGS = ("stale", "aged", "past_close", "no_next_step", "no_close_plan", "pushed")
+FLAGS = (
+    "stale",
+    "aged",
+    "past_close",
+    "no_next_step",
+    "no_close_plan",
+    "pushed",
+    "no_activity_data",
+    "missing",
+)
 OPEN = DealStatus.open.value
 # The value of an open deal (today's rate), and of a closed one (its close day's rate).
 OPEN_VALUE = value_sql(OPEN_RATE_DAY)
@@ -66,13 +75,19 @@ class LeftOut:
 
 @dataclass(frozen=True)
 class RepPeriod:
-    """One rep's won cycle days (all time) and the period's won and open figures."""
+    """One rep's won cycle days (all time) and the period's won and open figures.
+
+    Open deals missing from the latest CRM export are counted apart (`missing_*`),
+    not in `open_*`: the CRM no longer vouches for them.
+    """
 
     rep_id: int | None
     won_cycle_days: float = 0.0
     won_value: float = 0.0
     open_count: int = 0
     open_value: float = 0.0
+    missing_count: int = 0
+    missing_value: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -113,8 +128,12 @@ class FlaggedDeal:
     amount: float
     currency: str
     close_date: date
-    # Days idle, days in stage, days past close or pushes, by flag; None for the rest.
+    # Days quiet, days in stage, days past close, pushes or days missing, by flag;
+    # None for the rest.
     measure: int | None
+    # Stale only: whether the quiet days count from the CRM's "activity" date or from
+    # the last "change" seen.
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,7 +198,8 @@ def period_by_rep(
     end: date,
     rep_id: int | None = None,
 ) -> dict[int | None, RepPeriod]:
-    """Per rep: days from created to closed over won deals, won and open value of the period."""
+    """Per rep: days from created to closed over won deals, won and open value of the
+    period, and the open value missing from the latest export."""
     rep, values = _one_rep(rep_id)
     values |= {"start": start.isoformat(), "end": end.isoformat()} | pricing.parameters()
     won = connection.execute(
@@ -189,14 +209,19 @@ def period_by_rep(
         values,
     )
     found = {row[0]: RepPeriod(*row) for row in won}
+    # The rows are read anyway (rep and amount are not in ix_deal_status_close), so
+    # telling the missing apart costs nothing.
     closing = connection.execute(
-        f"SELECT rep_id, count(*), total({OPEN_VALUE}) FROM deal "
+        f"SELECT rep_id, missing_since IS NOT NULL AS gone, count(*), total({OPEN_VALUE}) "
+        "FROM deal "
         f"WHERE status = '{OPEN}' AND close_date BETWEEN :start AND :end AND {rep} "
-        "GROUP BY rep_id",
+        "GROUP BY rep_id, gone",
         values,
     )
-    for key, count, value in closing:
-        found[key] = replace(found.get(key, RepPeriod(key)), open_count=count, open_value=value)
+    for key, gone, count, value in closing:
+        prefix = "missing" if gone else "open"
+        figures = {f"{prefix}_count": count, f"{prefix}_value": value}
+        found[key] = replace(found.get(key, RepPeriod(key)), **figures)
     return found
 
 
@@ -245,7 +270,14 @@ def _aged_condition(rules: FlagRules) -> tuple[str, dict[str, object]]:
     return f"ifnull(stage_since < CASE stage {' '.join(whens)} END, 0)", values
 
 
-_LAST_TOUCH = "coalesce(last_activity, created_date)"
+# The last sign of life: the later of the CRM's activity date and the last change seen,
+# NULL with neither (no activity data, never stale). services/deals.py's last_touch is
+# the same rule in Python, and ix_deal_status_touch indexes this very expression.
+_LAST_TOUCH = "max(coalesce(last_activity, last_change), coalesce(last_change, last_activity))"
+_TOUCH_BASIS = (
+    "CASE WHEN last_activity >= ifnull(last_change, last_activity) "
+    "THEN 'activity' ELSE 'change' END"
+)
 _NO_PLAN = "NOT EXISTS (SELECT 1 FROM close_plan_step WHERE deal_id = deal.id)"
 _CONDITIONS = {
     "stale": f"{_LAST_TOUCH} <= :stale_since",
@@ -255,6 +287,8 @@ _CONDITIONS = {
     "no_close_plan": f"CASE WHEN close_date BETWEEN :period_start AND :period_end "
     f"THEN {_NO_PLAN} ELSE 0 END",
     "pushed": "pushes >= :push_limit",
+    "no_activity_data": "last_activity IS NULL AND last_change IS NULL",
+    "missing": "missing_since IS NOT NULL",
 }
 
 
@@ -271,7 +305,8 @@ def flag_totals(
     """
     aged, aged_values = _aged_condition(rules)
     conditions = {**_CONDITIONS, "aged": aged}
-    mask = " | ".join(f"(({conditions[flag]}) << {bit})" for bit, flag in enumerate(FLAGS))
+    # ifnull: a NULL condition (no date to compare) is "no", and would void the mask.
+    mask = " | ".join(f"(ifnull({conditions[flag]}, 0) << {bit})" for bit, flag in enumerate(FLAGS))
     scope = Scope.of(rep_ids)
     rows = connection.execute(
         f"SELECT {mask} AS mask, count(*), total({OPEN_VALUE}) FROM deal "
@@ -300,6 +335,7 @@ _WORST = {
     "stale": (_LAST_TOUCH, f"{_LAST_TOUCH}, value DESC"),
     "past_close": ("close_date", "close_date, value DESC"),
     "pushed": ("pushes", "pushes DESC, value DESC"),
+    "missing": ("missing_since", "missing_since, value DESC"),
 }
 
 
@@ -318,15 +354,16 @@ def worst_deals(
     if flag in _WORST:
         measured, order = _WORST[flag]
         query = (
-            f"SELECT {_COLUMNS}, {measured} FROM deal WHERE status = '{OPEN}' AND {scope.sql} "
-            f"AND {_CONDITIONS[flag]} ORDER BY {order}, id LIMIT :limit"
+            f"SELECT {_COLUMNS}, {measured}, {_TOUCH_BASIS} FROM deal WHERE status = '{OPEN}' "
+            f"AND {scope.sql} AND {_CONDITIONS[flag]} ORDER BY {order}, id LIMIT :limit"
         )
     else:
         query = _largest(f"{scope.sql} AND {_CONDITIONS[flag]}")
     rows = connection.execute(
         query, {**rules.parameters(), **scope.values, **pricing.parameters(), "limit": limit}
     )
-    return [_flagged(row, _measure(flag, row[_MEASURE], rules.today)) for row in rows]
+    basis = (lambda row: row[_MEASURE + 1]) if flag == "stale" else (lambda row: None)
+    return [_flagged(row, _measure(flag, row[_MEASURE], rules.today), basis(row)) for row in rows]
 
 
 def _largest(condition: str) -> str:
@@ -380,7 +417,7 @@ def _longest_overstayed(
 
 
 def _measure(flag: str, value: object, today: date) -> int | None:
-    if flag in ("stale", "past_close"):
+    if flag in ("stale", "past_close", "missing"):
         return _days_before(today, value)
     return value if flag == "pushed" else None
 
@@ -389,5 +426,7 @@ def _days_before(today: date, day: object) -> int:
     return (today - date.fromisoformat(str(day))).days
 
 
-def _flagged(row: tuple, measure: int | None) -> FlaggedDeal:
-    return FlaggedDeal(*row[:7], close_date=date.fromisoformat(row[7]), measure=measure)
+def _flagged(row: tuple, measure: int | None, basis: str | None = None) -> FlaggedDeal:
+    return FlaggedDeal(
+        *row[:7], close_date=date.fromisoformat(row[7]), measure=measure, basis=basis
+    )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from coachcli.models import Quota, QuotaChange, Rep
+from coachcli.models import Quota, QuotaChange, Rep, RepAlias
 
 
 def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
@@ -40,3 +40,15 @@ def quota_changes(session: Session, rep_id: int) -> list[QuotaChange]:
 def quota_for(session: Session, rep_id: int, period: str) -> Quota | None:
     query = select(Quota).where(Quota.rep_id == rep_id, Quota.period == period)
     return session.exec(query).first()
+
+
+def aliases(session: Session, rep_id: int | None = None) -> list[RepAlias]:
+    """Every alias (CRM owner ids, former names), or one rep's, oldest first."""
+    query = select(RepAlias).order_by(col(RepAlias.id))
+    if rep_id is not None:
+        query = query.where(RepAlias.rep_id == rep_id)
+    return list(session.exec(query))
+
+
+def alias_by_key(session: Session, kind: str, key: str) -> RepAlias | None:
+    return session.exec(select(RepAlias).where(RepAlias.kind == kind, RepAlias.key == key)).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Group
@@ -28,6 +29,17 @@ DEAL_COLUMNS = [
     Column("close_date", "Close", no_wrap=True),
     Column("pushes", "Push", justify="right", show=lambda v: str(v) if v else ""),
 ]
+
+# Deals the latest CRM export no longer has: a terminal table shows the column only
+# when one of its deals is missing; CSV and Markdown always carry it.
+MISSING_COLUMN = Column("missing_since", "Missing since", no_wrap=True)
+
+
+def deal_columns(deals: list[dict[str, Any]]) -> list[Column]:
+    """The columns of a deal list: DEAL_COLUMNS, and when a deal is missing, since when."""
+    any_missing = any(deal.get("missing_since") for deal in deals)
+    return [*DEAL_COLUMNS, replace(MISSING_COLUMN, in_table=any_missing)]
+
 
 EVENT_COLUMNS = [
     Column("day", "Day", no_wrap=True),
@@ -84,7 +96,7 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Account", deal["account"] or ""),
         ("Rep", deal["rep"] or f"{deal['owner'] or '?'} (not on the team)"),
         ("Stage", f"{deal['stage_name']}, {deal['days_in_stage']} days in stage"),
-        ("Status", deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")),
+        ("Status", _status(deal)),
         ("Amount", f"{amount} ({value})"),
         *_counted_as(deal),
         (
@@ -94,7 +106,7 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ("Category", deal["forecast_category"] or ""),
         ("Next step", deal["next_step"] or "none"),
         ("Evidence", ", ".join(evidence) or "none recorded"),
-        ("Last activity", str(deal["last_activity"] or "")),
+        ("Last activity", last_touch_text(deal)),
     ]
 
 
@@ -115,6 +127,21 @@ def _counted_as(deal: dict[str, Any]) -> list[tuple[str, str]]:
         ]
     rate = f"1 {code} = {rate_text(value['rate'])} {home} from {value['rate_as_of']}"
     return [("In totals", f"{format_money(round(value['amount'], 2), home)} ({rate})")]
+
+
+def _status(deal: dict[str, Any]) -> str:
+    text = deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")
+    if deal["missing_since"]:
+        text += f"; missing since {deal['missing_since']} (not in the CRM's latest export)"
+    return text
+
+
+def last_touch_text(deal: dict[str, Any]) -> str:
+    """The last sign of life and where it comes from, or that there is none."""
+    if deal["last_touch"] is None:
+        return "no activity data (no activity date from the CRM, no change seen yet)"
+    source = "CRM activity" if deal["last_touch_from"] == "activity" else "last change seen"
+    return f"{deal['last_touch']} ({source})"
 
 
 def deal_panel(deal: dict[str, Any]) -> Panel:
@@ -156,6 +183,12 @@ def import_summary(report: dict[str, Any]) -> list[str]:
             "kept under the owner's name; add them with `coach team add` or re-import with "
             "--create-reps."
         )
+    if report["owner_ids_to_map"]:
+        lines.append(
+            f"Owner ids that match no rep: {', '.join(report['owner_ids_to_map'])}. No rep is "
+            "named after an id: map each to its rep with `coach team edit NAME --crm-id ID` "
+            "(or export the Opportunity Owner column too), then import the file again."
+        )
     if report["created_reps"]:
         lines.append(f"Added to the team: {', '.join(report['created_reps'])}.")
     return lines
@@ -170,12 +203,18 @@ def _count_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _changes(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every change but the new deals (counted, not listed), with readable labels."""
+    """Every change but the new open deals (counted, not listed), with readable labels."""
     return [
-        {**change, "change": LABELS.get(change["change"], change["change"])}
+        {**change, "change": _change_label(change)}
         for change in report["changes"]
         if change["change"] != "new"
     ]
+
+
+def _change_label(change: dict[str, Any]) -> str:
+    label = LABELS.get(change["change"], change["change"])
+    # Won or lost on first sight: counted with the wins or losses, marked as new.
+    return f"{label} (new)" if change.get("first_seen") else label
 
 
 COUNT_COLUMNS = [Column("change", "Change"), Column("deals", "Deals", justify="right")]
@@ -217,3 +256,24 @@ def left_out_note(shown: int, total: int) -> str:
         f"Showing the first {shown:,} of {total:,} deals (soonest close first). Narrow it "
         "with REP, --period or --status; --limit 0 shows all; --format csv for a spreadsheet."
     )
+
+
+def _undo_effect(plan: dict[str, Any], remove: str, put: str) -> str:
+    text = (
+        f"{remove} {counted(plan['created_deals'], 'deal')} it added and "
+        f"{counted(plan['events'], 'recorded change')}"
+    )
+    if plan["changed_deals"]:
+        text += f", and {put} {counted(plan['changed_deals'], 'deal')} it changed back as they were"
+    return text
+
+
+def undo_question(plan: dict[str, Any]) -> str:
+    """The yes/no before `coach deal undo-import`: what it would take away and put back."""
+    effect = _undo_effect(plan, "removes", "puts")
+    return f"Undo the import of {plan['file']} as of {plan['as_of']}? It {effect}."
+
+
+def undo_done(plan: dict[str, Any]) -> str:
+    effect = _undo_effect(plan, "removed", "put")
+    return f"Undid the import of {plan['file']} as of {plan['as_of']}: {effect}."

@@ -24,6 +24,8 @@ FLAG_LABELS = {
     "no_next_step": "No next step",
     "no_close_plan": "No close plan",
     "pushed": "Pushed",
+    "no_activity_data": "No activity data",
+    "missing": "Missing",
 }
 
 
@@ -77,8 +79,8 @@ def flag_label(flag: str, view: dict[str, Any]) -> str:
 def measure_text(flag: str, deal: dict[str, Any], expected: dict[str, int | None]) -> str:
     """Why a deal is on a flag's worst list, in a few characters."""
     measure = deal["measure"]
-    if flag == "stale":
-        return f"{measure}d idle"
+    if flag == "stale":  # quiet since the CRM's last activity, or since the last change seen
+        return f"{measure}d idle" if deal.get("basis") == "activity" else f"{measure}d unchanged"
     if flag == "aged":
         limit = expected.get(deal["stage"])
         return f"{measure}d" + (f" > {limit}d" if limit is not None else " in stage")
@@ -86,6 +88,8 @@ def measure_text(flag: str, deal: dict[str, Any], expected: dict[str, int | None
         return f"{measure}d late"
     if flag == "pushed":
         return f"{measure} pushes"
+    if flag == "missing":
+        return f"gone {measure}d"
     return money(deal["amount"], deal["currency"])
 
 
@@ -136,6 +140,15 @@ def size_lines(view: dict[str, Any]) -> list[dict[str, str]]:
             f"({rates['won_count']:,} won, {rates['lost_count']:,} lost)",
         ),
     ]
+    if size["period_missing_count"]:
+        gone = plural(size["period_missing_count"], "deal")
+        rows.append(
+            (
+                "Missing",
+                f"{gone}, {money(size['period_missing_value'])} closing {label} not in the "
+                "latest export; left out of coverage",
+            )
+        )
     if size["unassigned_open_count"]:
         unassigned = plural(size["unassigned_open_count"], "open deal")
         rows.append(("No rep", f"{unassigned} owned by no rep on the team"))
@@ -219,11 +232,17 @@ def flag_records(view: dict[str, Any]) -> list[dict[str, Any]]:
         {
             **flag,
             "label": flag_label(key, view),
-            "status": "over" if flag["over"] else "ok",
+            "status": _status(flag),
             "worst": worst_text(key, view),
         }
         for key, flag in view["flags"].items()
     ]
+
+
+def _status(flag: dict[str, Any]) -> str:
+    if flag["limit"] is None:
+        return ""  # told, never checked
+    return "over" if flag["over"] else "ok"
 
 
 def velocity_records(view: dict[str, Any]) -> list[dict[str, Any]]:

@@ -16,13 +16,18 @@ from coachcli.render.text import markdown_text
 
 def _facts(rep: dict[str, Any]) -> list[tuple[str, str]]:
     quota = format_money(rep["quota"]) or "none"
-    return [
+    facts = [
         ("Role", rep["role"]),
         ("Email", rep["email"] or "-"),
         ("Start", str(rep["start_date"] or "-")),
         ("Status", "archived" if rep["archived"] else "active"),
         ("Quota now", f"{quota} ({rep['quota_period']}): {rep['quota_reason']}"),
+        # How imports know the rep besides the name.
+        ("CRM ids", ", ".join(rep["crm_ids"]) or "none"),
     ]
+    if rep["former_names"]:
+        facts.append(("Was named", ", ".join(rep["former_names"])))
+    return facts
 
 
 def _history_rows(rep: dict[str, Any]) -> list[tuple[str, str, str, str]]:

@@ -47,6 +47,7 @@ FIELDS = (
     "status",
     "lost_reason",
     "won_date",
+    "owner_id",
 )
 # Salesforce says won or lost with two flags; they become `status`.
 FLAG_FIELDS = ("is_closed", "is_won")
@@ -65,6 +66,8 @@ _COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("Name", "Opportunity Name"),
         "account": ("Account Name", "Account.Name", "AccountId"),
         "owner": ("Opportunity Owner", "Owner.Name", "OwnerId"),
+        # Beside an owner-name column; alone, OwnerId is the owner column itself.
+        "owner_id": ("OwnerId", "Owner ID"),
         "stage": ("StageName", "Stage"),
         "amount": ("Amount",),
         "currency": ("CurrencyIsoCode", "Opportunity Currency"),
@@ -82,6 +85,7 @@ _COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("Deal Name", "dealname"),
         "account": ("Associated Company",),
         "owner": ("Deal owner", "hubspot_owner_id"),
+        "owner_id": ("hubspot_owner_id",),
         "stage": ("Deal Stage", "dealstage"),
         "amount": ("Amount",),
         "currency": ("Currency", "deal_currency_code"),
@@ -187,6 +191,8 @@ class DealRow(BaseModel):
     status: Literal["open", "won", "lost"] = "open"
     lost_reason: str | None = None
     won_date: date | None = None
+    # The CRM's id of the owner, when the file has it beside the owner's name.
+    owner_id: str | None = None
 
 
 class RowError(BaseModel):
@@ -492,7 +498,7 @@ def _shipped_stages() -> dict[str, StageInfo]:
 
 _UNSEEN = object()
 _DEAL_ROWS = TypeAdapter(list[DealRow])  # one validation pass over all rows is fast
-_TEXT_FIELDS = ("external_id", "name", "account", "next_step", "lost_reason", "stage")
+_TEXT_FIELDS = ("external_id", "name", "account", "next_step", "lost_reason", "stage", "owner_id")
 _REQUIRED = frozenset(REQUIRED)
 
 

@@ -31,6 +31,9 @@ EVENT_OF = {
     "close_date": "close_date",
     "forecast_category": "category",
 }
+# Fields whose change is a sign of life: a deal without a CRM activity date is quiet
+# from the last day one of them was seen to change (see `last_touch`).
+ACTIVITY_FIELDS = frozenset({*EVENT_OF, "next_step"})
 
 
 class StepInfo(BaseModel):
@@ -70,6 +73,11 @@ class DealInfo(BaseModel):
     lost_reason: str | None
     source: str
     missing_since: date | None
+    last_change: date | None
+    # The last sign of life (see `last_touch`) and where it comes from: "activity"
+    # (the CRM's activity date) or "change" (a change seen); None: no activity data.
+    last_touch: date | None
+    last_touch_from: str | None
     steps: list[StepInfo] = []
 
 
@@ -123,6 +131,17 @@ class Ranks:
             return DealStatus.lost
         return DealStatus.open
 
+    def first_rank(self, stage: str) -> int:
+        """The highest rank a deal first seen at `stage` is known to have reached.
+
+        A deal first seen already won or lost made no stage-to-stage move anyone saw,
+        so it counts in no conversion (-1 is below every stage); an open one has
+        reached its stage.
+        """
+        if self.status_of(stage) != DealStatus.open:
+            return -1
+        return max(self.rank.get(stage, 0), 0)
+
 
 # ---- what changed ------------------------------------------------------------------------
 
@@ -132,6 +151,9 @@ def changes_between(
 ) -> tuple[dict[str, Any], list[tuple[str, str | None, str | None]]]:
     """The field updates and (kind, old, new) events that turn `old` into `new`."""
     updates = {key: value for key, value in new.items() if old.get(key) != value}
+    if not ACTIVITY_FIELDS.isdisjoint(updates):
+        seen = old.get("last_change")
+        updates["last_change"] = day if seen is None else max(seen, day)
     events = [
         (EVENT_OF[key], _text(old.get(key)), _text(value))
         for key, value in updates.items()
@@ -248,7 +270,7 @@ def add_deal(
         rep_id=given.rep_id,
         owner=session.get(Rep, given.rep_id).name if given.rep_id else None,
         stage=stage,
-        max_stage_rank=max(ranks.rank.get(stage, 0), 0),
+        max_stage_rank=ranks.first_rank(stage),
         stage_since=today,
         status=status,
         amount=given.amount,
@@ -266,10 +288,12 @@ def add_deal(
         closed_on=today if status != DealStatus.open else None,
         source="manual",
         updated_at=now,
+        last_change=today,  # typed in by the manager: a change seen today
     )
     session.add(deal)
     session.flush()
-    queries.insert_events(session, [_event(deal.id, today, ("created", None, stage))])
+    events = [("created", None, stage)] + ([(status, None, None)] if deal.closed_on else [])
+    queries.insert_events(session, [_event(deal.id, today, event) for event in events])
     return deal
 
 
@@ -402,9 +426,12 @@ def deal_info(
 ) -> DealInfo:
     stage = methodology.stages.get(deal.stage)
     hidden = {"rep_id", "max_stage_rank", "stage_since", "updated_at", "currency"}
+    touched, basis = last_touch(deal.last_activity, deal.last_change)
     return DealInfo(
         **deal.model_dump(exclude=hidden),
         currency=deal.currency or methodology.currency,
+        last_touch=touched,
+        last_touch_from=basis,
         rep=rep_name,
         stage_name=stage.name if stage else deal.stage,
         days_in_stage=max(0, (today - deal.stage_since).days),
@@ -488,9 +515,23 @@ def history(session: Session, deal: Deal) -> list[EventInfo]:
     ]
 
 
+def last_touch(
+    last_activity: date | None, last_change: date | None
+) -> tuple[date | None, str | None]:
+    """A deal's last sign of life and its source: the later of the CRM's activity date
+    ("activity") and the last change seen ("change"); (None, None) when there is
+    neither, which is no activity data, never stale. db/pipeline.py's _LAST_TOUCH is
+    the same rule in SQL."""
+    if last_activity is not None and (last_change is None or last_activity >= last_change):
+        return last_activity, "activity"
+    if last_change is not None:
+        return last_change, "change"
+    return None, None
+
+
 def deals_at_risk(session: Session, methodology: Methodology, rep: Rep, today: date) -> list[str]:
     """The rep's open deals worth a question in the one-on-one: past their close date,
-    pushed again and again, or gone quiet."""
+    pushed again and again, gone quiet, or gone from the CRM's export."""
     rules = methodology.pipeline
     found = []
     for deal, _ in queries.deals(session, rep.id, (DealStatus.open,)):
@@ -499,9 +540,12 @@ def deals_at_risk(session: Session, methodology: Methodology, rep: Rep, today: d
             reasons.append(f"close date {deal.close_date} passed")
         if deal.pushes >= rules.push_limit:
             reasons.append(f"pushed {deal.pushes} times")
-        quiet = (today - (deal.last_activity or deal.created_date)).days
+        touched, basis = last_touch(deal.last_activity, deal.last_change)
+        quiet = (today - touched).days if touched is not None else 0
         if quiet >= rules.stale_days:
-            reasons.append(f"no activity for {quiet} days")
+            reasons.append(f"no {basis} for {quiet} days")
+        if deal.missing_since is not None:
+            reasons.append(f"missing from the CRM export since {deal.missing_since}")
         if reasons:
             amount = format_money(deal.amount, deal.currency or methodology.currency)
             found.append(f"{deal.name} ({amount}): {', '.join(reasons)}")

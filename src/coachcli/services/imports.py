@@ -8,7 +8,8 @@ deal as it stood becomes an event, dated as of the export.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,14 +17,14 @@ from sqlmodel import Session
 
 from coachcli.clock import Clock
 from coachcli.db import deals as queries
-from coachcli.db.reps import all_reps
 from coachcli.enums import DealStatus
-from coachcli.errors import Conflict, Invalid
+from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import DealSnapshot
 from coachcli.services import team
-from coachcli.services.crm_csv import DealRow, ParsedExport, RowError
+from coachcli.services.crm_csv import DealRow, ParsedExport, RowError, header_key
 from coachcli.services.deals import Ranks, changes_between, report_kind
+from coachcli.services.rep_names import looks_like_id, owner_id_key
 from coachcli.words import counted
 
 REPORT_ORDER = (
@@ -50,6 +51,9 @@ class Change(BaseModel):
     change: str
     old: str | None
     new: str | None
+    # A deal this import saw for the first time, already won or lost: counted under
+    # won or lost (not under new), so a month's wins are complete.
+    first_seen: bool = False
 
 
 class ImportReport(BaseModel):
@@ -62,7 +66,10 @@ class ImportReport(BaseModel):
     snapshot_id: int | None
     counts: dict[str, int]
     changes: list[Change]
+    # Owners by name that match no rep, and owner ids that match none (which only
+    # `coach team edit NAME --crm-id ID` can map: no rep is named after an id).
     unknown_owners: list[str]
+    owner_ids_to_map: list[str]
     created_reps: list[str]
     bad_rows: list[RowError]
 
@@ -78,17 +85,11 @@ def import_export(
 ) -> ImportReport:
     """options: create_reps, skip_invalid, dry_run. `clock` stamps the import."""
     refuse_bad_rows(parsed.errors, options["skip_invalid"])
-    last = queries.last_snapshot(session)
-    if last is not None and as_of < last.as_of:
-        raise Conflict(
-            f"This export is dated {as_of.isoformat()}, before the last import "
-            f"({last.as_of.isoformat()}).",
-            hint="Imports build a history in date order; pass --as-of with a later date.",
-        )
-    owners, unknown, created = _owners(session, methodology, parsed.rows, options, clock)
+    check_as_of(session, as_of, clock.today())
+    owners = _owners(session, methodology, parsed, options, clock)
     now = clock.now()
     plan = _ImportPlan(Ranks.of(methodology), as_of, now, parsed.source)
-    plan.compare(parsed.rows, queries.all_deal_rows(session), owners)
+    plan.compare(parsed.rows, queries.all_deal_rows(session), owners.found)
     changed = bool(plan.inserts or plan.updates)
     snapshot_id = None
     if changed and not options["dry_run"]:
@@ -103,10 +104,30 @@ def import_export(
         snapshot_id=snapshot_id,
         counts=plan.counts(),
         changes=plan.changes,
-        unknown_owners=unknown,
-        created_reps=created,
+        unknown_owners=list(owners.unknown_names),
+        owner_ids_to_map=owners.unknown_ids,
+        created_reps=owners.created,
         bad_rows=parsed.errors,
     )
+
+
+def check_as_of(session: Session, as_of: date, today: date) -> None:
+    """An export describes a day that has come (tomorrow is allowed: the CRM may keep
+    another time zone), and no earlier day than the last import."""
+    latest = today + timedelta(days=1)
+    if as_of > latest:
+        raise Invalid(
+            f"The export date {as_of.isoformat()} is in the future (today is "
+            f"{today.isoformat()}); an import is dated at most tomorrow.",
+            hint="Pass --as-of with the day the export was taken, or leave it out for today.",
+        )
+    last = queries.last_snapshot(session)
+    if last is not None and as_of < last.as_of:
+        raise Conflict(
+            f"This export is dated {as_of.isoformat()}, before the last import "
+            f"({last.as_of.isoformat()}).",
+            hint="Imports build a history in date order; pass --as-of with a later date.",
+        )
 
 
 def refuse_bad_rows(errors: list[RowError], skip_invalid: bool) -> None:
@@ -121,30 +142,68 @@ def refuse_bad_rows(errors: list[RowError], skip_invalid: bool) -> None:
     )
 
 
+# An owner is the pair the file gives: the owner column's text, and the owner id when
+# the file has one beside the name.
+Owner = tuple[str, str | None]
+
+
+@dataclass
+class _Owners:
+    """Each owner's rep id and the owner text its deals keep; who matched no rep."""
+
+    found: dict[Owner, tuple[int, str]]
+    unknown_names: dict[str, list[str]]  # owner name → the owner ids given with it
+    unknown_ids: list[str]
+    created: list[str]
+
+
 def _owners(
     session: Session,
     methodology: Methodology,
-    rows: list[DealRow],
+    parsed: ParsedExport,
     options: dict[str, bool],
     clock: Clock,
-) -> tuple[dict[str, int], list[str], list[str]]:
-    """Rep id per owner text; owners not on the team, and reps created for them."""
-    known: dict[str, int] = {}
-    for rep in all_reps(session, include_archived=True):
-        known[rep.name_key] = rep.id
-        if rep.email:
-            known[team.name_key(rep.email)] = rep.id
-    key = team.name_key  # the same folding rep names are stored under
-    wanted = sorted({row.owner for row in rows})
-    unknown = [owner for owner in wanted if key(owner) not in known]
-    created: list[str] = []
+) -> _Owners:
+    """Match owners to reps (services/team.py's OwnerIndex: ids first, then names);
+    with --create-reps, add the owners the file names, never one known only by id."""
+    index = team.owner_index(session)
+    # An OwnerId-only export: the owner column holds ids, and a deal shows its rep's name.
+    ids = header_key(parsed.columns.get("owner", "")).endswith("ownerid")
+    owners = _Owners({}, {}, [], [])
+    for owner, owner_id in sorted({(row.owner, row.owner_id) for row in parsed.rows}, key=str):
+        rep_id = index.find(owner, owner_id)
+        is_id = ids or looks_like_id(owner)
+        if rep_id is not None:
+            owners.found[(owner, owner_id)] = (rep_id, index.names[rep_id] if is_id else owner)
+            if owner_id and not options["dry_run"]:
+                _learn_owner_id(session, index, rep_id, owner_id)
+        elif is_id:
+            owners.unknown_ids.append(owner)
+        else:
+            owners.unknown_names.setdefault(owner, []).extend(filter(None, [owner_id]))
     if options["create_reps"] and not options["dry_run"]:
-        for owner in unknown:
-            rep = team.add_rep(session, methodology, owner, "ae", clock=clock)
-            known[key(rep.name)] = rep.id
-            created.append(rep.name)
-        unknown = []
-    return {o: known[key(o)] for o in wanted if key(o) in known}, unknown, created
+        _create_reps(session, methodology, owners, clock)
+    return owners
+
+
+def _learn_owner_id(session: Session, index: team.OwnerIndex, rep_id: int, owner_id: str):
+    """A rep found by name keeps the owner id the file gives with it, so the next
+    import finds them even when the CRM spells the name differently."""
+    key = owner_id_key(owner_id)
+    if key not in index.by_id:
+        team.add_crm_id(session, rep_id, owner_id)
+        index.by_id[key] = rep_id
+
+
+def _create_reps(session: Session, methodology: Methodology, owners: _Owners, clock: Clock):
+    """A rep for each owner name that matched none, with the owner ids given with it."""
+    for owner, owner_ids in owners.unknown_names.items():
+        rep = team.add_rep(session, methodology, owner, "ae", clock=clock)
+        for owner_id in owner_ids:
+            team.add_crm_id(session, rep.id, owner_id)
+        owners.created.append(rep.name)
+        owners.found |= {(owner, i): (rep.id, owner) for i in [None, *owner_ids]}
+    owners.unknown_names = {}
 
 
 class _ImportPlan:
@@ -156,8 +215,12 @@ class _ImportPlan:
         self.updates: list[dict[str, Any]] = []
         self.events: list[tuple[str, tuple[str, str | None, str | None]]] = []
         self.changes: list[Change] = []
+        # (deal id, the fields it changes as they were): what undoing it puts back.
+        self.before: list[tuple[int, dict[str, Any]]] = []
 
-    def compare(self, rows: list[DealRow], existing: dict[str, dict], owners: dict) -> None:
+    def compare(
+        self, rows: list[DealRow], existing: dict[str, dict], owners: dict[Owner, tuple[int, str]]
+    ) -> None:
         for row in rows:
             fields = self._fields(row, owners)
             old = existing.get(row.external_id)
@@ -170,13 +233,14 @@ class _ImportPlan:
             if external_id not in seen:
                 self._missing(old)
 
-    def _fields(self, row: DealRow, owners: dict[str, int]) -> dict[str, Any]:
+    def _fields(self, row: DealRow, owners: dict[Owner, tuple[int, str]]) -> dict[str, Any]:
         status = row.status if row.status != DealStatus.open else self.ranks.status_of(row.stage)
+        rep_id, owner = owners.get((row.owner, row.owner_id), (None, row.owner))
         fields = {
             "name": row.name,
             "account": row.account,
-            "owner": row.owner,
-            "rep_id": owners.get(row.owner),
+            "owner": owner,
+            "rep_id": rep_id,
             "stage": row.stage,
             "status": status,
             "close_date": row.close_date,
@@ -197,7 +261,6 @@ class _ImportPlan:
         return fields
 
     def _new(self, row: DealRow, fields: dict[str, Any]) -> None:
-        rank = self.ranks.rank.get(row.stage, 0)
         deal = {
             "external_id": row.external_id,
             "amount": 0.0,
@@ -205,7 +268,7 @@ class _ImportPlan:
             "currency": None,
             "closed_on": None,
             **fields,
-            "max_stage_rank": max(rank, 0),
+            "max_stage_rank": self.ranks.first_rank(fields["stage"]),
             "stage_since": self.as_of,
             "value_confirmed": False,
             "champion": False,
@@ -216,7 +279,13 @@ class _ImportPlan:
             "updated_at": self.now,
         }
         self.inserts.append(deal)
-        self._event(row.external_id, row.name, ("created", None, row.stage))
+        status = fields["status"]
+        if status == DealStatus.open:
+            self._event(row.external_id, row.name, ("created", None, row.stage))
+            return
+        # First seen closed: its history says so, and the report counts it as won or lost.
+        self._event(row.external_id, row.name, ("created", None, row.stage), reported=False)
+        self._event(row.external_id, row.name, (str(status), None, None), first_seen=True)
 
     def _changed(self, old: dict[str, Any], fields: dict[str, Any]) -> None:
         updates, events = changes_between(old, fields, self.as_of, self.ranks)
@@ -226,6 +295,7 @@ class _ImportPlan:
         if not updates:
             return
         self.updates.append({"id": old["id"], **updates, "updated_at": self.now})
+        self.before.append((old["id"], {key: old[key] for key in (*updates, "updated_at")}))
         for event in events:
             self._event(old["external_id"], fields["name"], event, old["id"])
 
@@ -233,14 +303,32 @@ class _ImportPlan:
         gone = old["source"] != "manual" and old["status"] == DealStatus.open
         if gone and old["missing_since"] is None:
             self.updates.append({"id": old["id"], "missing_since": self.as_of})
+            self.before.append((old["id"], {"missing_since": None}))
             self._event(old["external_id"], old["name"], ("missing", None, None), old["id"])
 
-    def _event(self, external_id: str, name: str, event, deal_id: int | None = None) -> None:
+    def _event(
+        self,
+        external_id: str,
+        name: str,
+        event: tuple[str, str | None, str | None],
+        deal_id: int | None = None,
+        reported: bool = True,
+        first_seen: bool = False,
+    ) -> None:
         self.events.append((external_id, event, deal_id))
-        kind = report_kind(*event, self.ranks)
+        kind = report_kind(*event, self.ranks) if reported else None
         if kind is not None:
-            self.changes.append(Change(external_id=external_id, name=name, change=kind,
-                                       old=event[1], new=event[2]))  # fmt: skip
+            _, old, new = event
+            self.changes.append(
+                Change(
+                    external_id=external_id,
+                    name=name,
+                    change=kind,
+                    old=old,
+                    new=new,
+                    first_seen=first_seen,
+                )
+            )
 
     def counts(self) -> dict[str, int]:
         found = Counter(change.change for change in self.changes)
@@ -267,6 +355,7 @@ def _write(
     session.flush()
     new_ids = queries.insert_deals(session, plan.inserts)
     queries.update_deals(session, plan.updates)
+    queries.insert_before_import(session, snapshot.id, plan.before)
     queries.insert_events(
         session,
         [
@@ -282,3 +371,79 @@ def _write(
         ],
     )
     return snapshot.id
+
+
+# ---- undo ----------------------------------------------------------------------------------
+
+
+class UndoPlan(BaseModel):
+    """The latest import and what undoing it takes away and puts back."""
+
+    snapshot_id: int
+    file: str
+    source: str
+    as_of: date
+    imported_at: datetime
+    created_deals: int
+    changed_deals: int
+    events: int
+
+
+def plan_undo(session: Session) -> UndoPlan:
+    """What `coach deal undo-import` would do; exit 1 when there is nothing to undo or
+    the deals it touched have changed by hand since (undoing would lose that)."""
+    snapshot = queries.last_snapshot(session)
+    if snapshot is None:
+        raise NotFound(
+            "There is no import to undo.", hint="`coach deal import FILE` imports an export."
+        )
+    created, changed = queries.deals_of_snapshot(session, snapshot.id)
+    _refuse_lossy_undo(session, snapshot, created, changed)
+    return UndoPlan(
+        snapshot_id=snapshot.id,
+        file=snapshot.file_name,
+        source=snapshot.source,
+        as_of=snapshot.as_of,
+        imported_at=snapshot.imported_at,
+        created_deals=len(created),
+        changed_deals=len(changed),
+        events=queries.count_events(session, snapshot.id),
+    )
+
+
+def _refuse_lossy_undo(
+    session: Session, snapshot: DealSnapshot, created: list[int], changed: list[int]
+) -> None:
+    what = f"the import of {snapshot.file_name} as of {snapshot.as_of.isoformat()}"
+    if set(changed) - set(queries.before_import(session, snapshot.id)):
+        raise Conflict(
+            f"Cannot undo {what}: it was made before coach kept what imports change.",
+            hint="Import a corrected export on top of it instead.",
+        )
+    touched = queries.changed_by_hand_since(
+        session, snapshot.id, created + changed, snapshot.imported_at
+    )
+    planned = queries.with_close_plan(session, created)
+    if touched or planned:
+        names = ", ".join(sorted({*touched, *planned})[:5])
+        raise Conflict(
+            f"Cannot undo {what}: deals it brought or changed have changed by hand since "
+            f"({names}); undoing it would lose that.",
+            hint="Import a corrected export on top of it instead.",
+        )
+
+
+def undo_import(session: Session, plan: UndoPlan) -> UndoPlan:
+    """Undo the import `plan` describes, in the caller's transaction: the deals it
+    created go, those it changed get their fields back, its events and snapshot go."""
+    latest = plan_undo(session)  # again, under the write lock: another may have come
+    if latest.snapshot_id != plan.snapshot_id:
+        raise Conflict(
+            "Another import arrived meanwhile; nothing was undone.",
+            hint="Run `coach deal undo-import` again to see what it would undo now.",
+        )
+    created, _ = queries.deals_of_snapshot(session, plan.snapshot_id)
+    before = queries.before_import(session, plan.snapshot_id)
+    queries.update_deals(session, [{"id": deal_id, **fields} for deal_id, fields in before.items()])
+    queries.delete_import(session, plan.snapshot_id, created)
+    return latest

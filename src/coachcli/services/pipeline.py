@@ -57,6 +57,9 @@ class Totals:
     period_open_count: int = 0
     period_open_value: float = 0.0
     period_won_value: float = 0.0
+    # Open deals closing in the period but missing from the latest CRM export.
+    period_missing_count: int = 0
+    period_missing_value: float = 0.0
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -71,8 +74,12 @@ class PeriodView(BaseModel):
 class SizeView(BaseModel):
     open_count: int
     open_value: float
+    # Closing in the period, and still in the latest CRM export: what coverage counts.
     period_open_count: int
     period_open_value: float
+    # Closing in the period but missing from the latest export: counted apart.
+    period_missing_count: int
+    period_missing_value: float
     quota: float | None
     won_in_period: float
     remaining_quota: float | None
@@ -143,6 +150,9 @@ class FlaggedDealView(BaseModel):
     currency: str
     close_date: date
     measure: int | None
+    # Stale deals: "activity" (quiet since the CRM's activity date) or "change" (since
+    # the last change seen).
+    basis: str | None = None
 
 
 class FlagView(BaseModel):
@@ -150,7 +160,8 @@ class FlagView(BaseModel):
     count: int
     value: float
     share: float | None
-    limit: float
+    # None for a flag that informs and never fails `--check` (no activity data, missing).
+    limit: float | None
     over: bool
     deals: list[FlaggedDealView]
 
@@ -243,6 +254,8 @@ def totals_by_rep(
         totals.period_won_value = period.won_value
         totals.period_open_count = period.open_count
         totals.period_open_value = period.open_value
+        totals.period_missing_count = period.missing_count
+        totals.period_missing_value = period.missing_value
     return found
 
 
@@ -304,6 +317,8 @@ def size_of(totals: Totals, quota: float | None, unassigned: int | None) -> Size
         open_value=totals.open_value,
         period_open_count=totals.period_open_count,
         period_open_value=totals.period_open_value,
+        period_missing_count=totals.period_missing_count,
+        period_missing_value=totals.period_missing_value,
         quota=quota,
         won_in_period=totals.period_won_value,
         remaining_quota=remaining,
@@ -313,7 +328,8 @@ def size_of(totals: Totals, quota: float | None, unassigned: int | None) -> Size
 
 
 def coverage(size: SizeView) -> float | None:
-    """Open pipeline closing in the period / remaining quota; None with no quota left."""
+    """Open pipeline closing in the period / remaining quota; None with no quota left.
+    Deals missing from the latest export are left out: the CRM no longer has them."""
     return ratio(size.period_open_value, size.remaining_quota or 0)
 
 
@@ -368,7 +384,7 @@ def flag_view(
     count: int,
     value: float,
     open_count: int,
-    limit: float,
+    limit: float | None,
     deals: list[FlaggedDealView],
 ) -> FlagView:
     share = ratio(count, open_count)
@@ -378,7 +394,7 @@ def flag_view(
         value=value,
         share=share,
         limit=limit,
-        over=share is not None and share > limit,
+        over=share is not None and limit is not None and share > limit,
         deals=deals,
     )
 
@@ -401,7 +417,7 @@ def evaluate_check(
     elif not size.quota_met and (covered or 0) < required.by_value:
         failures.append(CheckFailure(check="coverage", value=covered or 0, limit=required.by_value))
     for flag in flags.values():
-        if flag.over and flag.share is not None:
+        if flag.over and flag.share is not None and flag.limit is not None:
             failures.append(
                 CheckFailure(check=flag.flag, value=flag.share, limit=flag.limit, count=flag.count)
             )
@@ -478,7 +494,8 @@ def _flags(
             )
             for deal in worst
         ]
-        views[flag] = flag_view(flag, count, value, open_count, getattr(limits, flag), deals)
+        limit = getattr(limits, flag, None)  # the methodology sets limits on some flags
+        views[flag] = flag_view(flag, count, value, open_count, limit, deals)
     return views
 
 

@@ -48,6 +48,43 @@ def fold(text: str) -> str:
     return " ".join(bare.translate(_PLAIN_LETTERS).split())
 
 
+# Salesforce's 18-character ids end in three characters from this alphabet, each
+# telling which of five characters of the 15-character id are capitals.
+_SALESFORCE_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def owner_id_key(text: str) -> str:
+    """How CRM owner ids compare: as written, except that an 18-character Salesforce
+    id becomes the 15-character id it extends (its suffix restores the capitals, so
+    "0058d000001abcdaak" is "0058d000001AbCd")."""
+    value = text.strip()
+    suffix = value[15:].upper()
+    if (
+        len(value) != 18
+        or not value.isascii()
+        or not value.isalnum()
+        or value.isdigit()  # a long number (HubSpot, Pipedrive) is its own id
+        or any(char not in _SALESFORCE_SUFFIX for char in suffix)
+    ):
+        return value
+    capitals = [_SALESFORCE_SUFFIX.index(char) for char in suffix]
+    return "".join(
+        char.upper() if capitals[at // 5] >> (at % 5) & 1 else char.lower()
+        for at, char in enumerate(value[:15])
+    )
+
+
+def looks_like_id(text: str) -> bool:
+    """An owner that is a code, not a person's name: one word with digits in it
+    ("0058d000001AbCd", "8734521"). No rep is ever created under such a name."""
+    value = text.strip()
+    return (
+        len(value) >= 5
+        and not any(char.isspace() for char in value)
+        and any(char.isdigit() for char in value)
+    )
+
+
 def choose_rep(text: str, reps: Sequence[R], include_archived: bool = False) -> R:
     """The rep a user means by a unique start of the name or of any word of it.
 

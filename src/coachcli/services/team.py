@@ -13,12 +13,15 @@ from sqlmodel import Session
 from coachcli.clock import Clock
 from coachcli.dates import Period, as_local, parse_period, quarter_of
 from coachcli.db import reps as queries
-from coachcli.errors import Conflict, Invalid
+from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
-from coachcli.models import Quota, QuotaChange, Rep
-from coachcli.services.rep_names import choose_rep, name_key
+from coachcli.models import Quota, QuotaChange, Rep, RepAlias
+from coachcli.services.rep_names import choose_rep, fold, name_key, owner_id_key
 
 MAX_NAME_LENGTH = 80
+MAX_CRM_ID_LENGTH = 64
+# The kinds of RepAlias: an owner id in the CRM, a name the rep had before.
+CRM_ID, FORMER_NAME = "crm_id", "former_name"
 QUOTA_PERIODS = "a month (2027-01), a quarter (2027-Q1) or a year (2027)"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -57,6 +60,9 @@ class RepInfo(BaseModel):
     archived: bool
     quotas: list[QuotaInfo] = []
     quota_history: list[QuotaChangeInfo] = []
+    # How imports know the rep besides the name: CRM owner ids, names before a rename.
+    crm_ids: list[str] = []
+    former_names: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class RepChanges(BaseModel):
     start_date: date | None = None
     quota: float | None = None
     period: str | None = None
+    crm_ids: list[str] = []
+    remove_crm_ids: list[str] = []
 
 
 def quota_period(text: str) -> Period:
@@ -200,10 +208,14 @@ def list_reps(
 def rep_info(
     session: Session, methodology: Methodology, rep: Rep, today: date, with_quotas: bool = False
 ) -> RepInfo:
-    """A rep as shown; `with_quotas` adds every quota and the quota history (team show)."""
+    """A rep as shown; `with_quotas` adds every quota, the quota history and the names
+    imports know the rep by (team show)."""
     quotas = queries.quotas_by_rep(session, [rep.id]).get(rep.id, [])
     info = _info(methodology, rep, quotas, today, with_quotas)
     if with_quotas:
+        aliases = queries.aliases(session, rep.id)
+        info.crm_ids = [alias.value for alias in aliases if alias.kind == CRM_ID]
+        info.former_names = [alias.value for alias in aliases if alias.kind == FORMER_NAME]
         info.quota_history = [
             QuotaChangeInfo(
                 period=change.period,
@@ -263,7 +275,12 @@ def edit_rep(
     if changes.name is not None:
         name = clean_name(changes.name)
         ensure_name_free(session, name, except_id=rep.id)
+        remember_former_name(session, rep, rep.name, name)
         rep.name, rep.name_key = name, name_key(name)
+    for text in changes.remove_crm_ids:
+        remove_crm_id(session, rep, text)
+    for text in changes.crm_ids:
+        add_crm_id(session, rep.id, text)
     if changes.role is not None:
         rep.role = role_key(methodology, changes.role)
     if changes.email is not None:
@@ -289,3 +306,107 @@ def set_archived(
     session.add(rep)
     session.flush()
     return rep_info(session, methodology, rep, clock.today())
+
+
+# ---- how imports know a rep -----------------------------------------------------------------
+
+
+def clean_crm_id(text: str) -> str:
+    """A CRM owner id: one word of printable characters, at most 64."""
+    value = unicodedata.normalize("NFC", text).strip()
+    example = "e.g. --crm-id 0058d000001AbCd"
+    if not value:
+        raise Invalid(f"A CRM owner id cannot be empty ({example}).")
+    if any(char.isspace() or unicodedata.category(char) in ("Cc", "Cf") for char in value):
+        raise Invalid(f"{value!r} is not a CRM owner id: an id is one word, without spaces "
+                      f"({example}).")  # fmt: skip
+    if len(value) > MAX_CRM_ID_LENGTH:
+        raise Invalid(f"The owner id is {len(value)} characters; ids are at most "
+                      f"{MAX_CRM_ID_LENGTH}.")  # fmt: skip
+    return value
+
+
+def add_crm_id(session: Session, rep_id: int, text: str) -> None:
+    """Imports will match this CRM owner id to the rep (an 18-character Salesforce id and
+    its 15-character form are one id). An id is one rep's: another's is exit 1."""
+    value = clean_crm_id(text)
+    key = owner_id_key(value)
+    existing = queries.alias_by_key(session, CRM_ID, key)
+    if existing is not None and existing.rep_id != rep_id:
+        other = session.get(Rep, existing.rep_id)
+        raise Conflict(
+            f"Owner id {value} is {other.name}'s already.",
+            hint=f"Take it from them first: coach team edit {_quoted(other.name)} "
+            f"--remove-crm-id {existing.value}",
+        )
+    if existing is None:
+        session.add(RepAlias(rep_id=rep_id, kind=CRM_ID, value=value, key=key))
+        session.flush()
+
+
+def remove_crm_id(session: Session, rep: Rep, text: str) -> None:
+    existing = queries.alias_by_key(session, CRM_ID, owner_id_key(clean_crm_id(text)))
+    if existing is None or existing.rep_id != rep.id:
+        raise NotFound(
+            f"{rep.name} has no owner id {text.strip()}.",
+            hint=f"coach team show {_quoted(rep.name)} lists the ids.",
+        )
+    session.delete(existing)
+    session.flush()
+
+
+def remember_former_name(session: Session, rep: Rep, old: str, new: str) -> None:
+    """After a rename, the CRM may still name the rep as before: imports match the old
+    name too (the latest rep renamed from it), so the deals stay theirs."""
+    key = fold(old)
+    if key == fold(new):
+        return  # only case or accents changed: names match without them anyway
+    alias = queries.alias_by_key(session, FORMER_NAME, key) or RepAlias(kind=FORMER_NAME, key=key)
+    alias.rep_id, alias.value = rep.id, old
+    session.add(alias)
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
+
+
+@dataclass
+class OwnerIndex:
+    """Which rep a CRM owner is, as imports decide it: by owner id first, then by name
+    (exactly, then without accents or case), then by email or a former name."""
+
+    names: dict[int, str]
+    by_id: dict[str, int]
+    by_name: dict[str, int]
+    by_fold: dict[str, int]
+    by_former_name: dict[str, int]
+
+    def find(self, owner: str, owner_id: str | None = None) -> int | None:
+        # The owner column itself may hold ids (an OwnerId-only export).
+        for ident in (owner_id, owner):
+            if ident is not None and (found := self.by_id.get(owner_id_key(ident))):
+                return found
+        folded = fold(owner)
+        return (
+            self.by_name.get(name_key(owner))
+            or self.by_fold.get(folded)
+            or self.by_former_name.get(folded)
+        )
+
+
+def owner_index(session: Session) -> OwnerIndex:
+    reps = queries.all_reps(session, include_archived=True)
+    by_name = {rep.name_key: rep.id for rep in reps}
+    by_name |= {name_key(rep.email): rep.id for rep in reps if rep.email}
+    folds: dict[str, list[int]] = {}
+    for rep in reps:
+        folds.setdefault(fold(rep.name), []).append(rep.id)
+    aliases = queries.aliases(session)
+    return OwnerIndex(
+        names={rep.id: rep.name for rep in reps},
+        by_id={a.key: a.rep_id for a in aliases if a.kind == CRM_ID},
+        by_name=by_name,
+        # "Jose" and "José" are one person unless two reps answer to it.
+        by_fold={key: ids[0] for key, ids in folds.items() if len(ids) == 1},
+        by_former_name={a.key: a.rep_id for a in aliases if a.kind == FORMER_NAME},
+    )
