@@ -604,3 +604,16 @@ def test_markup_like_text_is_kept_exactly():
 
 def test_empty_mapping_equals_no_mapping():
     assert parse_export(SALESFORCE_API, mapping=ImportMapping()) == parse_export(SALESFORCE_API)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        csv_bytes("Id,Name,StageName,CloseDate,OwnerId"),
+        b"\xef\xbb\xbfRecord ID,Deal Name,Deal Stage,Close Date,Deal owner\r\n\r\n,,,,\r\n",
+    ],
+)
+def test_header_only_file_has_no_rows(data):
+    with pytest.raises(Invalid, match="no rows") as caught:
+        parse_export(data)
+    assert caught.value.exit_code == 2

@@ -166,6 +166,30 @@ def test_dry_run_reports_without_writing(coach, ana, write):
     assert coach("deal", "list", "--json").json() == []
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_dry_run_says_nothing_was_saved_in_every_format(coach, ana, write, fmt):
+    result = coach("deal", "import", write("a.csv", SALESFORCE_1), "--dry-run", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "Dry run: nothing was saved." in result.stderr
+    if fmt == "json":
+        assert result.json()["dry_run"] is True
+    if fmt == "markdown":
+        assert "Dry run: nothing was saved." in result.stdout
+    assert coach("deal", "list", "--json").json() == []
+    real = coach("deal", "import", write("a.csv", SALESFORCE_1), "--format", fmt)
+    assert "Dry run" not in real.stderr + real.stdout
+
+
+def test_header_only_file_is_exit_2_and_marks_nothing_missing(coach, ana, write):
+    assert coach("deal", "import", write("a.csv", SALESFORCE_1)).exit_code == 0
+    header_only = write("empty.csv", SALESFORCE_1.splitlines()[0] + "\n")
+    result = coach("deal", "import", header_only, "--as-of", "2054-11-23")
+    assert result.exit_code == 2
+    assert "no rows" in result.stderr and "missing" not in result.stderr
+    deals = coach("deal", "list", "--json").json()
+    assert len(deals) == 5 and all(deal["missing_since"] is None for deal in deals)
+
+
 def test_unknown_owners_are_reported_or_created(coach, write):
     path = write("a.csv", SALESFORCE_1)
     result = coach("deal", "import", path)

@@ -372,10 +372,12 @@ def _emit_steps(info, as_json: bool) -> None:
 
 
 def _emit_import(report, fmt: Format) -> None:
-    from coachcli.render.deals import import_markdown, import_summary, import_tables
+    from coachcli.render.deals import DRY_RUN_NOTE, import_markdown, import_summary, import_tables
 
     data = report.model_dump(mode="json")
     if fmt != Format.json:  # the summary is for the person; JSON is the whole report
         for line in import_summary(data):
             output.note(line)
+    elif report.dry_run:  # a script's log should still say nothing was saved
+        output.note(DRY_RUN_NOTE)
     output.emit_document(data, fmt, import_markdown, import_tables)

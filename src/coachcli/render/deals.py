@@ -115,6 +115,9 @@ def deal_markdown(deal: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+DRY_RUN_NOTE = "Dry run: nothing was saved."
+
+
 def import_summary(report: dict[str, Any]) -> list[str]:
     """Messages for the person: what was read, what happened, who is unknown."""
     verb = "Would import" if report["dry_run"] else "Imported"
@@ -135,6 +138,8 @@ def import_summary(report: dict[str, Any]) -> list[str]:
         )
     if report["created_reps"]:
         lines.append(f"Added to the team: {', '.join(report['created_reps'])}.")
+    if report["dry_run"]:
+        lines.append(DRY_RUN_NOTE)
     return lines
 
 
@@ -172,6 +177,8 @@ def import_tables(report: dict[str, Any]) -> Group:
 
 def import_markdown(report: dict[str, Any]) -> str:
     parts = [f"# Import of {markdown_text(report['file'])} as of {report['as_of']}\n"]
+    if report["dry_run"]:  # a saved report must not read as if the import happened
+        parts.append(f"{DRY_RUN_NOTE}\n")
     parts.append(markdown_table(_count_rows(report), COUNT_COLUMNS))
     changes = _changes(report)
     if changes:

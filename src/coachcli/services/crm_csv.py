@@ -306,6 +306,13 @@ def _parse(
     headers = records[0][1]
     chosen = _detect(headers, source, mapping)
     columns = _match_columns(headers, chosen, mapping)
+    if len(records) == 1:
+        # Importing it would report every deal as missing from the CRM.
+        raise Invalid(
+            "The file has a header line but no rows, so there are no deals to import; "
+            "nothing was saved. Export again with the deals included (check the export's "
+            "filters)."
+        )
     if day_first is None:
         day_first = mapping.options.day_first
     if day_first is None:
