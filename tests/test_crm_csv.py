@@ -549,11 +549,73 @@ def test_binary_file_is_invalid():
     assert caught.value.exit_code == 2
 
 
-def test_undecodable_file_is_invalid():
-    latin1 = "Id,Name,StageName,CloseDate,OwnerId\n1,Café,Qualification,2054-11-03,Jo\n"
-    with pytest.raises(Invalid, match="not UTF-8") as caught:
-        parse_export(latin1.encode("latin-1"))
-    assert EXPECTED_ALL in caught.value.message
+WINDOWS_EXPORT = (
+    "Id;Name;Account Name;StageName;CloseDate;OwnerId;NextStep\r\n"
+    "1;Café Müller \u2013 Größe;Société Générale;Qualification;2054-12-03;José Núñez;"
+    "Send the “final” quote € 5\r\n"
+)
+
+
+def test_excel_windows_file_in_cp1252_is_read():
+    parsed = parse_export(WINDOWS_EXPORT.encode("cp1252"))
+    assert parsed.errors == []
+    row = parsed.rows[0]
+    assert (row.name, row.account, row.owner) == (
+        "Café Müller \u2013 Größe",
+        "Société Générale",
+        "José Núñez",
+    )
+    assert row.next_step == "Send the “final” quote € 5"
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        WINDOWS_EXPORT.encode("utf-8"),
+        b"\xef\xbb\xbf" + WINDOWS_EXPORT.encode("utf-8"),
+        WINDOWS_EXPORT.encode("utf-16"),  # with its byte-order mark
+        WINDOWS_EXPORT.encode("utf-16-le"),
+        WINDOWS_EXPORT.encode("utf-16-be"),
+    ],
+    ids=["utf-8", "utf-8 bom", "utf-16", "utf-16-le bare", "utf-16-be bare"],
+)
+def test_unicode_encodings_are_recognised(encoded):
+    parsed = parse_export(encoded)
+    assert parsed.columns["external_id"] == "Id"
+    assert parsed.rows[0].name == "Café Müller \u2013 Größe"
+
+
+def test_encoding_can_be_named():
+    latin = WINDOWS_EXPORT.replace("\u2013", "-").replace("“", '"').replace("”", '"')
+    latin = latin.replace("€", "EUR")
+    parsed = parse_export(latin.encode("latin-1"), encoding="latin-1")
+    assert parsed.rows[0].owner == "José Núñez"
+    dos = parse_export(latin.encode("cp850"), encoding="cp850")
+    assert dos.rows[0].name == "Café Müller - Größe"
+    assert parse_export(latin.encode("utf-8"), encoding="UTF8").rows[0].owner == "José Núñez"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "named"),
+    [
+        # 0x81 is no character in UTF-8 nor in Windows-1252
+        (b"Id,Name,StageName,CloseDate,OwnerId\n1,Caf\x81,Qualification,2054-11-03,Jo\n",
+         None, "neither UTF-8 nor Windows-1252 text: byte 0x81 on line 2"),
+        ("Id,Name,StageName,CloseDate,OwnerId\n1,Zoë,Qualification,2054-11-03,Jo\n"
+         .encode() + b"2,Caf\xe9,Qualification,2054-11-03,Jo\n",
+         None, "mixes UTF-8 with another encoding (byte 0xE9 on line 3"),
+        (WINDOWS_EXPORT.encode("cp1252"), "utf-8", "not utf-8 text: byte 0xE9 on line 2"),
+        (WINDOWS_EXPORT.encode("cp1252"), "klingon", "Unknown encoding 'klingon'"),
+    ],
+)  # fmt: skip
+def test_undecodable_file_gets_a_message_about_its_encoding(data, encoding, named):
+    with pytest.raises(Invalid) as caught:
+        parse_export(data, encoding=encoding)
+    message = caught.value.message
+    assert named in message
+    assert caught.value.exit_code == 2
+    assert "--encoding" in message or "Unknown encoding" in message
+    assert EXPECTED_ALL not in message  # the columns are not the problem
 
 
 def test_prose_is_not_an_export():

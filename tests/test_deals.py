@@ -343,3 +343,31 @@ def test_a_long_deal_list_is_cut_on_a_terminal_table_and_says_so(coach, ana, wri
     assert [d["close_date"] for d in soonest.json()] == ["2054-12-01"] * 3
     assert "first 3 of 105" in soonest.stderr
     assert coach("deal", "list", "--limit", "-1").exit_code == 2
+
+
+def test_excel_windows_export_in_cp1252_imports(coach, ana, tmp_path):
+    text = SALESFORCE_1.replace("Globex expansion", "Société Générale \u2013 phase 2")
+    path = tmp_path / "windows.csv"
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    result = coach("deal", "import", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        coach("deal", "show", "006A", "--json").json()["name"] == "Société Générale \u2013 phase 2"
+    )
+
+
+def test_encoding_flag_and_an_undecodable_file(coach, ana, tmp_path):
+    path = tmp_path / "dos.csv"
+    path.write_bytes(SALESFORCE_1.replace("Globex", "Glöbex").encode("cp850"))
+    # cp850's ö (0x94) is a closing quote in Windows-1252: only the flag reads it right
+    assert coach("deal", "import", str(path), "--encoding", "cp850").exit_code == 0
+    assert coach("deal", "show", "006A", "--json").json()["name"] == "Glöbex expansion"
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(SALESFORCE_1.encode() + b"006Z,Bad \x81 byte,X,Ana Souza,Discovery,1,"
+                       b"2054-12-01,Pipeline,2054-09-01,\n")  # fmt: skip
+    result = coach("deal", "import", str(broken))
+    assert result.exit_code == 2
+    assert "neither UTF-8 nor Windows-1252" in result.stderr and "line 7" in result.stderr
+    assert "--encoding" in result.stderr and "Expected a CRM export" not in result.stderr
+    unknown = coach("deal", "import", str(path), "--encoding", "klingon")
+    assert unknown.exit_code == 2 and "Unknown encoding 'klingon'" in unknown.stderr

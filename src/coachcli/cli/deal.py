@@ -310,6 +310,14 @@ def import_(
         bool | None,
         typer.Option("--day-first/--month-first", help="How to read dates like 03/04/2026."),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ENCODING",
+            help="The file's text encoding, e.g. cp1252 or latin-1 (default: UTF-8 or "
+            "UTF-16, else Windows-1252).",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, change nothing.")] = False,
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Import the good rows, list the bad ones.")
@@ -325,7 +333,8 @@ def import_(
     from coachcli.services import imports
 
     methodology, today = context.methodology(), context.today()
-    parsed = _parse_file(file, source, mapping, day_first, methodology)
+    reading = {"day_first": day_first, "encoding": encoding}
+    parsed = _parse_file(file, source, mapping, reading, methodology)
     day = parse_date(as_of, today) if as_of else today
     options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
     with context.database() as db, db.session(write=not dry_run) as session:
@@ -335,7 +344,8 @@ def import_(
     _emit_import(report, output.chosen_format(fmt, as_json))
 
 
-def _parse_file(file: Path, source: str, mapping: Path | None, day_first, methodology):
+def _parse_file(file: Path, source: str, mapping: Path | None, reading: dict, methodology):
+    """`reading`: how to read the file (day_first, encoding), None where it decides."""
     from coachcli.errors import Invalid
     from coachcli.services.crm_csv import SOURCES, parse_export, parse_mapping
 
@@ -350,7 +360,8 @@ def _parse_file(file: Path, source: str, mapping: Path | None, day_first, method
         )
     except OSError as error:
         raise Invalid(f"Cannot read {error.filename}: {error.strerror}.") from None
-    return parse_export(data, source, rules, methodology.stages, day_first)
+    day_first = reading.pop("day_first")
+    return parse_export(data, source, rules, methodology.stages, day_first, **reading)
 
 
 def _emit_one(info, fmt: Format) -> None:

@@ -8,6 +8,7 @@ text maps to a slug without this module knowing where the methodology comes from
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
@@ -265,16 +266,19 @@ def parse_export(
     mapping: ImportMapping | None = None,
     stages: Mapping[str, StageLike] | None = None,
     day_first: bool | None = None,
+    *,
+    encoding: str | None = None,
 ) -> ParsedExport:
     """Parse a CRM export into deal rows and per-line errors.
 
     `source` is salesforce, hubspot, pipedrive or auto (the map matching most headers).
     `stages` maps methodology slugs to stages (default: the shipped methodology).
     `day_first` None means the mapping's option, else a guess from the file's dates.
+    `encoding` None means UTF-8 or UTF-16 (by their marks), else Windows-1252.
     Raises Invalid when the file as a whole cannot be read as a deal export.
     """
     with _collector_paused():
-        return _parse(data, source, mapping or ImportMapping(), stages, day_first)
+        return _parse(data, source, mapping or ImportMapping(), stages, day_first, encoding)
 
 
 @contextmanager
@@ -296,10 +300,11 @@ def _parse(
     mapping: ImportMapping,
     stages: Mapping[str, StageLike] | None,
     day_first: bool | None,
+    encoding: str | None,
 ) -> ParsedExport:
     if source != "auto" and source not in SOURCES:
         raise Invalid(f"Unknown source {source!r}; use auto, {', '.join(SOURCES)}.")
-    text = _decode(data, source)
+    text = _decode(data, source, encoding)
     records = _records(text, source)
     if not records:
         raise Invalid(f"The file is empty. {_expected(source)}")
@@ -331,21 +336,90 @@ def _parse(
     )
 
 
-def _decode(data: bytes, source: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    elif b"\x00" not in data:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise Invalid(
-                f"The file is not UTF-8 text (byte {error.start + 1}); export or save it as "
-                f"CSV UTF-8. {_expected(source)}"
-            ) from None
-    raise Invalid(f"The file is not a CSV file (it holds binary data). {_expected(source)}")
+def _decode(data: bytes, source: str, encoding: str | None) -> str:
+    """Text of the file: `encoding` when given; else a byte-order mark, UTF-16 without
+    one, UTF-8, and last Windows-1252 (what Excel on Windows saves as "CSV")."""
+    if encoding:
+        return _decode_as(data, encoding)
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            return _decode_as(data, codec)
+    bare = _bare_utf16(data)
+    if bare:
+        return _decode_as(data, bare)
+    if b"\x00" in data:
+        raise Invalid(f"The file is not a CSV file (it holds binary data). {_expected(source)}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return _windows_text(data, error)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ENCODING_HINT = (
+    'Save it from the spreadsheet as "CSV UTF-8", or name the encoding it was saved in '
+    "with --encoding (for example --encoding cp850)."
+)
+
+
+def _bare_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: in CSV text most characters are ASCII, so every
+    other byte is zero."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    high, low = sample[0::2], sample[1::2]
+    if low.count(0) > 0.9 * len(low) and not high.count(0):
+        return "utf-16-le"
+    if high.count(0) > 0.9 * len(high) and not low.count(0):
+        return "utf-16-be"
+    return None
+
+
+def _windows_text(data: bytes, utf8_error: UnicodeDecodeError) -> str:
+    """cp1252 when the whole file decodes with it and none of it is UTF-8: a file that
+    mixes the two would come out garbled either way."""
+    mixed = any(ord(char) > 0x7F for char in data.decode("utf-8", "ignore"))
+    try:
+        if not mixed:
+            return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            f"The file is neither UTF-8 nor Windows-1252 text: {_where(data, error)} is "
+            f"not a character in either. {_ENCODING_HINT}"
+        ) from None
+    raise Invalid(
+        f"The file mixes UTF-8 with another encoding ({_where(data, utf8_error)} is not "
+        f"UTF-8, while other characters are). {_ENCODING_HINT}"
+    )
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise Invalid(
+            f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, cp1252, "
+            "latin-1 or cp850."
+        ) from None
+    if codec == "utf-8":
+        codec = "utf-8-sig"  # a byte-order mark is not part of the first header
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            f"The file is not {encoding} text: {_where(data, error)} cannot be read that "
+            f"way. {_ENCODING_HINT}"
+        ) from None
+
+
+def _where(data: bytes, error: UnicodeDecodeError) -> str:
+    line = data.count(b"\n", 0, error.start) + 1
+    return f"byte 0x{data[error.start]:02X} on line {line}"
 
 
 def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
