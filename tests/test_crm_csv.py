@@ -8,7 +8,7 @@ import pytest
 
 from coachcli.dates import guess_day_first, parse_export_date
 from coachcli.errors import Invalid
-from coachcli.money import currency_in, parse_csv_amount
+from coachcli.money import currency_in, decimal_mark, parse_csv_amount
 from coachcli.services.crm_csv import (
     ImportMapping,
     StageInfo,
@@ -487,6 +487,91 @@ def test_csv_amounts(text, value, currency):
 def test_bad_csv_amounts(text):
     with pytest.raises(Invalid):
         parse_csv_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "point", "comma"),
+    [
+        ("12.500", "either", 12.5, 12500.0),
+        ("€ 2.000", "either", 2.0, 2000.0),
+        ("1,500", "either", 1500.0, 1.5),
+        ("USD 1,500", "either", 1500.0, 1.5),
+        ("1.234,56", "comma", 1234.56, 1234.56),
+        ("1.250.000", "comma", 1_250_000.0, 1_250_000.0),
+        ("12,5", "comma", 12.5, 12.5),
+        ("1,234.56", "point", 1234.56, 1234.56),
+        ("1,250,000", "point", 1_250_000.0, 1_250_000.0),
+        ("12.5", "point", 12.5, 12.5),
+        ("0.500", "point", 0.5, 0.5),
+        ("0,500", "comma", 0.5, 0.5),
+        ("1234.500", "point", 1234.5, 1234.5),
+        ("12500", None, 12500.0, 12500.0),
+        ("12 500", None, 12500.0, 12500.0),
+        ("", None, None, None),
+    ],
+)
+def test_amounts_that_read_two_ways_follow_the_decimal_mark(text, mark, point, comma):
+    assert decimal_mark(text) == mark
+    assert parse_csv_amount(text, decimal_comma=False) == point
+    assert parse_csv_amount(text, decimal_comma=True) == comma
+    if mark == "either":
+        with pytest.raises(Invalid, match="use --decimal-point or --decimal-comma"):
+            parse_csv_amount(text)
+    else:
+        assert parse_csv_amount(text) == point
+
+
+EUROPEAN = (
+    "Id;Name;StageName;CloseDate;OwnerId;Amount\n"
+    "1;Alpha;Qualification;03.12.2054;Jo;12.500\n"
+    "2;Beta;Qualification;04.12.2054;Jo;€ 2.000\n"
+    "3;Gamma;Qualification;05.12.2054;Jo;1.234,56 €\n"
+    "4;Delta;Qualification;06.12.2054;Jo;900\n"
+)
+
+
+def test_a_file_that_writes_thousands_with_dots_reads_them_so():
+    parsed = parse_export(EUROPEAN.encode())
+    assert parsed.decimal_comma is True
+    assert [row.amount for row in parsed.rows] == [12500.0, 2000.0, 1234.56, 900.0]
+    assert [row.currency for row in parsed.rows] == [None, "EUR", "EUR", None]
+
+
+def test_a_file_with_a_decimal_point_reads_dots_as_decimals():
+    data = EUROPEAN.replace("1.234,56 €", "1,234.56").encode()
+    parsed = parse_export(data)
+    assert parsed.decimal_comma is False
+    assert [row.amount for row in parsed.rows] == [12.5, 2.0, 1234.56, 900.0]
+
+
+def test_a_file_without_amounts_that_read_two_ways_decides_nothing():
+    assert parse_export(SALESFORCE_REPORT).decimal_comma is None  # mixed, yet each one way
+
+
+UNDECIDED = EUROPEAN.replace("1.234,56 €", "900")
+CONTRADICTING = EUROPEAN.replace("900\n", "1,234.56\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (UNDECIDED, "nothing in the file says which"),
+        (CONTRADICTING, "both ways ('1.234,56 €' on line 4, '1,234.56' on line 5)"),
+    ],
+)
+def test_an_undecided_file_names_the_flags(text, named):
+    data = text.encode()
+    with pytest.raises(Invalid) as caught:
+        parse_export(data)
+    message = caught.value.message
+    assert "Amounts such as '12.500' (line 2) read two ways" in message
+    assert named in message
+    assert "Pass --decimal-comma if 1.234,56" in message and "--decimal-point" in message
+    assert caught.value.exit_code == 2
+    assert parse_export(data, decimal_comma=True).rows[0].amount == 12500.0
+    assert parse_export(data, decimal_comma=False).rows[0].amount == 12.5
+    mapping = parse_mapping("[options]\ndecimal_comma = true\n")
+    assert parse_export(data, mapping=mapping).rows[1].amount == 2000.0
 
 
 def test_bad_rows_are_listed_with_line_and_reason():

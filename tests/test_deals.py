@@ -31,7 +31,7 @@ Id,Name,Account Name,Opportunity Owner,StageName,Amount,CloseDate,ForecastCatego
 
 HUBSPOT = """\ufeffRecord ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Create Date\r
 9001,Wayne Enterprises,Appointment Scheduled,11/30/2054,Ana Souza,"1,500",Sales Pipeline,10/01/2054\r
-9002,Stark [bold]=cmd|x,Contract Sent,12/15/2054,Ana Souza,25000,Sales Pipeline,09/01/2054\r
+9002,Stark [bold]=cmd|x,Contract Sent,12/15/2054,Ana Souza,"25,000.00",Sales Pipeline,09/01/2054\r
 9003,Tyrell,Closed Won,11/02/2054,Ana Souza,8000,Sales Pipeline,08/01/2054\r
 """
 
@@ -371,3 +371,32 @@ def test_encoding_flag_and_an_undecodable_file(coach, ana, tmp_path):
     assert "--encoding" in result.stderr and "Expected a CRM export" not in result.stderr
     unknown = coach("deal", "import", str(path), "--encoding", "klingon")
     assert unknown.exit_code == 2 and "Unknown encoding 'klingon'" in unknown.stderr
+
+
+EUROPEAN = """\
+Deal - ID;Deal - Title;Deal - Value;Deal - Currency of Value;Deal - Stage;Deal - Status;Deal - Expected close date;Deal - Owner
+81;Bäckerei Schmidt;12.500;EUR;Qualification;open;20.12.2054;Ana Souza
+82;Café Lumière;€ 2.000;EUR;Discovery;open;21.12.2054;Ana Souza
+83;Fábrica Lopes;1.234,50;EUR;Proposal;open;22.12.2054;Ana Souza
+"""
+
+
+def test_european_amounts_import_as_thousands(coach, ana, write):
+    result = coach("deal", "import", write("eu.csv", EUROPEAN), "--json")
+    assert result.exit_code == 0, result.stderr
+    amounts = {d["external_id"]: d["amount"] for d in coach("deal", "list", "--json").json()}
+    assert amounts == {"81": 12500, "82": 2000, "83": 1234.5}
+
+
+def test_an_ambiguous_decimal_mark_is_exit_2_until_a_flag_decides(coach, ana, write):
+    path = write("eu.csv", EUROPEAN.replace("1.234,50", "900"))
+    refused = coach("deal", "import", path)
+    assert refused.exit_code == 2
+    assert "'12.500' (line 2) read two ways" in refused.stderr
+    assert "--decimal-comma" in refused.stderr and "--decimal-point" in refused.stderr
+    assert coach("deal", "list", "--json").json() == []
+    assert coach("deal", "import", path, "--decimal-point").exit_code == 0
+    amounts = {d["external_id"]: d["amount"] for d in coach("deal", "list", "--json").json()}
+    assert amounts == {"81": 12.5, "82": 2, "83": 900}
+    again = coach("deal", "import", path, "--decimal-comma", "--json")
+    assert again.json()["counts"]["amount_up"] == 2

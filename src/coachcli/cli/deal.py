@@ -310,6 +310,14 @@ def import_(
         bool | None,
         typer.Option("--day-first/--month-first", help="How to read dates like 03/04/2026."),
     ] = None,
+    decimal_comma: Annotated[
+        bool | None,
+        typer.Option(
+            "--decimal-comma/--decimal-point",
+            help="How to read amounts like 12.500: 12,500 (decimal comma, as in 1.234,56) "
+            "or 12.5 (decimal point, as in 1,234.56). Default: as the file's other amounts show.",
+        ),
+    ] = None,
     encoding: Annotated[
         str | None,
         typer.Option(
@@ -333,7 +341,7 @@ def import_(
     from coachcli.services import imports
 
     methodology, today = context.methodology(), context.today()
-    reading = {"day_first": day_first, "encoding": encoding}
+    reading = {"day_first": day_first, "encoding": encoding, "decimal_comma": decimal_comma}
     parsed = _parse_file(file, source, mapping, reading, methodology)
     day = parse_date(as_of, today) if as_of else today
     options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
@@ -345,7 +353,8 @@ def import_(
 
 
 def _parse_file(file: Path, source: str, mapping: Path | None, reading: dict, methodology):
-    """`reading`: how to read the file (day_first, encoding), None where it decides."""
+    """`reading`: how to read the file (day_first, encoding, decimal_comma), None where
+    the file decides."""
     from coachcli.errors import Invalid
     from coachcli.services.crm_csv import SOURCES, parse_export, parse_mapping
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from coachcli.dates import guess_day_first, parse_export_date
 from coachcli.errors import Invalid
-from coachcli.money import currency_in, parse_csv_amount
+from coachcli.money import currency_in, decimal_mark, parse_csv_amount
 
 SOURCES = ("salesforce", "hubspot", "pipedrive")
 SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "pipedrive": "Pipedrive"}
@@ -197,6 +197,7 @@ class RowError(BaseModel):
 class ParsedExport(BaseModel):
     source: str
     day_first: bool
+    decimal_comma: bool | None  # None: no amount in the file reads two ways
     rows: list[DealRow]
     errors: list[RowError]
     columns: dict[str, str]  # canonical field → header as written in the file
@@ -209,6 +210,7 @@ class _Strict(BaseModel):
 
 class MappingOptions(_Strict):
     day_first: bool | None = None
+    decimal_comma: bool | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
 
 
@@ -268,6 +270,7 @@ def parse_export(
     day_first: bool | None = None,
     *,
     encoding: str | None = None,
+    decimal_comma: bool | None = None,
 ) -> ParsedExport:
     """Parse a CRM export into deal rows and per-line errors.
 
@@ -275,10 +278,24 @@ def parse_export(
     `stages` maps methodology slugs to stages (default: the shipped methodology).
     `day_first` None means the mapping's option, else a guess from the file's dates.
     `encoding` None means UTF-8 or UTF-16 (by their marks), else Windows-1252.
+    `decimal_comma` None means the mapping's option, else what the amounts show.
     Raises Invalid when the file as a whole cannot be read as a deal export.
     """
     with _collector_paused():
-        return _parse(data, source, mapping or ImportMapping(), stages, day_first, encoding)
+        reading = _Reading(day_first, encoding, decimal_comma)
+        return _parse(data, source, mapping or ImportMapping(), stages, reading)
+
+
+class _Reading(NamedTuple):
+    """How to read the file where the caller knows better than a guess (None: guess)."""
+
+    day_first: bool | None
+    encoding: str | None
+    decimal_comma: bool | None
+
+
+def _first_given(*choices: bool | None) -> bool | None:
+    return next((choice for choice in choices if choice is not None), None)
 
 
 @contextmanager
@@ -299,12 +316,11 @@ def _parse(
     source: str,
     mapping: ImportMapping,
     stages: Mapping[str, StageLike] | None,
-    day_first: bool | None,
-    encoding: str | None,
+    reading: _Reading,
 ) -> ParsedExport:
     if source != "auto" and source not in SOURCES:
         raise Invalid(f"Unknown source {source!r}; use auto, {', '.join(SOURCES)}.")
-    text = _decode(data, source, encoding)
+    text = _decode(data, source, reading.encoding)
     records = _records(text, source)
     if not records:
         raise Invalid(f"The file is empty. {_expected(source)}")
@@ -318,17 +334,22 @@ def _parse(
             "nothing was saved. Export again with the deals included (check the export's "
             "filters)."
         )
-    if day_first is None:
-        day_first = mapping.options.day_first
+    day_first = _first_given(reading.day_first, mapping.options.day_first)
     if day_first is None:
         day_first = bool(_guess_day_first(records[1:], columns))
-    parser = _RowParser(chosen, columns, len(headers), mapping, _stage_table(stages), day_first)
+    decimal_comma = _first_given(reading.decimal_comma, mapping.options.decimal_comma)
+    if decimal_comma is None:
+        decimal_comma = _settle_decimal_mark(records[1:], columns)
+    parser = _RowParser(
+        chosen, columns, len(headers), mapping, _stage_table(stages), day_first, decimal_comma
+    )
     for line, fields in records[1:]:
         parser.add(line, fields)
     used = set(columns.values())
     return ParsedExport(
         source=chosen,
         day_first=day_first,
+        decimal_comma=decimal_comma,
         rows=_DEAL_ROWS.validate_python(parser.rows),
         errors=parser.errors,
         columns={name: headers[index] for name, index in columns.items()},
@@ -532,6 +553,47 @@ def _guess_day_first(records: list[tuple[int, list[str]]], columns: dict[str, in
     return bool(guess_day_first(values))
 
 
+def _settle_decimal_mark(
+    records: list[tuple[int, list[str]]], columns: dict[str, int]
+) -> bool | None:
+    """Whether amounts that read both ways ("12.500") have a decimal comma, as the
+    amounts that read only one way say; None when no amount reads both ways. A file
+    that says nothing, or says both, is refused: a guess would be wrong by 1,000."""
+    index = columns.get("amount")
+    if index is None:
+        return None
+    seen: set[str] = set()
+    first: dict[str, tuple[int, str]] = {}  # mark → where it is first seen, and the amount
+    for line, fields in records:
+        raw = fields[index].strip() if index < len(fields) else ""
+        if raw and raw not in seen:  # one look per distinct amount
+            seen.add(raw)
+            mark = decimal_mark(raw)
+            if mark:
+                first.setdefault(mark, (line, raw))
+    if "either" not in first:
+        return None
+    if ("comma" in first) != ("point" in first):
+        return "comma" in first
+    raise Invalid(_undecided_amounts(first))
+
+
+def _undecided_amounts(first: dict[str, tuple[int, str]]) -> str:
+    line, value = first["either"]
+    reasons = "nothing in the file says which"
+    if "comma" in first and "point" in first:
+        (comma_line, comma), (point_line, point) = first["comma"], first["point"]
+        reasons = (
+            f"the file writes amounts both ways ({comma!r} on line {comma_line}, "
+            f"{point!r} on line {point_line})"
+        )
+    return (
+        f"Amounts such as {value!r} (line {line}) read two ways, with a dot or comma for "
+        f"thousands or for decimals, and {reasons}. Pass --decimal-comma if "
+        "1.234,56 is how the file writes amounts, or --decimal-point for 1,234.56."
+    )
+
+
 @dataclass(frozen=True)
 class _StageTable:
     """Stage words → slug, each slug's outcome, and the stage won or lost deals land on."""
@@ -587,6 +649,7 @@ class _RowParser:
     mapping: ImportMapping
     stages: _StageTable
     day_first: bool
+    decimal_comma: bool | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     _seen: dict[str, int] = field(default_factory=dict)
@@ -614,7 +677,7 @@ class _RowParser:
             **dict.fromkeys(_DATE_FIELDS, self._date),
             "owner": self._owner,
             "stage": self._stage,
-            "amount": _amount,
+            "amount": self._amount,
             "currency": _currency,
             "probability": self._probability,
             "forecast_category": self._category,
@@ -709,6 +772,9 @@ class _RowParser:
                 error.message += " If the file writes the day first, use --day-first."
             raise
 
+    def _amount(self, raw: str) -> tuple[float | None, str | None]:
+        return parse_csv_amount(raw, decimal_comma=self.decimal_comma), currency_in(raw)
+
     def _owner(self, raw: str) -> str:
         text = _text(raw)
         return self.owners.get(_loose(text), text)
@@ -748,10 +814,6 @@ def _text(raw: str) -> str:
 
 def _loose(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-def _amount(raw: str) -> tuple[float | None, str | None]:
-    return parse_csv_amount(raw), currency_in(raw)
 
 
 def _currency(raw: str) -> str:
