@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from coachcli.config import load_methodology
 from coachcli.dates import guess_day_first, parse_export_date
 from coachcli.errors import Invalid
 from coachcli.money import currency_in, decimal_mark, parse_csv_amount
@@ -210,7 +211,105 @@ def test_pipedrive_export_status_overrides_stage():
     assert contoso.won_date == date(2054, 11, 2)
     assert contoso.account == "Contoso" and contoso.currency == "EUR"
     assert fabrikam.lost_reason == "Went with a competitor"
-    assert errors_of(parsed) == [(5, "status: the deal is deleted in the CRM")]
+    assert parsed.errors == []
+    assert [(row.line, row.reason) for row in parsed.left_out] == [(5, "deleted in the CRM")]
+
+
+SALESFORCE_PICKLIST = {
+    "Prospecting": ("prospecting", "open"),
+    "Qualification": ("qualification", "open"),
+    "Needs Analysis": ("discovery", "open"),
+    "Value Proposition": ("discovery", "open"),
+    "Id. Decision Makers": ("discovery", "open"),
+    "Perception Analysis": ("proposal", "open"),
+    "Proposal/Price Quote": ("proposal", "open"),
+    "Negotiation/Review": ("negotiation", "open"),
+    "Closed Won": ("closed_won", "won"),
+    "Closed Lost": ("closed_lost", "lost"),
+}
+HUBSPOT_DEFAULT_STAGES = {  # label: (internal name, slug, status)
+    "Appointment Scheduled": ("appointmentscheduled", "qualification", "open"),
+    "Qualified To Buy": ("qualifiedtobuy", "qualification", "open"),
+    "Presentation Scheduled": ("presentationscheduled", "discovery", "open"),
+    "Decision Maker Bought-In": ("decisionmakerboughtin", "proposal", "open"),
+    "Contract Sent": ("contractsent", "negotiation", "open"),
+    "Closed Won": ("closedwon", "closed_won", "won"),
+    "Closed Lost": ("closedlost", "closed_lost", "lost"),
+}
+
+
+def test_salesforce_standard_stage_picklist_maps_in_order():
+    lines = [
+        f"{n},Deal {n},{stage},2054-12-01,Jo"
+        for n, stage in enumerate(SALESFORCE_PICKLIST, start=1)
+    ]
+    parsed = parse_export(csv_bytes("Id,Name,StageName,CloseDate,OwnerId", *lines))
+    assert parsed.errors == []
+    assert [(row.stage, row.status) for row in parsed.rows] == list(SALESFORCE_PICKLIST.values())
+    order = list(load_methodology().stages)
+    ranks = [order.index(row.stage) for row in parsed.rows]
+    assert ranks == sorted(ranks)  # a deal moving along the picklist never moves back
+
+
+@pytest.mark.parametrize("by", ["label", "internal name"])
+def test_hubspot_default_deal_stages_map_by_label_and_internal_name(by):
+    lines = [
+        f"{n},Deal {n},{label if by == 'label' else internal},2054-12-01,Jo"
+        for n, (label, (internal, _, _)) in enumerate(HUBSPOT_DEFAULT_STAGES.items(), start=1)
+    ]
+    parsed = parse_export(csv_bytes("Record ID,Deal Name,Deal Stage,Close Date,Deal owner", *lines))
+    assert parsed.source == "hubspot" and parsed.errors == []
+    expected = [(slug, status) for _, slug, status in HUBSPOT_DEFAULT_STAGES.values()]
+    assert [(row.stage, row.status) for row in parsed.rows] == expected
+
+
+PIPEDRIVE_DEFAULT = csv_bytes(
+    "Deal - ID,Deal - Title,Deal - Value,Deal - Stage,Deal - Status,"
+    "Deal - Expected close date,Deal - Owner,Deal - Won time,Deal - Lost reason",
+    "1,Qualified one,100,Qualified,open,2054-12-01,Ada,,",
+    "2,Contact one,200,Contact Made,open,2054-12-02,Ada,,",
+    "3,Demo one,300,Demo Scheduled,open,2054-12-03,Ada,,",
+    "4,Proposal one,400,Proposal Made,open,2054-12-04,Ada,,",
+    "5,Negotiation one,500,Negotiations Started,open,2054-12-05,Ada,,",
+    "6,Won early,600,Contact Made,won,2054-11-10,Ada,2054-11-12 10:00:00,",
+    "7,Lost late,700,Negotiations Started,Lost,2054-11-11,Ada,,Budget cut",
+    "8,Gone,800,Proposal Made,deleted,2054-11-11,Ada,,",
+)
+
+
+def test_pipedrive_default_pipeline_with_won_lost_and_deleted_statuses():
+    parsed = parse_export(PIPEDRIVE_DEFAULT)
+    assert parsed.source == "pipedrive" and parsed.errors == []
+    assert [(row.external_id, row.stage, row.status) for row in parsed.rows] == [
+        ("1", "qualification", "open"),
+        ("2", "qualification", "open"),
+        ("3", "discovery", "open"),
+        ("4", "proposal", "open"),
+        ("5", "negotiation", "open"),
+        ("6", "closed_won", "won"),  # the status decides, whatever the stage
+        ("7", "closed_lost", "lost"),
+    ]
+    assert parsed.rows[5].stage_text == "Contact Made"
+    assert parsed.rows[5].won_date == date(2054, 11, 12)
+    assert parsed.rows[6].lost_reason == "Budget cut"
+    assert [(row.line, row.reason) for row in parsed.left_out] == [(9, "deleted in the CRM")]
+
+
+def test_an_open_status_on_a_closed_stage_is_a_bad_row():
+    data = csv_bytes(
+        "Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Owner",
+        "1,Odd,Closed Won,open,2054-12-01,Ada",
+        "2,Odder,Demo Scheduled,maybe,2054-12-01,Ada",
+    )
+    parsed = parse_export(data)
+    assert errors_of(parsed) == [
+        (
+            2,
+            "the CRM says the deal is open, but its stage 'Closed Won' is a won stage; "
+            "map it to an open stage under [stages] in a --mapping file",
+        ),
+        (3, "status: unknown status 'maybe'; use open, won, lost or deleted"),
+    ]
 
 
 def test_bom_and_crlf():
@@ -393,8 +492,6 @@ def test_stages_come_from_the_methodology_passed_in():
 
 
 def test_methodology_stage_objects_fit():
-    from coachcli.config import load_methodology
-
     stages = load_methodology().stages
     data = csv_bytes(
         "Id,Name,StageName,CloseDate,OwnerId",

@@ -400,3 +400,37 @@ def test_an_ambiguous_decimal_mark_is_exit_2_until_a_flag_decides(coach, ana, wr
     assert amounts == {"81": 12.5, "82": 2, "83": 900}
     again = coach("deal", "import", path, "--decimal-comma", "--json")
     assert again.json()["counts"]["amount_up"] == 2
+
+
+PIPEDRIVE_DEFAULT = """\
+Deal - ID,Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Won time,Deal - Owner
+91,Qualified deal,1000,EUR,Qualified,open,2054-12-20,,Ana Souza
+92,Contact deal,2000,EUR,Contact Made,open,2054-12-21,,Ana Souza
+93,Demo deal,3000,EUR,Demo Scheduled,open,2054-12-22,,Ana Souza
+94,Proposal deal,4000,EUR,Proposal Made,open,2054-12-23,,Ana Souza
+95,Negotiation deal,5000,EUR,Negotiations Started,open,2054-12-24,,Ana Souza
+96,Won from a demo,6000,EUR,Demo Scheduled,won,2054-11-30,2054-11-18 09:00:00,Ana Souza
+97,Lost in proposal,7000,EUR,Proposal Made,lost,2054-11-30,,Ana Souza
+98,Deleted one,8000,EUR,Qualified,deleted,2054-12-01,,Ana Souza
+"""
+
+
+def test_pipedrive_default_pipeline_imports_with_won_lost_and_deleted(coach, ana, write):
+    result = coach("deal", "import", write("pd.csv", PIPEDRIVE_DEFAULT), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["rows"] == 7
+    assert "Left out 1 deal deleted in the CRM (line 9)." in result.stderr
+    deals = {d["external_id"]: d for d in coach("deal", "list", "--status", "all", "--json").json()}
+    assert sorted(deals) == ["91", "92", "93", "94", "95", "96", "97"]
+    stages = {key: (deal["stage"], deal["status"]) for key, deal in deals.items()}
+    assert stages == {
+        "91": ("qualification", "open"),
+        "92": ("qualification", "open"),
+        "93": ("discovery", "open"),
+        "94": ("proposal", "open"),
+        "95": ("negotiation", "open"),
+        "96": ("closed_won", "won"),
+        "97": ("closed_lost", "lost"),
+    }
+    table = coach("deal", "import", write("pd.csv", PIPEDRIVE_DEFAULT), "--dry-run")
+    assert table.stderr.splitlines()[1] == "Left out 1 deal deleted in the CRM (line 9)."

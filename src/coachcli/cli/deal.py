@@ -349,7 +349,7 @@ def import_(
         report = imports.import_export(
             session, methodology, parsed, file.name, day, options, context.clock()
         )
-    _emit_import(report, output.chosen_format(fmt, as_json))
+    _emit_import(report, parsed, output.chosen_format(fmt, as_json))
 
 
 def _parse_file(file: Path, source: str, mapping: Path | None, reading: dict, methodology):
@@ -391,13 +391,16 @@ def _emit_steps(info, as_json: bool) -> None:
                             empty="No close-plan steps yet.")  # fmt: skip
 
 
-def _emit_import(report, fmt: Format) -> None:
-    from coachcli.render.deals import DRY_RUN_NOTE, import_markdown, import_summary, import_tables
+def _emit_import(report, parsed, fmt: Format) -> None:
+    from coachcli.render import deals as shown
 
     data = report.model_dump(mode="json")
+    left_out = shown.left_out_rows([row.model_dump(mode="json") for row in parsed.left_out])
     if fmt != Format.json:  # the summary is for the person; JSON is the whole report
-        for line in import_summary(data):
-            output.note(line)
-    elif report.dry_run:  # a script's log should still say nothing was saved
-        output.note(DRY_RUN_NOTE)
-    output.emit_document(data, fmt, import_markdown, import_tables)
+        lines = shown.import_summary(data)
+        lines[1:1] = left_out  # right after what was read
+    else:  # a script's log still hears what was not imported or saved
+        lines = left_out + ([shown.DRY_RUN_NOTE] if report.dry_run else [])
+    for line in lines:
+        output.note(line)
+    output.emit_document(data, fmt, shown.import_markdown, shown.import_tables)

@@ -143,6 +143,20 @@ def import_summary(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def left_out_rows(left_out: list[dict[str, Any]], shown: int = 20) -> list[str]:
+    """Rows of the file that are not deals to import (deleted in the CRM), by reason."""
+    by_reason: dict[str, list[int]] = {}
+    for row in left_out:
+        by_reason.setdefault(row["reason"], []).append(row["line"])
+    lines = []
+    for reason, numbers in by_reason.items():
+        listed = ", ".join(str(number) for number in numbers[:shown])
+        more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+        where = "line" if len(numbers) == 1 else "lines"
+        lines.append(f"Left out {counted(len(numbers), 'deal')} {reason} ({where} {listed}{more}).")
+    return lines
+
+
 def _count_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {"change": LABELS.get(kind, kind), "deals": count}

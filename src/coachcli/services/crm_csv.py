@@ -119,8 +119,10 @@ _REQUIRED_HEADERS = {
 # Salesforce and Pipedrive write probability as a percent (10 = 10 %); HubSpot as 0-1.
 _PERCENT_SOURCES = {"salesforce", "pipedrive"}
 
-# CRM default stage names → methodology slugs; keys compare like headers do.
+# CRM default stage names → methodology slugs; keys compare like headers do. Each
+# CRM's default pipeline maps in order, so a deal moving along it never moves back.
 _STAGE_SYNONYMS = {
+    # HubSpot's default deal stages: labels and internal names compare alike.
     "appointmentscheduled": "qualification",
     "qualifiedtobuy": "qualification",
     "presentationscheduled": "discovery",
@@ -128,6 +130,7 @@ _STAGE_SYNONYMS = {
     "contractsent": "negotiation",
     "closedwon": "closed_won",
     "closedlost": "closed_lost",
+    # Salesforce's standard stage picklist.
     "prospecting": "prospecting",
     "qualification": "qualification",
     "needsanalysis": "discovery",
@@ -136,6 +139,12 @@ _STAGE_SYNONYMS = {
     "perceptionanalysis": "proposal",
     "proposalpricequote": "proposal",
     "negotiationreview": "negotiation",
+    # Pipedrive's default pipeline; there `Deal - Status` says won or lost.
+    "qualified": "qualification",
+    "contactmade": "qualification",
+    "demoscheduled": "discovery",
+    "proposalmade": "proposal",
+    "negotiationsstarted": "negotiation",
 }
 _OUTCOME_SLUGS = {"closed_won": "won", "closed_lost": "lost"}
 _CATEGORY_SYNONYMS = {
@@ -202,6 +211,7 @@ class ParsedExport(BaseModel):
     errors: list[RowError]
     columns: dict[str, str]  # canonical field → header as written in the file
     unmapped: list[str]
+    left_out: list[RowError] = []  # rows read but not deals to import (deleted in the CRM)
 
 
 class _Strict(BaseModel):
@@ -352,6 +362,7 @@ def _parse(
         decimal_comma=decimal_comma,
         rows=_DEAL_ROWS.validate_python(parser.rows),
         errors=parser.errors,
+        left_out=parser.left_out,
         columns={name: headers[index] for name, index in columns.items()},
         unmapped=[h for i, h in enumerate(headers) if i not in used and h.strip()],
     )
@@ -652,6 +663,7 @@ class _RowParser:
     decimal_comma: bool | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    left_out: list[RowError] = field(default_factory=list)
     _seen: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -719,6 +731,9 @@ class _RowParser:
                     problems.append(f"{_label(name)}: {error.message}")
                     continue
             converted[name] = value
+        if converted.get("status") == _DELETED:  # gone from the CRM, as if not exported
+            self.left_out.append(RowError(line=line, reason="deleted in the CRM"))
+            return
         self._finish(parsed, converted, problems)
         if problems:
             self.errors.append(RowError(line=line, reason="; ".join(problems)))
@@ -761,6 +776,12 @@ class _RowParser:
             return
         else:
             outcome = self.stages.outcome[stage]
+            if status == "open" and outcome != "open":
+                problems.append(
+                    f"the CRM says the deal is open, but its stage {parsed['stage_text']!r} "
+                    f"is a {outcome} stage; map it to an open stage under [stages] in a "
+                    "--mapping file"
+                )
             status = outcome if outcome in ("won", "lost") else "open"
         parsed.update(converted, stage=stage, status=status)
 
@@ -822,13 +843,14 @@ def _currency(raw: str) -> str:
     return raw.upper()
 
 
+_DELETED = "deleted"
+
+
 def _status(raw: str) -> str:
     word = raw.casefold()
-    if word in ("open", "won", "lost"):
+    if word in ("open", "won", "lost", _DELETED):
         return word
-    if word == "deleted":
-        raise Invalid("the deal is deleted in the CRM")
-    raise Invalid(f"unknown status {raw!r}; use open, won or lost")
+    raise Invalid(f"unknown status {raw!r}; use open, won, lost or deleted")
 
 
 def _flag(raw: str) -> bool:
