@@ -151,7 +151,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(coach, ana, write):
     [
         ("", "empty"),
         ("\x00\x01\x02binary\x00", "not"),
-        ("colour,size\nred,big\n", "expected"),
+        ("colour,size\nred,big\n", "salesforce needs id, name, stagename"),
     ],
 )
 def test_files_that_are_not_exports_are_exit_2(coach, write, content, message):

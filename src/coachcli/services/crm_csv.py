@@ -51,6 +51,7 @@ FIELDS = (
 # Salesforce says won or lost with two flags; they become `status`.
 FLAG_FIELDS = ("is_closed", "is_won")
 REQUIRED = ("external_id", "name", "stage", "close_date", "owner")
+_OWN_FIELDS = ("external_id", "name")  # no default: one value would fit one deal
 _LABELS = {
     "external_id": "deal id",
     "close_date": "close date",
@@ -227,7 +228,10 @@ class MappingOptions(_Strict):
 class ImportMapping(_Strict):
     """A --mapping file: where each field is, and what the CRM's words mean here."""
 
+    # A list names fallback columns: each row takes the first that is not empty.
     columns: dict[str, str | list[str]] = {}
+    # Text for a field whose column is empty in a row, or missing from the file.
+    defaults: dict[str, str] = {}
     stages: dict[str, str] = {}
     owners: dict[str, str] = {}
     forecast_categories: dict[str, str] = {}
@@ -242,6 +246,18 @@ class ImportMapping(_Strict):
             if not headers or (isinstance(headers, list) and not all(headers)):
                 raise ValueError(f"{key} names no header")
         return columns
+
+    @field_validator("defaults")
+    @classmethod
+    def _defaults_for_shared_fields(cls, defaults: dict[str, str]) -> dict[str, str]:
+        for key, text in defaults.items():
+            if key in _OWN_FIELDS:
+                raise ValueError(f"{key} cannot have a default: every deal has its own")
+            if key not in FIELDS:
+                raise ValueError(f"unknown field {key!r}; use one of {', '.join(FIELDS)}")
+            if not text.strip():
+                raise ValueError(f"the default for {key} is empty")
+        return defaults
 
 
 def parse_mapping(text: str, origin: str = "the mapping file") -> ImportMapping:
@@ -336,7 +352,7 @@ def _parse(
         raise Invalid(f"The file is empty. {_expected(source)}")
     headers = records[0][1]
     chosen = _detect(headers, source, mapping)
-    columns = _match_columns(headers, chosen, mapping)
+    layout = _match_columns(headers, chosen, mapping)
     if len(records) == 1:
         # Importing it would report every deal as missing from the CRM.
         raise Invalid(
@@ -346,16 +362,14 @@ def _parse(
         )
     day_first = _first_given(reading.day_first, mapping.options.day_first)
     if day_first is None:
-        day_first = bool(_guess_day_first(records[1:], columns))
+        day_first = bool(_guess_day_first(records[1:], layout))
     decimal_comma = _first_given(reading.decimal_comma, mapping.options.decimal_comma)
     if decimal_comma is None:
-        decimal_comma = _settle_decimal_mark(records[1:], columns)
-    parser = _RowParser(
-        chosen, columns, len(headers), mapping, _stage_table(stages), day_first, decimal_comma
-    )
+        decimal_comma = _settle_decimal_mark(records[1:], layout)
+    parser = _RowParser(chosen, layout, mapping, _stage_table(stages), day_first, decimal_comma)
     for line, fields in records[1:]:
         parser.add(line, fields)
-    used = set(columns.values())
+    used = layout.used()
     return ParsedExport(
         source=chosen,
         day_first=day_first,
@@ -363,7 +377,9 @@ def _parse(
         rows=_DEAL_ROWS.validate_python(parser.rows),
         errors=parser.errors,
         left_out=parser.left_out,
-        columns={name: headers[index] for name, index in columns.items()},
+        columns={
+            name: headers[index] for name, index in layout.columns.items() if index < len(headers)
+        },
         unmapped=[h for i, h in enumerate(headers) if i not in used and h.strip()],
     )
 
@@ -479,31 +495,133 @@ def _delimiter(text: str) -> str:
 
 
 def _detect(headers: list[str], source: str, mapping: ImportMapping) -> str:
+    """The CRM whose export the headers are: the one whose required fields are all
+    there (counting what the mapping supplies), else one that lacks at most two."""
     if source != "auto":
         return source
-    keys = {header_key(header) for header in headers}
-    scores = {name: len(keys & _SOURCE_KEYS[name]) for name in SOURCES}
-    best = max(scores.values())
-    winners = [name for name, score in scores.items() if score == best]
-    if best and len(winners) == 1:
-        return winners[0]
+    positions = _positions(headers)
+    found = {name: _fields_found(positions, name) for name in SOURCES}
+    supplied = set(mapping.columns) | set(mapping.defaults)
+    complete = [n for n in SOURCES if found[n] and set(REQUIRED) <= found[n] | supplied]
+    if complete:
+        best = max(len(found[name]) for name in complete)
+        winners = [name for name in complete if len(found[name]) == best]
+        if len(winners) == 1:
+            return winners[0]
+        if not mapping.columns:
+            both = " and ".join(SOURCE_NAMES[name] for name in winners)
+            raise Invalid(
+                f"The columns fit a {both} export equally well; say which with "
+                f"--from {' or --from '.join(winners)}."
+            )
     if mapping.columns:
         return CUSTOM
-    if best:
-        tied = " and ".join(SOURCE_NAMES[name] for name in winners)
-        raise Invalid(
-            f"Cannot tell whether this is a {tied} export: the headers fit each equally well. "
-            f"Give --from. {_expected('auto')}"
-        )
-    raise Invalid(f"No recognisable columns in the file. {_expected('auto')}")
+    # Close to one format: reading it that way names exactly the columns it lacks.
+    required = {name: len(found[name] & set(REQUIRED)) for name in SOURCES}
+    best = max(required.values())
+    winners = [name for name in SOURCES if required[name] == best]
+    if best >= len(REQUIRED) - 2 and len(winners) == 1:
+        return winners[0]
+    raise Invalid(_no_format_fits(headers, found))
 
 
-def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> dict[str, int]:
-    """Field → column index: the mapping's own columns first, then the source's map."""
+def _positions(headers: list[str]) -> dict[str, int]:
+    """Header key → its first column."""
     positions: dict[str, int] = {}
     for index, header in enumerate(headers):
         positions.setdefault(header_key(header), index)
+    return positions
+
+
+def _fields_found(positions: dict[str, int], source: str) -> set[str]:
+    return {
+        name
+        for name, candidates in _COLUMNS[source].items()
+        if any(header_key(candidate) in positions for candidate in candidates)
+    }
+
+
+def _no_format_fits(headers: list[str], found: dict[str, set[str]]) -> str:
+    """Which columns the file has, and what each format would need besides."""
+    opening = "No CRM export format fits" if any(found.values()) else "No recognisable columns in"
+    lines = [f"{opening} this file. Its columns: {_shorten(headers)}."]
+    for source in SOURCES:
+        has = [_label(name) for name in REQUIRED if name in found[source]]
+        lacks = [
+            f"{_label(name)} ({_either(_COLUMNS[source][name])})"
+            for name in REQUIRED
+            if name not in found[source]
+        ]
+        if has:
+            lines.append(
+                f"  {SOURCE_NAMES[source]} lacks {', '.join(lacks)}; it has {', '.join(has)}."
+            )
+        else:
+            lines.append(f"  {SOURCE_NAMES[source]} needs {_REQUIRED_HEADERS[source]}.")
+    lines.append(
+        "Export again with those columns, or name this file's columns under [columns] in a "
+        "--mapping file (see examples/crm-mapping.toml)."
+    )
+    return "\n".join(lines)
+
+
+def _either(candidates: tuple[str, ...]) -> str:
+    """Candidates as a person lists them: A or B; A, B or C."""
+    return " or ".join(
+        [", ".join(candidates[:-1]), candidates[-1]] if candidates[:-1] else candidates
+    )
+
+
+class _Layout:
+    """Where each field is read: its column, further columns tried in order while it is
+    empty, and a default when all are. A field with only a default gets a column of its
+    own past the file's last."""
+
+    def __init__(
+        self,
+        columns: dict[str, int],
+        width: int,
+        fallbacks: dict[str, tuple[int, ...]] | None = None,
+        defaults: dict[str, str] | None = None,
+    ):
+        self.columns, self.width = columns, width
+        self.fallbacks, self.defaults = fallbacks or {}, defaults or {}
+        own = sorted((index, name) for name, index in columns.items() if index >= width)
+        self.extra = [self.defaults[name] for _, name in own]
+        self.rules = [
+            (index, self.fallbacks.get(name, ()), self.defaults.get(name, ""))
+            for name, index in columns.items()
+            if index < width and (name in self.fallbacks or name in self.defaults)
+        ]
+
+    def fill(self, fields: list[str]) -> list[str]:
+        """The record with every field in its own column (`fields` fits the header)."""
+        fields = fields + self.extra
+        for index, others, default in self.rules:
+            if not fields[index].strip():
+                fields[index] = next((fields[i] for i in others if fields[i].strip()), default)
+        return fields
+
+    def cells(self, records: list[tuple[int, list[str]]], name: str) -> Iterator[tuple[int, str]]:
+        """(line, text) of every column a field may be read from, defaults aside."""
+        if name not in self.columns:
+            return
+        indexes = [self.columns[name], *self.fallbacks.get(name, ())]
+        for line, fields in records:
+            for index in indexes:
+                if index < len(fields):
+                    yield line, fields[index]
+
+    def used(self) -> set[int]:
+        return {*self.columns.values(), *(i for more in self.fallbacks.values() for i in more)}
+
+
+def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> _Layout:
+    """Where each field is: the mapping's own columns and defaults first, then the
+    source's map."""
+    positions = _positions(headers)
     columns: dict[str, int] = {}
+    fallbacks: dict[str, tuple[int, ...]] = {}
     for name, wanted in mapping.columns.items():
         candidates = [wanted] if isinstance(wanted, str) else wanted
         found = [positions[header_key(c)] for c in candidates if header_key(c) in positions]
@@ -513,8 +631,12 @@ def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> d
                 f"The mapping puts {name} in column {listed}, but the file has no such column.",
                 hint=f"Columns in the file: {_shorten(headers)}.",
             )
+        found = list(dict.fromkeys(found))
         columns[name] = found[0]
-    taken = set(columns.values())
+        if len(found) > 1:
+            fallbacks[name] = tuple(found[1:])
+    _refuse_shared_columns(headers, columns, fallbacks)
+    taken = {*columns.values(), *(i for more in fallbacks.values() for i in more)}
     for name, candidates in _COLUMNS.get(source, {}).items():
         if name in columns:
             continue
@@ -524,6 +646,9 @@ def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> d
                 columns[name] = index
                 taken.add(index)
                 break
+    for name in mapping.defaults:
+        if name not in columns:  # a column of its own, after the file's and the others'
+            columns[name] = len(headers) + sum(index >= len(headers) for index in columns.values())
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise Invalid(
@@ -532,7 +657,23 @@ def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> d
             + ". Add the column to the export, or name it under [columns] in a --mapping file.",
             hint=f"Columns in the file: {_shorten(headers)}.",
         )
-    return columns
+    return _Layout(columns, len(headers), fallbacks, dict(mapping.defaults))
+
+
+def _refuse_shared_columns(
+    headers: list[str], columns: dict[str, int], fallbacks: dict[str, tuple[int, ...]]
+) -> None:
+    """One column, one field: a column read as two fields is a slip in the mapping."""
+    owner: dict[int, str] = {}
+    for name, first in columns.items():
+        for index in (first, *fallbacks.get(name, ())):
+            other = owner.setdefault(index, name)
+            if other != name:
+                raise Invalid(
+                    f"The mapping reads column {headers[index]!r} as both {other} and {name}; "
+                    "a column holds one field. Under [columns], name another column for one "
+                    "of them."
+                )
 
 
 def _wanted(source: str, name: str) -> str:
@@ -558,25 +699,20 @@ def _shorten(headers: list[str], limit: int = 12) -> str:
     return shown + (f" and {len(headers) - limit} more" if len(headers) > limit else "")
 
 
-def _guess_day_first(records: list[tuple[int, list[str]]], columns: dict[str, int]) -> bool:
-    indexes = [columns[name] for name in _DATE_FIELDS if name in columns]
-    values = {fields[i] for _, fields in records for i in indexes if i < len(fields)}
+def _guess_day_first(records: list[tuple[int, list[str]]], layout: _Layout) -> bool:
+    values = {text for name in _DATE_FIELDS for _, text in layout.cells(records, name)}
+    values.update(text for name, text in layout.defaults.items() if name in _DATE_FIELDS)
     return bool(guess_day_first(values))
 
 
-def _settle_decimal_mark(
-    records: list[tuple[int, list[str]]], columns: dict[str, int]
-) -> bool | None:
+def _settle_decimal_mark(records: list[tuple[int, list[str]]], layout: _Layout) -> bool | None:
     """Whether amounts that read both ways ("12.500") have a decimal comma, as the
     amounts that read only one way say; None when no amount reads both ways. A file
     that says nothing, or says both, is refused: a guess would be wrong by 1,000."""
-    index = columns.get("amount")
-    if index is None:
-        return None
     seen: set[str] = set()
     first: dict[str, tuple[int, str]] = {}  # mark → where it is first seen, and the amount
-    for line, fields in records:
-        raw = fields[index].strip() if index < len(fields) else ""
+    for line, text in layout.cells(records, "amount"):
+        raw = text.strip()
         if raw and raw not in seen:  # one look per distinct amount
             seen.add(raw)
             mark = decimal_mark(raw)
@@ -655,8 +791,7 @@ class _RowParser:
     exports repeat the same dates, stages and words thousands of times."""
 
     source: str
-    columns: dict[str, int]
-    width: int
+    layout: _Layout
     mapping: ImportMapping
     stages: _StageTable
     day_first: bool
@@ -684,7 +819,9 @@ class _RowParser:
         self.percent = self.source in _PERCENT_SOURCES
         currency = self.mapping.options.currency
         self.default_currency = currency.upper() if currency else None
-        self.has_won_flag = "is_won" in self.columns
+        self.width = self.layout.width
+        self.fills = bool(self.layout.rules or self.layout.extra)
+        self.has_won_flag = "is_won" in self.layout.columns
         convert = {
             **dict.fromkeys(_DATE_FIELDS, self._date),
             "owner": self._owner,
@@ -697,8 +834,9 @@ class _RowParser:
             "is_won": _flag,
             "is_closed": _flag,
         }
-        columns = self.columns
+        columns = self.layout.columns
         self.texts = [(name, columns[name]) for name in _TEXT_FIELDS if name in columns]
+        self.required = _REQUIRED - set(_TEXT_FIELDS)  # a missing stage is said once
         self.converters = [
             (name, columns[name], function, {})
             for name, function in convert.items()
@@ -709,6 +847,8 @@ class _RowParser:
         problems: list[str] = []
         if len(fields) != self.width:
             fields = self._fit(fields, problems)
+        if self.fills:
+            fields = self.layout.fill(fields)
         parsed: dict[str, Any] = {"line": line}
         for name, index in self.texts:
             raw = fields[index].strip()
@@ -720,7 +860,7 @@ class _RowParser:
         for name, index, convert, known in self.converters:
             raw = fields[index].strip()
             if not raw:
-                if name in _REQUIRED:
+                if name in self.required:
                     problems.append(f"missing {_label(name)}")
                 continue
             value = known.get(raw, _UNSEEN)
@@ -746,7 +886,7 @@ class _RowParser:
             return fields + [""] * (self.width - len(fields))
         if any(value.strip() for value in fields[self.width :]):
             problems.append(f"has {len(fields)} fields but the header has {self.width}")
-        return fields
+        return fields[: self.width]
 
     def _finish(self, parsed: dict[str, Any], converted: dict[str, Any], problems: list[str]):
         external_id = parsed.get("external_id")
