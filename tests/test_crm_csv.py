@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
+from coachcli.config import load_methodology
 from coachcli.dates import guess_day_first, parse_export_date
 from coachcli.errors import Invalid
-from coachcli.money import currency_in, parse_csv_amount
+from coachcli.money import currency_in, decimal_mark, parse_csv_amount
 from coachcli.services.crm_csv import (
     ImportMapping,
     StageInfo,
@@ -211,7 +212,105 @@ def test_pipedrive_export_status_overrides_stage():
     assert contoso.won_date == date(2054, 11, 2)
     assert contoso.account == "Contoso" and contoso.currency == "EUR"
     assert fabrikam.lost_reason == "Went with a competitor"
-    assert errors_of(parsed) == [(5, "status: the deal is deleted in the CRM")]
+    assert parsed.errors == []
+    assert [(row.line, row.reason) for row in parsed.left_out] == [(5, "deleted in the CRM")]
+
+
+SALESFORCE_PICKLIST = {
+    "Prospecting": ("prospecting", "open"),
+    "Qualification": ("qualification", "open"),
+    "Needs Analysis": ("discovery", "open"),
+    "Value Proposition": ("discovery", "open"),
+    "Id. Decision Makers": ("discovery", "open"),
+    "Perception Analysis": ("proposal", "open"),
+    "Proposal/Price Quote": ("proposal", "open"),
+    "Negotiation/Review": ("negotiation", "open"),
+    "Closed Won": ("closed_won", "won"),
+    "Closed Lost": ("closed_lost", "lost"),
+}
+HUBSPOT_DEFAULT_STAGES = {  # label: (internal name, slug, status)
+    "Appointment Scheduled": ("appointmentscheduled", "qualification", "open"),
+    "Qualified To Buy": ("qualifiedtobuy", "qualification", "open"),
+    "Presentation Scheduled": ("presentationscheduled", "discovery", "open"),
+    "Decision Maker Bought-In": ("decisionmakerboughtin", "proposal", "open"),
+    "Contract Sent": ("contractsent", "negotiation", "open"),
+    "Closed Won": ("closedwon", "closed_won", "won"),
+    "Closed Lost": ("closedlost", "closed_lost", "lost"),
+}
+
+
+def test_salesforce_standard_stage_picklist_maps_in_order():
+    lines = [
+        f"{n},Deal {n},{stage},2054-12-01,Jo"
+        for n, stage in enumerate(SALESFORCE_PICKLIST, start=1)
+    ]
+    parsed = parse_export(csv_bytes("Id,Name,StageName,CloseDate,OwnerId", *lines))
+    assert parsed.errors == []
+    assert [(row.stage, row.status) for row in parsed.rows] == list(SALESFORCE_PICKLIST.values())
+    order = list(load_methodology().stages)
+    ranks = [order.index(row.stage) for row in parsed.rows]
+    assert ranks == sorted(ranks)  # a deal moving along the picklist never moves back
+
+
+@pytest.mark.parametrize("by", ["label", "internal name"])
+def test_hubspot_default_deal_stages_map_by_label_and_internal_name(by):
+    lines = [
+        f"{n},Deal {n},{label if by == 'label' else internal},2054-12-01,Jo"
+        for n, (label, (internal, _, _)) in enumerate(HUBSPOT_DEFAULT_STAGES.items(), start=1)
+    ]
+    parsed = parse_export(csv_bytes("Record ID,Deal Name,Deal Stage,Close Date,Deal owner", *lines))
+    assert parsed.source == "hubspot" and parsed.errors == []
+    expected = [(slug, status) for _, slug, status in HUBSPOT_DEFAULT_STAGES.values()]
+    assert [(row.stage, row.status) for row in parsed.rows] == expected
+
+
+PIPEDRIVE_DEFAULT = csv_bytes(
+    "Deal - ID,Deal - Title,Deal - Value,Deal - Stage,Deal - Status,"
+    "Deal - Expected close date,Deal - Owner,Deal - Won time,Deal - Lost reason",
+    "1,Qualified one,100,Qualified,open,2054-12-01,Ada,,",
+    "2,Contact one,200,Contact Made,open,2054-12-02,Ada,,",
+    "3,Demo one,300,Demo Scheduled,open,2054-12-03,Ada,,",
+    "4,Proposal one,400,Proposal Made,open,2054-12-04,Ada,,",
+    "5,Negotiation one,500,Negotiations Started,open,2054-12-05,Ada,,",
+    "6,Won early,600,Contact Made,won,2054-11-10,Ada,2054-11-12 10:00:00,",
+    "7,Lost late,700,Negotiations Started,Lost,2054-11-11,Ada,,Budget cut",
+    "8,Gone,800,Proposal Made,deleted,2054-11-11,Ada,,",
+)
+
+
+def test_pipedrive_default_pipeline_with_won_lost_and_deleted_statuses():
+    parsed = parse_export(PIPEDRIVE_DEFAULT)
+    assert parsed.source == "pipedrive" and parsed.errors == []
+    assert [(row.external_id, row.stage, row.status) for row in parsed.rows] == [
+        ("1", "qualification", "open"),
+        ("2", "qualification", "open"),
+        ("3", "discovery", "open"),
+        ("4", "proposal", "open"),
+        ("5", "negotiation", "open"),
+        ("6", "closed_won", "won"),  # the status decides, whatever the stage
+        ("7", "closed_lost", "lost"),
+    ]
+    assert parsed.rows[5].stage_text == "Contact Made"
+    assert parsed.rows[5].won_date == date(2054, 11, 12)
+    assert parsed.rows[6].lost_reason == "Budget cut"
+    assert [(row.line, row.reason) for row in parsed.left_out] == [(9, "deleted in the CRM")]
+
+
+def test_an_open_status_on_a_closed_stage_is_a_bad_row():
+    data = csv_bytes(
+        "Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Owner",
+        "1,Odd,Closed Won,open,2054-12-01,Ada",
+        "2,Odder,Demo Scheduled,maybe,2054-12-01,Ada",
+    )
+    parsed = parse_export(data)
+    assert errors_of(parsed) == [
+        (
+            2,
+            "the CRM says the deal is open, but its stage 'Closed Won' is a won stage; "
+            "map it to an open stage under [stages] in a --mapping file",
+        ),
+        (3, "status: unknown status 'maybe'; use open, won, lost or deleted"),
+    ]
 
 
 def test_bom_and_crlf():
@@ -330,6 +429,92 @@ def test_mapping_file_with_stage_and_owner_maps():
     ]
 
 
+SALES_PIPELINE = csv_bytes(  # the shape of a public CRM sample: no owner, two dates
+    "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value",
+    "1C1I7A6R,,GTX Plus Basic,Cancity,Won,2054-10-20,2054-11-02,1054",
+    "Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Engaging,2054-10-25,,",
+    "EC4QE1BX,Darcel Schlecht,MG Special,Cancity,Lost,2054-10-25,2054-11-07,0",
+)
+SALES_PIPELINE_MAPPING = """
+[columns]
+external_id = "opportunity_id"
+name = "product"
+owner = "sales_agent"
+stage = "deal_stage"
+close_date = ["close_date", "engage_date"]
+amount = "close_value"
+
+[defaults]
+owner = "Ana Souza"
+forecast_category = "Pipeline"
+
+[stages]
+Engaging = "discovery"
+Won = "closed_won"
+Lost = "closed_lost"
+"""
+
+
+def test_mapping_fallback_columns_and_defaults():
+    parsed = parse_export(SALES_PIPELINE, mapping=parse_mapping(SALES_PIPELINE_MAPPING))
+    assert parsed.source == "custom" and parsed.errors == []
+    assert parsed.unmapped == ["account"]  # engage_date is read, as a fallback
+    rows = [
+        (r.external_id, r.owner, r.close_date, r.status, r.forecast_category) for r in parsed.rows
+    ]
+    assert rows == [
+        ("1C1I7A6R", "Ana Souza", date(2054, 11, 2), "won", "pipeline"),
+        ("Z063OYW0", "Darcel Schlecht", date(2054, 10, 25), "open", "pipeline"),
+        ("EC4QE1BX", "Darcel Schlecht", date(2054, 11, 7), "lost", "pipeline"),
+    ]
+
+
+def test_a_default_stands_in_for_a_column_the_file_lacks():
+    mapping = parse_mapping('[defaults]\nowner = "Ana Souza"\ncurrency = "eur"\n')
+    data = csv_bytes("Id,Name,StageName,CloseDate,Amount", "1,A,Qualification,03/11/2054,5")
+    parsed = parse_export(data, mapping=mapping)
+    assert parsed.source == "salesforce" and parsed.errors == []
+    assert (parsed.rows[0].owner, parsed.rows[0].currency) == ("Ana Souza", "EUR")
+    assert "owner" not in parsed.columns and parsed.unmapped == []
+
+
+def test_defaults_are_read_like_the_cells_they_stand_for():
+    mapping = parse_mapping('[defaults]\nclose_date = "25/12/2054"\nstage = "Needs Analysis"\n')
+    data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,,,Jo", "2,B,Prospecting,,Jo")
+    parsed = parse_export(data, mapping=mapping)
+    assert parsed.day_first is True  # the default's date is only readable day first
+    assert [(r.stage, r.close_date) for r in parsed.rows] == [
+        ("discovery", date(2054, 12, 25)),
+        ("prospecting", date(2054, 12, 25)),
+    ]
+    bad = parse_mapping('[defaults]\nprobability = "lots"\n')
+    assert errors_of(parse_export(data, mapping=bad)) == [
+        (2, "missing stage; missing close date; probability: 'lots' is not a number."),
+        (3, "missing close date; probability: 'lots' is not a number."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ('name = "Title"\naccount = "Title"', "reads column 'Title' as both name and account"),
+        ('name = "Title"\naccount = "title"', "reads column 'Title' as both name and account"),
+        (
+            'close_date = ["Due", "Created"]\ncreated_date = "Created"',
+            "reads column 'Created' as both close_date and created_date",
+        ),
+    ],
+)
+def test_a_mapping_that_reads_one_column_as_two_fields_is_refused(columns, message):
+    mapping = parse_mapping(
+        f'[columns]\nexternal_id = "Ref"\nstage = "Phase"\nowner = "Rep"\n{columns}\n'
+    )
+    data = csv_bytes("Ref,Title,Phase,Rep,Due,Created", "1,A,Talking,Jo,2054-11-03,2054-10-01")
+    with pytest.raises(Invalid, match=message) as caught:
+        parse_export(data, mapping=mapping)
+    assert "a column holds one field" in caught.value.message
+
+
 def test_mapping_adds_to_a_builtin_source():
     mapping = parse_mapping('[stages]\n"Legal review" = "negotiation"\n')
     data = csv_bytes("Id,Name,StageName,CloseDate,OwnerId", "1,A,Legal Review,2054-11-03,Jo")
@@ -352,6 +537,11 @@ def test_mapping_column_missing_from_file_is_invalid():
         ('[options]\ncurrency = "EURO"\n', "options.currency"),
         ('[options]\nday_first = "yes"\n', "options.day_first"),
         ("[colums]\n", "colums: Extra inputs are not permitted"),
+        ('[defaults]\nexternal_id = "X"\n', "external_id cannot have a default"),
+        ('[defaults]\nname = "Deal"\n', "name cannot have a default"),
+        ('[defaults]\nsize = "XL"\n', "defaults: Value error, unknown field 'size'"),
+        ('[defaults]\nowner = " "\n', "the default for owner is empty"),
+        ("[defaults]\nprobability = 0.5\n", "defaults.probability"),
         ("[columns\n", "is not valid TOML"),
     ],
 )
@@ -394,8 +584,6 @@ def test_stages_come_from_the_methodology_passed_in():
 
 
 def test_methodology_stage_objects_fit():
-    from coachcli.config import load_methodology
-
     stages = load_methodology().stages
     data = csv_bytes(
         "Id,Name,StageName,CloseDate,OwnerId",
@@ -490,6 +678,91 @@ def test_bad_csv_amounts(text):
         parse_csv_amount(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "mark", "point", "comma"),
+    [
+        ("12.500", "either", 12.5, 12500.0),
+        ("€ 2.000", "either", 2.0, 2000.0),
+        ("1,500", "either", 1500.0, 1.5),
+        ("USD 1,500", "either", 1500.0, 1.5),
+        ("1.234,56", "comma", 1234.56, 1234.56),
+        ("1.250.000", "comma", 1_250_000.0, 1_250_000.0),
+        ("12,5", "comma", 12.5, 12.5),
+        ("1,234.56", "point", 1234.56, 1234.56),
+        ("1,250,000", "point", 1_250_000.0, 1_250_000.0),
+        ("12.5", "point", 12.5, 12.5),
+        ("0.500", "point", 0.5, 0.5),
+        ("0,500", "comma", 0.5, 0.5),
+        ("1234.500", "point", 1234.5, 1234.5),
+        ("12500", None, 12500.0, 12500.0),
+        ("12 500", None, 12500.0, 12500.0),
+        ("", None, None, None),
+    ],
+)
+def test_amounts_that_read_two_ways_follow_the_decimal_mark(text, mark, point, comma):
+    assert decimal_mark(text) == mark
+    assert parse_csv_amount(text, decimal_comma=False) == point
+    assert parse_csv_amount(text, decimal_comma=True) == comma
+    if mark == "either":
+        with pytest.raises(Invalid, match="use --decimal-point or --decimal-comma"):
+            parse_csv_amount(text)
+    else:
+        assert parse_csv_amount(text) == point
+
+
+EUROPEAN = (
+    "Id;Name;StageName;CloseDate;OwnerId;Amount\n"
+    "1;Alpha;Qualification;03.12.2054;Jo;12.500\n"
+    "2;Beta;Qualification;04.12.2054;Jo;€ 2.000\n"
+    "3;Gamma;Qualification;05.12.2054;Jo;1.234,56 €\n"
+    "4;Delta;Qualification;06.12.2054;Jo;900\n"
+)
+
+
+def test_a_file_that_writes_thousands_with_dots_reads_them_so():
+    parsed = parse_export(EUROPEAN.encode())
+    assert parsed.decimal_comma is True
+    assert [row.amount for row in parsed.rows] == [12500.0, 2000.0, 1234.56, 900.0]
+    assert [row.currency for row in parsed.rows] == [None, "EUR", "EUR", None]
+
+
+def test_a_file_with_a_decimal_point_reads_dots_as_decimals():
+    data = EUROPEAN.replace("1.234,56 €", "1,234.56").encode()
+    parsed = parse_export(data)
+    assert parsed.decimal_comma is False
+    assert [row.amount for row in parsed.rows] == [12.5, 2.0, 1234.56, 900.0]
+
+
+def test_a_file_without_amounts_that_read_two_ways_decides_nothing():
+    assert parse_export(SALESFORCE_REPORT).decimal_comma is None  # mixed, yet each one way
+
+
+UNDECIDED = EUROPEAN.replace("1.234,56 €", "900")
+CONTRADICTING = EUROPEAN.replace("900\n", "1,234.56\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (UNDECIDED, "nothing in the file says which"),
+        (CONTRADICTING, "both ways ('1.234,56 €' on line 4, '1,234.56' on line 5)"),
+    ],
+)
+def test_an_undecided_file_names_the_flags(text, named):
+    data = text.encode()
+    with pytest.raises(Invalid) as caught:
+        parse_export(data)
+    message = caught.value.message
+    assert "Amounts such as '12.500' (line 2) read two ways" in message
+    assert named in message
+    assert "Pass --decimal-comma if 1.234,56" in message and "--decimal-point" in message
+    assert caught.value.exit_code == 2
+    assert parse_export(data, decimal_comma=True).rows[0].amount == 12500.0
+    assert parse_export(data, decimal_comma=False).rows[0].amount == 12.5
+    mapping = parse_mapping("[options]\ndecimal_comma = true\n")
+    assert parse_export(data, mapping=mapping).rows[1].amount == 2000.0
+
+
 def test_bad_rows_are_listed_with_line_and_reason():
     data = csv_bytes(
         "Id,Name,StageName,CloseDate,OwnerId,Amount,ForecastCategoryName,Probability",
@@ -550,17 +823,82 @@ def test_binary_file_is_invalid():
     assert caught.value.exit_code == 2
 
 
-def test_undecodable_file_is_invalid():
-    latin1 = "Id,Name,StageName,CloseDate,OwnerId\n1,Café,Qualification,2054-11-03,Jo\n"
-    with pytest.raises(Invalid, match="not UTF-8") as caught:
-        parse_export(latin1.encode("latin-1"))
-    assert EXPECTED_ALL in caught.value.message
+WINDOWS_EXPORT = (
+    "Id;Name;Account Name;StageName;CloseDate;OwnerId;NextStep\r\n"
+    "1;Café Müller \u2013 Größe;Société Générale;Qualification;2054-12-03;José Núñez;"
+    "Send the “final” quote € 5\r\n"
+)
+
+
+def test_excel_windows_file_in_cp1252_is_read():
+    parsed = parse_export(WINDOWS_EXPORT.encode("cp1252"))
+    assert parsed.errors == []
+    row = parsed.rows[0]
+    assert (row.name, row.account, row.owner) == (
+        "Café Müller \u2013 Größe",
+        "Société Générale",
+        "José Núñez",
+    )
+    assert row.next_step == "Send the “final” quote € 5"
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        WINDOWS_EXPORT.encode("utf-8"),
+        b"\xef\xbb\xbf" + WINDOWS_EXPORT.encode("utf-8"),
+        WINDOWS_EXPORT.encode("utf-16"),  # with its byte-order mark
+        WINDOWS_EXPORT.encode("utf-16-le"),
+        WINDOWS_EXPORT.encode("utf-16-be"),
+    ],
+    ids=["utf-8", "utf-8 bom", "utf-16", "utf-16-le bare", "utf-16-be bare"],
+)
+def test_unicode_encodings_are_recognised(encoded):
+    parsed = parse_export(encoded)
+    assert parsed.columns["external_id"] == "Id"
+    assert parsed.rows[0].name == "Café Müller \u2013 Größe"
+
+
+def test_encoding_can_be_named():
+    latin = WINDOWS_EXPORT.replace("\u2013", "-").replace("“", '"').replace("”", '"')
+    latin = latin.replace("€", "EUR")
+    parsed = parse_export(latin.encode("latin-1"), encoding="latin-1")
+    assert parsed.rows[0].owner == "José Núñez"
+    dos = parse_export(latin.encode("cp850"), encoding="cp850")
+    assert dos.rows[0].name == "Café Müller - Größe"
+    assert parse_export(latin.encode("utf-8"), encoding="UTF8").rows[0].owner == "José Núñez"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "named"),
+    [
+        # 0x81 is no character in UTF-8 nor in Windows-1252
+        (b"Id,Name,StageName,CloseDate,OwnerId\n1,Caf\x81,Qualification,2054-11-03,Jo\n",
+         None, "neither UTF-8 nor Windows-1252 text: byte 0x81 on line 2"),
+        ("Id,Name,StageName,CloseDate,OwnerId\n1,Zoë,Qualification,2054-11-03,Jo\n"
+         .encode() + b"2,Caf\xe9,Qualification,2054-11-03,Jo\n",
+         None, "mixes UTF-8 with another encoding (byte 0xE9 on line 3"),
+        (WINDOWS_EXPORT.encode("cp1252"), "utf-8", "not utf-8 text: byte 0xE9 on line 2"),
+        (WINDOWS_EXPORT.encode("cp1252"), "klingon", "Unknown encoding 'klingon'"),
+    ],
+)  # fmt: skip
+def test_undecodable_file_gets_a_message_about_its_encoding(data, encoding, named):
+    with pytest.raises(Invalid) as caught:
+        parse_export(data, encoding=encoding)
+    message = caught.value.message
+    assert named in message
+    assert caught.value.exit_code == 2
+    assert "--encoding" in message or "Unknown encoding" in message
+    assert EXPECTED_ALL not in message  # the columns are not the problem
 
 
 def test_prose_is_not_an_export():
     with pytest.raises(Invalid, match="No recognisable columns") as caught:
         parse_export(b"Dear team\nplease find the deals attached\n")
-    assert EXPECTED_ALL in caught.value.message
+    message = caught.value.message
+    assert "Its columns: 'Dear team'." in message
+    assert "Salesforce needs Id, Name, StageName, CloseDate, OwnerId" in message
+    assert "HubSpot needs Record ID, Deal Name, Deal Stage, Close Date, Deal owner." in message
 
 
 def test_forced_source_names_its_required_columns():
@@ -572,9 +910,44 @@ def test_forced_source_names_its_required_columns():
     assert "Deal - Expected close date" in message
 
 
-def test_ambiguous_headers_are_invalid():
-    with pytest.raises(Invalid, match="Salesforce and HubSpot"):
-        parse_export(csv_bytes("Amount,Close Date", "5,2054-11-03"))
+def test_when_no_format_fits_the_message_says_what_each_needs():
+    with pytest.raises(Invalid) as caught:
+        parse_export(csv_bytes("Amount,Close Date,Region", "5,2054-11-03,North"))
+    assert caught.value.message.splitlines() == [
+        "No CRM export format fits this file. Its columns: 'Amount', 'Close Date', 'Region'.",
+        "  Salesforce lacks deal id (Id or Opportunity ID), name (Name or Opportunity Name), "
+        "stage (StageName or Stage), owner (Opportunity Owner, Owner.Name or OwnerId); "
+        "it has close date.",
+        "  HubSpot lacks deal id (Record ID or hs_object_id), name (Deal Name or dealname), "
+        "stage (Deal Stage or dealstage), owner (Deal owner or hubspot_owner_id); "
+        "it has close date.",
+        "  Pipedrive needs Deal - ID, Deal - Title, Deal - Stage, Deal - Expected close date, "
+        "Deal - Owner.",
+        "Export again with those columns, or name this file's columns under [columns] in a "
+        "--mapping file (see examples/crm-mapping.toml).",
+    ]
+
+
+def test_a_file_close_to_one_format_is_read_as_it_to_name_what_it_lacks():
+    with pytest.raises(Invalid) as caught:
+        parse_export(
+            csv_bytes("Deal Name,Deal Stage,Close Date,Amount", "A,closedwon,2054-11-03,5")
+        )
+    assert caught.value.message.startswith(
+        "The HubSpot export has no column for deal id (expected Record ID or hs_object_id); "
+        "owner (expected Deal owner or hubspot_owner_id)."
+    )
+
+
+def test_headers_that_fit_two_formats_ask_for_from():
+    both = csv_bytes(
+        "Id,Name,StageName,CloseDate,OwnerId,Record ID,Deal Name,Deal Stage,Deal owner",
+        "1,A,Qualification,2054-11-03,Jo,9,A,qualifiedtobuy,Jo",
+    )
+    with pytest.raises(Invalid, match="fit a Salesforce and HubSpot export equally well; "
+                       "say which with --from salesforce or --from hubspot"):  # fmt: skip
+        parse_export(both)
+    assert parse_export(both, source="hubspot").rows[0].external_id == "9"
 
 
 def test_unterminated_quote_is_invalid_with_its_line():
@@ -605,3 +978,16 @@ def test_markup_like_text_is_kept_exactly():
 
 def test_empty_mapping_equals_no_mapping():
     assert parse_export(SALESFORCE_API, mapping=ImportMapping()) == parse_export(SALESFORCE_API)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        csv_bytes("Id,Name,StageName,CloseDate,OwnerId"),
+        b"\xef\xbb\xbfRecord ID,Deal Name,Deal Stage,Close Date,Deal owner\r\n\r\n,,,,\r\n",
+    ],
+)
+def test_header_only_file_has_no_rows(data):
+    with pytest.raises(Invalid, match="no rows") as caught:
+        parse_export(data)
+    assert caught.value.exit_code == 2

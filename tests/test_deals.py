@@ -31,7 +31,7 @@ Id,Name,Account Name,Opportunity Owner,StageName,Amount,CloseDate,ForecastCatego
 
 HUBSPOT = """\ufeffRecord ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Create Date\r
 9001,Wayne Enterprises,Appointment Scheduled,11/30/2054,Ana Souza,"1,500",Sales Pipeline,10/01/2054\r
-9002,Stark [bold]=cmd|x,Contract Sent,12/15/2054,Ana Souza,25000,Sales Pipeline,09/01/2054\r
+9002,Stark [bold]=cmd|x,Contract Sent,12/15/2054,Ana Souza,"25,000.00",Sales Pipeline,09/01/2054\r
 9003,Tyrell,Closed Won,11/02/2054,Ana Souza,8000,Sales Pipeline,08/01/2054\r
 """
 
@@ -151,7 +151,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(coach, ana, write):
     [
         ("", "empty"),
         ("\x00\x01\x02binary\x00", "not"),
-        ("colour,size\nred,big\n", "expected"),
+        ("colour,size\nred,big\n", "salesforce needs id, name, stagename"),
     ],
 )
 def test_files_that_are_not_exports_are_exit_2(coach, write, content, message):
@@ -164,6 +164,30 @@ def test_dry_run_reports_without_writing(coach, ana, write):
     result = coach("deal", "import", write("a.csv", SALESFORCE_1), "--dry-run", "--json")
     assert result.exit_code == 0 and result.json()["counts"]["new"] == 5
     assert coach("deal", "list", "--json").json() == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_dry_run_says_nothing_was_saved_in_every_format(coach, ana, write, fmt):
+    result = coach("deal", "import", write("a.csv", SALESFORCE_1), "--dry-run", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "Dry run: nothing was saved." in result.stderr
+    if fmt == "json":
+        assert result.json()["dry_run"] is True
+    if fmt == "markdown":
+        assert "Dry run: nothing was saved." in result.stdout
+    assert coach("deal", "list", "--json").json() == []
+    real = coach("deal", "import", write("a.csv", SALESFORCE_1), "--format", fmt)
+    assert "Dry run" not in real.stderr + real.stdout
+
+
+def test_header_only_file_is_exit_2_and_marks_nothing_missing(coach, ana, write):
+    assert coach("deal", "import", write("a.csv", SALESFORCE_1)).exit_code == 0
+    header_only = write("empty.csv", SALESFORCE_1.splitlines()[0] + "\n")
+    result = coach("deal", "import", header_only, "--as-of", "2054-11-23")
+    assert result.exit_code == 2
+    assert "no rows" in result.stderr and "missing" not in result.stderr
+    deals = coach("deal", "list", "--json").json()
+    assert len(deals) == 5 and all(deal["missing_since"] is None for deal in deals)
 
 
 def test_unknown_owners_are_reported_or_created(coach, write):
@@ -319,3 +343,94 @@ def test_a_long_deal_list_is_cut_on_a_terminal_table_and_says_so(coach, ana, wri
     assert [d["close_date"] for d in soonest.json()] == ["2054-12-01"] * 3
     assert "first 3 of 105" in soonest.stderr
     assert coach("deal", "list", "--limit", "-1").exit_code == 2
+
+
+def test_excel_windows_export_in_cp1252_imports(coach, ana, tmp_path):
+    text = SALESFORCE_1.replace("Globex expansion", "Société Générale \u2013 phase 2")
+    path = tmp_path / "windows.csv"
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    result = coach("deal", "import", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        coach("deal", "show", "006A", "--json").json()["name"] == "Société Générale \u2013 phase 2"
+    )
+
+
+def test_encoding_flag_and_an_undecodable_file(coach, ana, tmp_path):
+    path = tmp_path / "dos.csv"
+    path.write_bytes(SALESFORCE_1.replace("Globex", "Glöbex").encode("cp850"))
+    # cp850's ö (0x94) is a closing quote in Windows-1252: only the flag reads it right
+    assert coach("deal", "import", str(path), "--encoding", "cp850").exit_code == 0
+    assert coach("deal", "show", "006A", "--json").json()["name"] == "Glöbex expansion"
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(SALESFORCE_1.encode() + b"006Z,Bad \x81 byte,X,Ana Souza,Discovery,1,"
+                       b"2054-12-01,Pipeline,2054-09-01,\n")  # fmt: skip
+    result = coach("deal", "import", str(broken))
+    assert result.exit_code == 2
+    assert "neither UTF-8 nor Windows-1252" in result.stderr and "line 7" in result.stderr
+    assert "--encoding" in result.stderr and "Expected a CRM export" not in result.stderr
+    unknown = coach("deal", "import", str(path), "--encoding", "klingon")
+    assert unknown.exit_code == 2 and "Unknown encoding 'klingon'" in unknown.stderr
+
+
+EUROPEAN = """\
+Deal - ID;Deal - Title;Deal - Value;Deal - Currency of Value;Deal - Stage;Deal - Status;Deal - Expected close date;Deal - Owner
+81;Bäckerei Schmidt;12.500;EUR;Qualification;open;20.12.2054;Ana Souza
+82;Café Lumière;€ 2.000;EUR;Discovery;open;21.12.2054;Ana Souza
+83;Fábrica Lopes;1.234,50;EUR;Proposal;open;22.12.2054;Ana Souza
+"""
+
+
+def test_european_amounts_import_as_thousands(coach, ana, write):
+    result = coach("deal", "import", write("eu.csv", EUROPEAN), "--json")
+    assert result.exit_code == 0, result.stderr
+    amounts = {d["external_id"]: d["amount"] for d in coach("deal", "list", "--json").json()}
+    assert amounts == {"81": 12500, "82": 2000, "83": 1234.5}
+
+
+def test_an_ambiguous_decimal_mark_is_exit_2_until_a_flag_decides(coach, ana, write):
+    path = write("eu.csv", EUROPEAN.replace("1.234,50", "900"))
+    refused = coach("deal", "import", path)
+    assert refused.exit_code == 2
+    assert "'12.500' (line 2) read two ways" in refused.stderr
+    assert "--decimal-comma" in refused.stderr and "--decimal-point" in refused.stderr
+    assert coach("deal", "list", "--json").json() == []
+    assert coach("deal", "import", path, "--decimal-point").exit_code == 0
+    amounts = {d["external_id"]: d["amount"] for d in coach("deal", "list", "--json").json()}
+    assert amounts == {"81": 12.5, "82": 2, "83": 900}
+    again = coach("deal", "import", path, "--decimal-comma", "--json")
+    assert again.json()["counts"]["amount_up"] == 2
+
+
+PIPEDRIVE_DEFAULT = """\
+Deal - ID,Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Won time,Deal - Owner
+91,Qualified deal,1000,EUR,Qualified,open,2054-12-20,,Ana Souza
+92,Contact deal,2000,EUR,Contact Made,open,2054-12-21,,Ana Souza
+93,Demo deal,3000,EUR,Demo Scheduled,open,2054-12-22,,Ana Souza
+94,Proposal deal,4000,EUR,Proposal Made,open,2054-12-23,,Ana Souza
+95,Negotiation deal,5000,EUR,Negotiations Started,open,2054-12-24,,Ana Souza
+96,Won from a demo,6000,EUR,Demo Scheduled,won,2054-11-30,2054-11-18 09:00:00,Ana Souza
+97,Lost in proposal,7000,EUR,Proposal Made,lost,2054-11-30,,Ana Souza
+98,Deleted one,8000,EUR,Qualified,deleted,2054-12-01,,Ana Souza
+"""
+
+
+def test_pipedrive_default_pipeline_imports_with_won_lost_and_deleted(coach, ana, write):
+    result = coach("deal", "import", write("pd.csv", PIPEDRIVE_DEFAULT), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["rows"] == 7
+    assert "Left out 1 deal deleted in the CRM (line 9)." in result.stderr
+    deals = {d["external_id"]: d for d in coach("deal", "list", "--status", "all", "--json").json()}
+    assert sorted(deals) == ["91", "92", "93", "94", "95", "96", "97"]
+    stages = {key: (deal["stage"], deal["status"]) for key, deal in deals.items()}
+    assert stages == {
+        "91": ("qualification", "open"),
+        "92": ("qualification", "open"),
+        "93": ("discovery", "open"),
+        "94": ("proposal", "open"),
+        "95": ("negotiation", "open"),
+        "96": ("closed_won", "won"),
+        "97": ("closed_lost", "lost"),
+    }
+    table = coach("deal", "import", write("pd.csv", PIPEDRIVE_DEFAULT), "--dry-run")
+    assert table.stderr.splitlines()[1] == "Left out 1 deal deleted in the CRM (line 9)."

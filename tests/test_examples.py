@@ -42,8 +42,9 @@ def test_methodology_override_example():
 def test_crm_mapping_example(coach, ana, tmp_path):
     export = tmp_path / "export.csv"
     export.write_text(
-        "Ref,Title,Customer,Seller,Phase,Value,Due,Next action\n"
-        "R-1,Zeta rollout,Zeta,AS,Quote sent,12500,03/04/2055,Call the CFO\n"
+        "Ref,Title,Customer,Seller,Phase,Value,Due,Next action,Expected\n"
+        "R-1,Zeta rollout,Zeta,AS,Quote sent,12500,03/04/2055,Call the CFO,\n"
+        "R-2,Eta pilot,Eta,,Talking,2.500,,,20/05/2055\n"
     )
     mapping = str(EXAMPLES / "crm-mapping.toml")
     result = coach("deal", "import", str(export), "--mapping", mapping, "--json")
@@ -54,4 +55,12 @@ def test_crm_mapping_example(coach, ana, tmp_path):
         "Ana Souza",
         "2055-04-03",
         "EUR",
+    )
+    # No seller and no due date: the default owner and the Expected column stand in.
+    eta = coach("deal", "show", "R-2", "--json").json()
+    assert (eta["rep"], eta["close_date"], eta["amount"], eta["forecast_category"]) == (
+        "Ana Souza",
+        "2055-05-20",
+        2500,
+        "pipeline",
     )

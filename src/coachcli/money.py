@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
 from coachcli.errors import Invalid
 
@@ -47,48 +48,89 @@ def format_money(value: float | None, currency: str | None = None) -> str:
 
 
 # Amounts as CRM exports write them. Thousands "," and decimal "." is the house
-# reading; "1.234,56" (both marks, dot first) and "1200,50" (a comma that cannot be
-# a thousands mark) are read the European way because nothing else fits.
+# reading of 1,234.56; 1.234,56 and 1200,50 read only the European way. "12.500" and
+# "1,500" read both ways (thousands, or three decimals): the file decides, as it does
+# for day-first dates (`decimal_mark` here, settled per file in services/crm_csv.py).
 _CSV_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 # The usual shape ($1,234.56, 1234.56), read with one match before the general rules.
-_CSV_USUAL = re.compile(r"^[$€£¥]?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
-_CSV_COMMA_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_CSV_DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+,\d+$|^\d{1,3}(?:\.\d{3}){2,}$")
-_CSV_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+_CSV_USUAL = re.compile(r"^[$€£¥]?([1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
+_CSV_POINT = re.compile(r"^(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CSV_COMMA = re.compile(r"^(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d{1,3})?$")
+_CSV_EITHER = re.compile(r"^[1-9]\d{0,2}[.,]\d{3}$")
 _CSV_CODE = re.compile(r"^([A-Za-z]{3})(?![A-Za-z])|(?<![A-Za-z])([A-Za-z]{3})$")
 _CSV_SPACES = str.maketrans("", "", " \u00a0\u202f'")
 _SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP"}
 CSV_AMOUNT_FORMS = "1200.50, 1,200.50, $1,200.50, USD 1,200.50 or 1.200,50 €"
+DecimalMark = Literal["point", "comma", "either"]
 
 
-def parse_csv_amount(text: str, what: str = "amount") -> float | None:
+def parse_csv_amount(
+    text: str, what: str = "amount", decimal_comma: bool | None = None
+) -> float | None:
     """An exported amount, None when the cell is empty; raises Invalid otherwise.
 
     A currency symbol or three-letter code before or after the number is ignored
     (see `currency_in`); negative amounts, in either "-5" or "(5)" form, are refused.
+    `decimal_comma` says how to read an amount that reads both ways ("12.500"); None
+    refuses such an amount, naming the flags that decide.
     """
     raw = text.strip()
-    usual = _CSV_USUAL.match(raw)
-    if usual:
-        return _checked(float(usual[1].replace(",", "")), what, raw)
-    compact = _CSV_CODE.sub("", raw).translate(_CSV_SPACES).strip(_SYMBOLS)
+    if decimal_comma is not True:
+        usual = _CSV_USUAL.match(raw)
+        if usual and (decimal_comma is False or not _CSV_EITHER.match(usual[1])):
+            return _checked(float(usual[1].replace(",", "")), what, raw)
+    compact = _compact(raw)
     if not compact:
         if raw:
             raise Invalid(f"The {what} {raw!r} has no number. Use {CSV_AMOUNT_FORMS}.")
         return None
     if compact[0] in "-(" or raw.startswith("-"):
         raise Invalid(f"The {what} cannot be negative ({raw!r}).")
-    if _CSV_PLAIN.match(compact):
-        number = compact
-    elif _CSV_COMMA_THOUSANDS.match(compact):
-        number = compact.replace(",", "")
-    elif _CSV_DECIMAL_COMMA.match(compact):
-        number = compact.replace(",", ".")
-    elif _CSV_DOT_THOUSANDS.match(compact):
-        number = compact.replace(".", "").replace(",", ".")
-    else:
+    point, comma = _readings(compact)
+    if point is None and comma is None:
         raise Invalid(f"The {what} {raw!r} is not a number such as {CSV_AMOUNT_FORMS}.")
-    return _checked(float(number), what, raw)
+    if comma is None or point == comma:
+        return _checked(point, what, raw)
+    if point is None:
+        return _checked(comma, what, raw)
+    if decimal_comma is None:
+        raise Invalid(
+            f"The {what} {raw!r} reads as {format_money(point)} with a decimal point or "
+            f"{format_money(comma)} with a decimal comma; use --decimal-point or "
+            "--decimal-comma to say which."
+        )
+    return _checked(comma if decimal_comma else point, what, raw)
+
+
+def decimal_mark(text: str) -> DecimalMark | None:
+    """How an exported amount shows its decimals: "point" or "comma" when it can be
+    read only that way, "either" when it reads both ways with different values
+    (12.500, 1,500), None when the way does not matter or it is no number at all."""
+    raw = text.strip()
+    if _CSV_PLAIN.match(raw) and not _CSV_EITHER.match(raw):
+        return None if raw.isdigit() else "point"  # the common case, without the rest
+    compact = _compact(raw)
+    if _CSV_EITHER.match(compact):
+        return "either"
+    point, comma = _readings(compact)
+    if point is None and comma is not None:
+        return "comma"
+    if comma is None and point is not None:
+        return "point"
+    return None
+
+
+def _compact(raw: str) -> str:
+    """The number alone: no currency code or symbol, no spaces or apostrophes."""
+    return _CSV_CODE.sub("", raw).translate(_CSV_SPACES).strip(_SYMBOLS)
+
+
+def _readings(compact: str) -> tuple[float | None, float | None]:
+    """The value with a decimal point and with a decimal comma; None where the number
+    cannot be written that way."""
+    point = float(compact.replace(",", "")) if _CSV_POINT.match(compact) else None
+    comma = float(compact.replace(".", "").replace(",", ".")) if _CSV_COMMA.match(compact) else None
+    return point, comma
 
 
 def currency_in(text: str) -> str | None:

@@ -323,6 +323,22 @@ def import_(
         bool | None,
         typer.Option("--day-first/--month-first", help="How to read dates like 03/04/2026."),
     ] = None,
+    decimal_comma: Annotated[
+        bool | None,
+        typer.Option(
+            "--decimal-comma/--decimal-point",
+            help="How to read amounts like 12.500: 12,500 (decimal comma, as in 1.234,56) "
+            "or 12.5 (decimal point, as in 1,234.56). Default: as the file's other amounts show.",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ENCODING",
+            help="The file's text encoding, e.g. cp1252 or latin-1 (default: UTF-8 or "
+            "UTF-16, else Windows-1252).",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, change nothing.")] = False,
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Import the good rows, list the bad ones.")
@@ -338,14 +354,15 @@ def import_(
     from coachcli.services import imports
 
     methodology, today = context.methodology(), context.today()
-    parsed = _parse_file(file, source, mapping, day_first, methodology)
+    reading = {"day_first": day_first, "encoding": encoding, "decimal_comma": decimal_comma}
+    parsed = _parse_file(file, source, mapping, reading, methodology)
     day = parse_date(as_of, today) if as_of else today
     options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
     with context.database() as db, db.session(write=not dry_run) as session:
         report = imports.import_export(
             session, methodology, parsed, file.name, day, options, context.clock()
         )
-    _emit_import(report, output.chosen_format(fmt, as_json))
+    _emit_import(report, parsed, output.chosen_format(fmt, as_json))
 
 
 @app.command("undo-import")
@@ -371,7 +388,9 @@ def undo_import(
     output.changed(undo_done(record), record, as_json)
 
 
-def _parse_file(file: Path, source: str, mapping: Path | None, day_first, methodology):
+def _parse_file(file: Path, source: str, mapping: Path | None, reading: dict, methodology):
+    """`reading`: how to read the file (day_first, encoding, decimal_comma), None where
+    the file decides."""
     from coachcli.errors import Invalid
     from coachcli.services.crm_csv import SOURCES, parse_export, parse_mapping
 
@@ -386,7 +405,8 @@ def _parse_file(file: Path, source: str, mapping: Path | None, day_first, method
         )
     except OSError as error:
         raise Invalid(f"Cannot read {error.filename}: {error.strerror}.") from None
-    return parse_export(data, source, rules, methodology.stages, day_first)
+    day_first = reading.pop("day_first")
+    return parse_export(data, source, rules, methodology.stages, day_first, **reading)
 
 
 def _emit_one(info, fmt: Format) -> None:
@@ -407,11 +427,16 @@ def _emit_steps(info, as_json: bool) -> None:
                             empty="No close-plan steps yet.")  # fmt: skip
 
 
-def _emit_import(report, fmt: Format) -> None:
-    from coachcli.render.deals import import_markdown, import_summary, import_tables
+def _emit_import(report, parsed, fmt: Format) -> None:
+    from coachcli.render import deals as shown
 
     data = report.model_dump(mode="json")
+    left_out = shown.left_out_rows([row.model_dump(mode="json") for row in parsed.left_out])
     if fmt != Format.json:  # the summary is for the person; JSON is the whole report
-        for line in import_summary(data):
-            output.note(line)
-    output.emit_document(data, fmt, import_markdown, import_tables)
+        lines = shown.import_summary(data)
+        lines[1:1] = left_out  # right after what was read
+    else:  # a script's log still hears what was not imported or saved
+        lines = left_out + ([shown.DRY_RUN_NOTE] if report.dry_run else [])
+    for line in lines:
+        output.note(line)
+    output.emit_document(data, fmt, shown.import_markdown, shown.import_tables)

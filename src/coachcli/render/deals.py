@@ -165,6 +165,9 @@ def deal_markdown(deal: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+DRY_RUN_NOTE = "Dry run: nothing was saved."
+
+
 def import_summary(report: dict[str, Any]) -> list[str]:
     """Messages for the person: what was read, what happened, who is unknown."""
     verb = "Would import" if report["dry_run"] else "Imported"
@@ -191,6 +194,22 @@ def import_summary(report: dict[str, Any]) -> list[str]:
         )
     if report["created_reps"]:
         lines.append(f"Added to the team: {', '.join(report['created_reps'])}.")
+    if report["dry_run"]:
+        lines.append(DRY_RUN_NOTE)
+    return lines
+
+
+def left_out_rows(left_out: list[dict[str, Any]], shown: int = 20) -> list[str]:
+    """Rows of the file that are not deals to import (deleted in the CRM), by reason."""
+    by_reason: dict[str, list[int]] = {}
+    for row in left_out:
+        by_reason.setdefault(row["reason"], []).append(row["line"])
+    lines = []
+    for reason, numbers in by_reason.items():
+        listed = ", ".join(str(number) for number in numbers[:shown])
+        more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+        where = "line" if len(numbers) == 1 else "lines"
+        lines.append(f"Left out {counted(len(numbers), 'deal')} {reason} ({where} {listed}{more}).")
     return lines
 
 
@@ -234,6 +253,8 @@ def import_tables(report: dict[str, Any]) -> Group:
 
 def import_markdown(report: dict[str, Any]) -> str:
     parts = [f"# Import of {markdown_text(report['file'])} as of {report['as_of']}\n"]
+    if report["dry_run"]:  # a saved report must not read as if the import happened
+        parts.append(f"{DRY_RUN_NOTE}\n")
     parts.append(markdown_table(_count_rows(report), COUNT_COLUMNS))
     changes = _changes(report)
     if changes:

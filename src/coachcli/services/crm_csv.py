@@ -8,6 +8,7 @@ text maps to a slug without this module knowing where the methodology comes from
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from coachcli.currencies import currency_code
 from coachcli.dates import guess_day_first, parse_export_date
 from coachcli.errors import Invalid
-from coachcli.money import currency_in, parse_csv_amount
+from coachcli.money import currency_in, decimal_mark, parse_csv_amount
 
 SOURCES = ("salesforce", "hubspot", "pipedrive")
 SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "pipedrive": "Pipedrive"}
@@ -52,6 +53,7 @@ FIELDS = (
 # Salesforce says won or lost with two flags; they become `status`.
 FLAG_FIELDS = ("is_closed", "is_won")
 REQUIRED = ("external_id", "name", "stage", "close_date", "owner")
+_OWN_FIELDS = ("external_id", "name")  # no default: one value would fit one deal
 _LABELS = {
     "external_id": "deal id",
     "close_date": "close date",
@@ -123,8 +125,10 @@ _REQUIRED_HEADERS = {
 # Salesforce and Pipedrive write probability as a percent (10 = 10 %); HubSpot as 0-1.
 _PERCENT_SOURCES = {"salesforce", "pipedrive"}
 
-# CRM default stage names → methodology slugs; keys compare like headers do.
+# CRM default stage names → methodology slugs; keys compare like headers do. Each
+# CRM's default pipeline maps in order, so a deal moving along it never moves back.
 _STAGE_SYNONYMS = {
+    # HubSpot's default deal stages: labels and internal names compare alike.
     "appointmentscheduled": "qualification",
     "qualifiedtobuy": "qualification",
     "presentationscheduled": "discovery",
@@ -132,6 +136,7 @@ _STAGE_SYNONYMS = {
     "contractsent": "negotiation",
     "closedwon": "closed_won",
     "closedlost": "closed_lost",
+    # Salesforce's standard stage picklist.
     "prospecting": "prospecting",
     "qualification": "qualification",
     "needsanalysis": "discovery",
@@ -140,6 +145,12 @@ _STAGE_SYNONYMS = {
     "perceptionanalysis": "proposal",
     "proposalpricequote": "proposal",
     "negotiationreview": "negotiation",
+    # Pipedrive's default pipeline; there `Deal - Status` says won or lost.
+    "qualified": "qualification",
+    "contactmade": "qualification",
+    "demoscheduled": "discovery",
+    "proposalmade": "proposal",
+    "negotiationsstarted": "negotiation",
 }
 _OUTCOME_SLUGS = {"closed_won": "won", "closed_lost": "lost"}
 _CATEGORY_SYNONYMS = {
@@ -203,10 +214,12 @@ class RowError(BaseModel):
 class ParsedExport(BaseModel):
     source: str
     day_first: bool
+    decimal_comma: bool | None  # None: no amount in the file reads two ways
     rows: list[DealRow]
     errors: list[RowError]
     columns: dict[str, str]  # canonical field → header as written in the file
     unmapped: list[str]
+    left_out: list[RowError] = []  # rows read but not deals to import (deleted in the CRM)
 
 
 class _Strict(BaseModel):
@@ -215,13 +228,17 @@ class _Strict(BaseModel):
 
 class MappingOptions(_Strict):
     day_first: bool | None = None
+    decimal_comma: bool | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
 
 
 class ImportMapping(_Strict):
     """A --mapping file: where each field is, and what the CRM's words mean here."""
 
+    # A list names fallback columns: each row takes the first that is not empty.
     columns: dict[str, str | list[str]] = {}
+    # Text for a field whose column is empty in a row, or missing from the file.
+    defaults: dict[str, str] = {}
     stages: dict[str, str] = {}
     owners: dict[str, str] = {}
     forecast_categories: dict[str, str] = {}
@@ -236,6 +253,18 @@ class ImportMapping(_Strict):
             if not headers or (isinstance(headers, list) and not all(headers)):
                 raise ValueError(f"{key} names no header")
         return columns
+
+    @field_validator("defaults")
+    @classmethod
+    def _defaults_for_shared_fields(cls, defaults: dict[str, str]) -> dict[str, str]:
+        for key, text in defaults.items():
+            if key in _OWN_FIELDS:
+                raise ValueError(f"{key} cannot have a default: every deal has its own")
+            if key not in FIELDS:
+                raise ValueError(f"unknown field {key!r}; use one of {', '.join(FIELDS)}")
+            if not text.strip():
+                raise ValueError(f"the default for {key} is empty")
+        return defaults
 
 
 def parse_mapping(text: str, origin: str = "the mapping file") -> ImportMapping:
@@ -272,16 +301,34 @@ def parse_export(
     mapping: ImportMapping | None = None,
     stages: Mapping[str, StageLike] | None = None,
     day_first: bool | None = None,
+    *,
+    encoding: str | None = None,
+    decimal_comma: bool | None = None,
 ) -> ParsedExport:
     """Parse a CRM export into deal rows and per-line errors.
 
     `source` is salesforce, hubspot, pipedrive or auto (the map matching most headers).
     `stages` maps methodology slugs to stages (default: the shipped methodology).
     `day_first` None means the mapping's option, else a guess from the file's dates.
+    `encoding` None means UTF-8 or UTF-16 (by their marks), else Windows-1252.
+    `decimal_comma` None means the mapping's option, else what the amounts show.
     Raises Invalid when the file as a whole cannot be read as a deal export.
     """
     with _collector_paused():
-        return _parse(data, source, mapping or ImportMapping(), stages, day_first)
+        reading = _Reading(day_first, encoding, decimal_comma)
+        return _parse(data, source, mapping or ImportMapping(), stages, reading)
+
+
+class _Reading(NamedTuple):
+    """How to read the file where the caller knows better than a guess (None: guess)."""
+
+    day_first: bool | None
+    encoding: str | None
+    decimal_comma: bool | None
+
+
+def _first_given(*choices: bool | None) -> bool | None:
+    return next((choice for choice in choices if choice is not None), None)
 
 
 @contextmanager
@@ -302,50 +349,132 @@ def _parse(
     source: str,
     mapping: ImportMapping,
     stages: Mapping[str, StageLike] | None,
-    day_first: bool | None,
+    reading: _Reading,
 ) -> ParsedExport:
     if source != "auto" and source not in SOURCES:
         raise Invalid(f"Unknown source {source!r}; use auto, {', '.join(SOURCES)}.")
-    text = _decode(data, source)
+    text = _decode(data, source, reading.encoding)
     records = _records(text, source)
     if not records:
         raise Invalid(f"The file is empty. {_expected(source)}")
     headers = records[0][1]
     chosen = _detect(headers, source, mapping)
-    columns = _match_columns(headers, chosen, mapping)
+    layout = _match_columns(headers, chosen, mapping)
+    if len(records) == 1:
+        # Importing it would report every deal as missing from the CRM.
+        raise Invalid(
+            "The file has a header line but no rows, so there are no deals to import; "
+            "nothing was saved. Export again with the deals included (check the export's "
+            "filters)."
+        )
+    day_first = _first_given(reading.day_first, mapping.options.day_first)
     if day_first is None:
-        day_first = mapping.options.day_first
-    if day_first is None:
-        day_first = bool(_guess_day_first(records[1:], columns))
-    parser = _RowParser(chosen, columns, len(headers), mapping, _stage_table(stages), day_first)
+        day_first = bool(_guess_day_first(records[1:], layout))
+    decimal_comma = _first_given(reading.decimal_comma, mapping.options.decimal_comma)
+    if decimal_comma is None:
+        decimal_comma = _settle_decimal_mark(records[1:], layout)
+    parser = _RowParser(chosen, layout, mapping, _stage_table(stages), day_first, decimal_comma)
     for line, fields in records[1:]:
         parser.add(line, fields)
-    used = set(columns.values())
+    used = layout.used()
     return ParsedExport(
         source=chosen,
         day_first=day_first,
+        decimal_comma=decimal_comma,
         rows=_DEAL_ROWS.validate_python(parser.rows),
         errors=parser.errors,
-        columns={name: headers[index] for name, index in columns.items()},
+        left_out=parser.left_out,
+        columns={
+            name: headers[index] for name, index in layout.columns.items() if index < len(headers)
+        },
         unmapped=[h for i, h in enumerate(headers) if i not in used and h.strip()],
     )
 
 
-def _decode(data: bytes, source: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    elif b"\x00" not in data:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise Invalid(
-                f"The file is not UTF-8 text (byte {error.start + 1}); export or save it as "
-                f"CSV UTF-8. {_expected(source)}"
-            ) from None
-    raise Invalid(f"The file is not a CSV file (it holds binary data). {_expected(source)}")
+def _decode(data: bytes, source: str, encoding: str | None) -> str:
+    """Text of the file: `encoding` when given; else a byte-order mark, UTF-16 without
+    one, UTF-8, and last Windows-1252 (what Excel on Windows saves as "CSV")."""
+    if encoding:
+        return _decode_as(data, encoding)
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            return _decode_as(data, codec)
+    bare = _bare_utf16(data)
+    if bare:
+        return _decode_as(data, bare)
+    if b"\x00" in data:
+        raise Invalid(f"The file is not a CSV file (it holds binary data). {_expected(source)}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return _windows_text(data, error)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ENCODING_HINT = (
+    'Save it from the spreadsheet as "CSV UTF-8", or name the encoding it was saved in '
+    "with --encoding (for example --encoding cp850)."
+)
+
+
+def _bare_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: in CSV text most characters are ASCII, so every
+    other byte is zero."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    high, low = sample[0::2], sample[1::2]
+    if low.count(0) > 0.9 * len(low) and not high.count(0):
+        return "utf-16-le"
+    if high.count(0) > 0.9 * len(high) and not low.count(0):
+        return "utf-16-be"
+    return None
+
+
+def _windows_text(data: bytes, utf8_error: UnicodeDecodeError) -> str:
+    """cp1252 when the whole file decodes with it and none of it is UTF-8: a file that
+    mixes the two would come out garbled either way."""
+    mixed = any(ord(char) > 0x7F for char in data.decode("utf-8", "ignore"))
+    try:
+        if not mixed:
+            return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            f"The file is neither UTF-8 nor Windows-1252 text: {_where(data, error)} is "
+            f"not a character in either. {_ENCODING_HINT}"
+        ) from None
+    raise Invalid(
+        f"The file mixes UTF-8 with another encoding ({_where(data, utf8_error)} is not "
+        f"UTF-8, while other characters are). {_ENCODING_HINT}"
+    )
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise Invalid(
+            f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, cp1252, "
+            "latin-1 or cp850."
+        ) from None
+    if codec == "utf-8":
+        codec = "utf-8-sig"  # a byte-order mark is not part of the first header
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            f"The file is not {encoding} text: {_where(data, error)} cannot be read that "
+            f"way. {_ENCODING_HINT}"
+        ) from None
+
+
+def _where(data: bytes, error: UnicodeDecodeError) -> str:
+    line = data.count(b"\n", 0, error.start) + 1
+    return f"byte 0x{data[error.start]:02X} on line {line}"
 
 
 def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
@@ -373,31 +502,136 @@ def _delimiter(text: str) -> str:
 
 
 def _detect(headers: list[str], source: str, mapping: ImportMapping) -> str:
+    """The CRM whose export the headers are: the one whose required fields are all
+    there (counting what the mapping supplies), else one that lacks at most two."""
     if source != "auto":
         return source
-    keys = {header_key(header) for header in headers}
-    scores = {name: len(keys & _SOURCE_KEYS[name]) for name in SOURCES}
-    best = max(scores.values())
-    winners = [name for name, score in scores.items() if score == best]
-    if best and len(winners) == 1:
-        return winners[0]
+    positions = _positions(headers)
+    found = {name: _fields_found(positions, name) for name in SOURCES}
+    supplied = set(mapping.columns) | set(mapping.defaults)
+    complete = [n for n in SOURCES if found[n] and set(REQUIRED) <= found[n] | supplied]
+    if complete:
+        best = max(len(found[name]) for name in complete)
+        winners = [name for name in complete if len(found[name]) == best]
+        if len(winners) == 1:
+            return winners[0]
+        if not mapping.columns:
+            both = " and ".join(SOURCE_NAMES[name] for name in winners)
+            raise Invalid(
+                f"The columns fit a {both} export equally well; say which with "
+                f"--from {' or --from '.join(winners)}."
+            )
     if mapping.columns:
         return CUSTOM
-    if best:
-        tied = " and ".join(SOURCE_NAMES[name] for name in winners)
-        raise Invalid(
-            f"Cannot tell whether this is a {tied} export: the headers fit each equally well. "
-            f"Give --from. {_expected('auto')}"
-        )
-    raise Invalid(f"No recognisable columns in the file. {_expected('auto')}")
+    # Close to one format: reading it that way names exactly the columns it lacks.
+    required = {name: len(found[name] & set(REQUIRED)) for name in SOURCES}
+    best = max(required.values())
+    winners = [name for name in SOURCES if required[name] == best]
+    if best >= len(REQUIRED) - 2 and len(winners) == 1:
+        return winners[0]
+    raise Invalid(_no_format_fits(headers, found))
 
 
-def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> dict[str, int]:
-    """Field → column index: the mapping's own columns first, then the source's map."""
+def _positions(headers: list[str]) -> dict[str, int]:
+    """Header key → its first column."""
     positions: dict[str, int] = {}
     for index, header in enumerate(headers):
         positions.setdefault(header_key(header), index)
+    return positions
+
+
+def _fields_found(positions: dict[str, int], source: str) -> set[str]:
+    """The fields the headers give in `source`'s format; an owner id column is another
+    reading of the owner, so it does not make one format fit better than another."""
+    return {
+        name
+        for name, candidates in _COLUMNS[source].items()
+        if name != "owner_id"
+        and any(header_key(candidate) in positions for candidate in candidates)
+    }
+
+
+def _no_format_fits(headers: list[str], found: dict[str, set[str]]) -> str:
+    """Which columns the file has, and what each format would need besides."""
+    opening = "No CRM export format fits" if any(found.values()) else "No recognisable columns in"
+    lines = [f"{opening} this file. Its columns: {_shorten(headers)}."]
+    for source in SOURCES:
+        has = [_label(name) for name in REQUIRED if name in found[source]]
+        lacks = [
+            f"{_label(name)} ({_either(_COLUMNS[source][name])})"
+            for name in REQUIRED
+            if name not in found[source]
+        ]
+        if has:
+            lines.append(
+                f"  {SOURCE_NAMES[source]} lacks {', '.join(lacks)}; it has {', '.join(has)}."
+            )
+        else:
+            lines.append(f"  {SOURCE_NAMES[source]} needs {_REQUIRED_HEADERS[source]}.")
+    lines.append(
+        "Export again with those columns, or name this file's columns under [columns] in a "
+        "--mapping file (see examples/crm-mapping.toml)."
+    )
+    return "\n".join(lines)
+
+
+def _either(candidates: tuple[str, ...]) -> str:
+    """Candidates as a person lists them: A or B; A, B or C."""
+    return " or ".join(
+        [", ".join(candidates[:-1]), candidates[-1]] if candidates[:-1] else candidates
+    )
+
+
+class _Layout:
+    """Where each field is read: its column, further columns tried in order while it is
+    empty, and a default when all are. A field with only a default gets a column of its
+    own past the file's last."""
+
+    def __init__(
+        self,
+        columns: dict[str, int],
+        width: int,
+        fallbacks: dict[str, tuple[int, ...]] | None = None,
+        defaults: dict[str, str] | None = None,
+    ):
+        self.columns, self.width = columns, width
+        self.fallbacks, self.defaults = fallbacks or {}, defaults or {}
+        own = sorted((index, name) for name, index in columns.items() if index >= width)
+        self.extra = [self.defaults[name] for _, name in own]
+        self.rules = [
+            (index, self.fallbacks.get(name, ()), self.defaults.get(name, ""))
+            for name, index in columns.items()
+            if index < width and (name in self.fallbacks or name in self.defaults)
+        ]
+
+    def fill(self, fields: list[str]) -> list[str]:
+        """The record with every field in its own column (`fields` fits the header)."""
+        fields = fields + self.extra
+        for index, others, default in self.rules:
+            if not fields[index].strip():
+                fields[index] = next((fields[i] for i in others if fields[i].strip()), default)
+        return fields
+
+    def cells(self, records: list[tuple[int, list[str]]], name: str) -> Iterator[tuple[int, str]]:
+        """(line, text) of every column a field may be read from, defaults aside."""
+        if name not in self.columns:
+            return
+        indexes = [self.columns[name], *self.fallbacks.get(name, ())]
+        for line, fields in records:
+            for index in indexes:
+                if index < len(fields):
+                    yield line, fields[index]
+
+    def used(self) -> set[int]:
+        return {*self.columns.values(), *(i for more in self.fallbacks.values() for i in more)}
+
+
+def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> _Layout:
+    """Where each field is: the mapping's own columns and defaults first, then the
+    source's map."""
+    positions = _positions(headers)
     columns: dict[str, int] = {}
+    fallbacks: dict[str, tuple[int, ...]] = {}
     for name, wanted in mapping.columns.items():
         candidates = [wanted] if isinstance(wanted, str) else wanted
         found = [positions[header_key(c)] for c in candidates if header_key(c) in positions]
@@ -407,8 +641,12 @@ def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> d
                 f"The mapping puts {name} in column {listed}, but the file has no such column.",
                 hint=f"Columns in the file: {_shorten(headers)}.",
             )
+        found = list(dict.fromkeys(found))
         columns[name] = found[0]
-    taken = set(columns.values())
+        if len(found) > 1:
+            fallbacks[name] = tuple(found[1:])
+    _refuse_shared_columns(headers, columns, fallbacks)
+    taken = {*columns.values(), *(i for more in fallbacks.values() for i in more)}
     for name, candidates in _COLUMNS.get(source, {}).items():
         if name in columns:
             continue
@@ -418,6 +656,9 @@ def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> d
                 columns[name] = index
                 taken.add(index)
                 break
+    for name in mapping.defaults:
+        if name not in columns:  # a column of its own, after the file's and the others'
+            columns[name] = len(headers) + sum(index >= len(headers) for index in columns.values())
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise Invalid(
@@ -426,7 +667,23 @@ def _match_columns(headers: list[str], source: str, mapping: ImportMapping) -> d
             + ". Add the column to the export, or name it under [columns] in a --mapping file.",
             hint=f"Columns in the file: {_shorten(headers)}.",
         )
-    return columns
+    return _Layout(columns, len(headers), fallbacks, dict(mapping.defaults))
+
+
+def _refuse_shared_columns(
+    headers: list[str], columns: dict[str, int], fallbacks: dict[str, tuple[int, ...]]
+) -> None:
+    """One column, one field: a column read as two fields is a slip in the mapping."""
+    owner: dict[int, str] = {}
+    for name, first in columns.items():
+        for index in (first, *fallbacks.get(name, ())):
+            other = owner.setdefault(index, name)
+            if other != name:
+                raise Invalid(
+                    f"The mapping reads column {headers[index]!r} as both {other} and {name}; "
+                    "a column holds one field. Under [columns], name another column for one "
+                    "of them."
+                )
 
 
 def _wanted(source: str, name: str) -> str:
@@ -452,10 +709,46 @@ def _shorten(headers: list[str], limit: int = 12) -> str:
     return shown + (f" and {len(headers) - limit} more" if len(headers) > limit else "")
 
 
-def _guess_day_first(records: list[tuple[int, list[str]]], columns: dict[str, int]) -> bool:
-    indexes = [columns[name] for name in _DATE_FIELDS if name in columns]
-    values = {fields[i] for _, fields in records for i in indexes if i < len(fields)}
+def _guess_day_first(records: list[tuple[int, list[str]]], layout: _Layout) -> bool:
+    values = {text for name in _DATE_FIELDS for _, text in layout.cells(records, name)}
+    values.update(text for name, text in layout.defaults.items() if name in _DATE_FIELDS)
     return bool(guess_day_first(values))
+
+
+def _settle_decimal_mark(records: list[tuple[int, list[str]]], layout: _Layout) -> bool | None:
+    """Whether amounts that read both ways ("12.500") have a decimal comma, as the
+    amounts that read only one way say; None when no amount reads both ways. A file
+    that says nothing, or says both, is refused: a guess would be wrong by 1,000."""
+    seen: set[str] = set()
+    first: dict[str, tuple[int, str]] = {}  # mark → where it is first seen, and the amount
+    for line, text in layout.cells(records, "amount"):
+        raw = text.strip()
+        if raw and raw not in seen:  # one look per distinct amount
+            seen.add(raw)
+            mark = decimal_mark(raw)
+            if mark:
+                first.setdefault(mark, (line, raw))
+    if "either" not in first:
+        return None
+    if ("comma" in first) != ("point" in first):
+        return "comma" in first
+    raise Invalid(_undecided_amounts(first))
+
+
+def _undecided_amounts(first: dict[str, tuple[int, str]]) -> str:
+    line, value = first["either"]
+    reasons = "nothing in the file says which"
+    if "comma" in first and "point" in first:
+        (comma_line, comma), (point_line, point) = first["comma"], first["point"]
+        reasons = (
+            f"the file writes amounts both ways ({comma!r} on line {comma_line}, "
+            f"{point!r} on line {point_line})"
+        )
+    return (
+        f"Amounts such as {value!r} (line {line}) read two ways, with a dot or comma for "
+        f"thousands or for decimals, and {reasons}. Pass --decimal-comma if "
+        "1.234,56 is how the file writes amounts, or --decimal-point for 1,234.56."
+    )
 
 
 @dataclass(frozen=True)
@@ -508,13 +801,14 @@ class _RowParser:
     exports repeat the same dates, stages and words thousands of times."""
 
     source: str
-    columns: dict[str, int]
-    width: int
+    layout: _Layout
     mapping: ImportMapping
     stages: _StageTable
     day_first: bool
+    decimal_comma: bool | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    left_out: list[RowError] = field(default_factory=list)
     _seen: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -535,12 +829,14 @@ class _RowParser:
         self.percent = self.source in _PERCENT_SOURCES
         currency = self.mapping.options.currency
         self.default_currency = currency.upper() if currency else None
-        self.has_won_flag = "is_won" in self.columns
+        self.width = self.layout.width
+        self.fills = bool(self.layout.rules or self.layout.extra)
+        self.has_won_flag = "is_won" in self.layout.columns
         convert = {
             **dict.fromkeys(_DATE_FIELDS, self._date),
             "owner": self._owner,
             "stage": self._stage,
-            "amount": _amount,
+            "amount": self._amount,
             "currency": _currency,
             "probability": self._probability,
             "forecast_category": self._category,
@@ -548,8 +844,9 @@ class _RowParser:
             "is_won": _flag,
             "is_closed": _flag,
         }
-        columns = self.columns
+        columns = self.layout.columns
         self.texts = [(name, columns[name]) for name in _TEXT_FIELDS if name in columns]
+        self.required = _REQUIRED - set(_TEXT_FIELDS)  # a missing stage is said once
         self.converters = [
             (name, columns[name], function, {})
             for name, function in convert.items()
@@ -560,6 +857,8 @@ class _RowParser:
         problems: list[str] = []
         if len(fields) != self.width:
             fields = self._fit(fields, problems)
+        if self.fills:
+            fields = self.layout.fill(fields)
         parsed: dict[str, Any] = {"line": line}
         for name, index in self.texts:
             raw = fields[index].strip()
@@ -571,7 +870,7 @@ class _RowParser:
         for name, index, convert, known in self.converters:
             raw = fields[index].strip()
             if not raw:
-                if name in _REQUIRED:
+                if name in self.required:
                     problems.append(f"missing {_label(name)}")
                 continue
             value = known.get(raw, _UNSEEN)
@@ -582,6 +881,9 @@ class _RowParser:
                     problems.append(f"{_label(name)}: {error.message}")
                     continue
             converted[name] = value
+        if converted.get("status") == _DELETED:  # gone from the CRM, as if not exported
+            self.left_out.append(RowError(line=line, reason="deleted in the CRM"))
+            return
         self._finish(parsed, converted, problems)
         if problems:
             self.errors.append(RowError(line=line, reason="; ".join(problems)))
@@ -594,7 +896,7 @@ class _RowParser:
             return fields + [""] * (self.width - len(fields))
         if any(value.strip() for value in fields[self.width :]):
             problems.append(f"has {len(fields)} fields but the header has {self.width}")
-        return fields
+        return fields[: self.width]
 
     def _finish(self, parsed: dict[str, Any], converted: dict[str, Any], problems: list[str]):
         external_id = parsed.get("external_id")
@@ -624,6 +926,12 @@ class _RowParser:
             return
         else:
             outcome = self.stages.outcome[stage]
+            if status == "open" and outcome != "open":
+                problems.append(
+                    f"the CRM says the deal is open, but its stage {parsed['stage_text']!r} "
+                    f"is a {outcome} stage; map it to an open stage under [stages] in a "
+                    "--mapping file"
+                )
             status = outcome if outcome in ("won", "lost") else "open"
         parsed.update(converted, stage=stage, status=status)
 
@@ -634,6 +942,9 @@ class _RowParser:
             if "/" in raw and not self.day_first:
                 error.message += " If the file writes the day first, use --day-first."
             raise
+
+    def _amount(self, raw: str) -> tuple[float | None, str | None]:
+        return parse_csv_amount(raw, decimal_comma=self.decimal_comma), currency_in(raw)
 
     def _owner(self, raw: str) -> str:
         text = _text(raw)
@@ -676,21 +987,18 @@ def _loose(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _amount(raw: str) -> tuple[float | None, str | None]:
-    return parse_csv_amount(raw), currency_in(raw)
-
-
 def _currency(raw: str) -> str:
     return currency_code(raw)
 
 
+_DELETED = "deleted"
+
+
 def _status(raw: str) -> str:
     word = raw.casefold()
-    if word in ("open", "won", "lost"):
+    if word in ("open", "won", "lost", _DELETED):
         return word
-    if word == "deleted":
-        raise Invalid("the deal is deleted in the CRM")
-    raise Invalid(f"unknown status {raw!r}; use open, won or lost")
+    raise Invalid(f"unknown status {raw!r}; use open, won, lost or deleted")
 
 
 def _flag(raw: str) -> bool:
