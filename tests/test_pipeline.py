@@ -281,6 +281,7 @@ def test_each_flag_counts_the_right_deals(seeded):
         "pushed": (1, 80_000, 0.25, True),
         "no_activity_data": (0, 0, 0.0, False),
         "missing": (0, 0, 0.0, False),
+        "no_close_date": (0, 0, 0.0, False),
     }
     stale = [(x.external_id, x.measure, x.basis) for x in flags["stale"].deals]
     assert stale == [("O2", 52, "activity"), ("O3", 21, "change")]
@@ -564,6 +565,7 @@ def test_json_keys_and_shapes(seeded, run):
         "pushed",
         "no_activity_data",
         "missing",
+        "no_close_date",
     ]
     assert data["velocity"]["team"]["velocity"] == 2880.0
 
@@ -654,7 +656,7 @@ def test_markdown_neutralises_deal_names(seeded, run):
     assert "\n# not" not in text
     contents = text.split("## Contents\n", 1)[1].strip().split("\n\n")[0]
     rows = contents.splitlines()
-    assert len(rows) == 2 + 8
+    assert len(rows) == 2 + 9
     assert {len(UNESCAPED_PIPE.findall(row)) for row in rows} == {7}  # six cells a row
 
 

@@ -297,7 +297,7 @@ class Deal(SQLModel, table=True):
     # ISO 4217; None is the workspace currency (methodology key `currency`). Indexed:
     # reports find the few deals in other currencies without reading the rest.
     currency: str | None = Field(default=None, index=True)
-    close_date: date
+    close_date: date | None = None
     forecast_category: str | None = None
     created_date: date
     last_activity: date | None = None

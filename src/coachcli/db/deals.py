@@ -43,10 +43,10 @@ def deals(
     close_to: date | None = None,
     limit: int | None = None,
 ) -> list[tuple[Deal, str | None]]:
-    """Deals with their rep's name, soonest close date first."""
+    """Deals with their rep's name, soonest close date first, those without one last."""
     query = select(Deal, Rep.name).join(Rep, col(Rep.id) == Deal.rep_id, isouter=True)
     query = _filtered(query, rep_id, statuses, close_from, close_to)
-    query = query.order_by(Deal.close_date, Deal.id)
+    query = query.order_by(col(Deal.close_date).is_(None), Deal.close_date, Deal.id)
     if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))

@@ -46,6 +46,39 @@ def _run_sql(*statements: str) -> Callable[[Connection], None]:
     return apply
 
 
+def _drop_not_null(connection: Connection, table: str, column: str) -> None:
+    """Let `column` hold NULL, keeping the table, its rows, indexes and references.
+
+    SQLite cannot alter a column, and rebuilding a table that other tables reference
+    would need foreign keys off, which cannot change inside the migration's
+    transaction. Dropping NOT NULL does not change how rows are stored, so SQLite's
+    documented shortcut for it applies: edit the table's CREATE statement in the
+    schema and bump the schema version, all in this transaction.
+    """
+    import re
+
+    (sql,) = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).one()
+    pattern = re.compile(rf"(\b{column}\s+\w+)\s+NOT\s+NULL", re.IGNORECASE)
+    changed, found = pattern.subn(r"\1", sql, count=1)
+    if not found:
+        raise StorageError(f"Cannot upgrade: {table}.{column} is not as this release expects.")
+    (version,) = connection.exec_driver_sql("PRAGMA schema_version").one()
+    connection.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        connection.exec_driver_sql(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+            (changed, table),
+        )
+        connection.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        connection.exec_driver_sql("PRAGMA writable_schema = OFF")
+    (check,) = connection.exec_driver_sql("PRAGMA quick_check").one()
+    if check != "ok":
+        raise StorageError(f"Cannot upgrade: the database failed its integrity check ({check}).")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0001_team",
@@ -263,6 +296,10 @@ MIGRATIONS: tuple[Migration, ...] = (
                 FOREIGN KEY(deal_id) REFERENCES deal (id))""",
             "CREATE INDEX ix_deal_before_import_snapshot_id ON deal_before_import (snapshot_id)",
         ),
+    ),
+    # An open deal may come from the CRM without a close date.
+    Migration(
+        "0010_open_deals_without_close_date", lambda c: _drop_not_null(c, "deal", "close_date")
     ),
 )
 

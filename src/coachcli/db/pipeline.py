@@ -40,6 +40,7 @@ FLAGS = (
     "pushed",
     "no_activity_data",
     "missing",
+    "no_close_date",
 )
 OPEN = DealStatus.open.value
 # The value of an open deal (today's rate), and of a closed one (its close day's rate).
@@ -127,7 +128,7 @@ class FlaggedDeal:
     # In the deal's own currency, as the CRM has it.
     amount: float
     currency: str
-    close_date: date
+    close_date: date | None
     # Days quiet, days in stage, days past close, pushes or days missing, by flag;
     # None for the rest.
     measure: int | None
@@ -289,6 +290,7 @@ _CONDITIONS = {
     "pushed": "pushes >= :push_limit",
     "no_activity_data": "last_activity IS NULL AND last_change IS NULL",
     "missing": "missing_since IS NOT NULL",
+    "no_close_date": "close_date IS NULL",
 }
 
 
@@ -428,5 +430,8 @@ def _days_before(today: date, day: object) -> int:
 
 def _flagged(row: tuple, measure: int | None, basis: str | None = None) -> FlaggedDeal:
     return FlaggedDeal(
-        *row[:7], close_date=date.fromisoformat(row[7]), measure=measure, basis=basis
+        *row[:7],
+        close_date=date.fromisoformat(row[7]) if row[7] else None,
+        measure=measure,
+        basis=basis,
     )

@@ -26,7 +26,7 @@ DEAL_COLUMNS = [
     Column(
         "amount", "Amount", justify="right", show=format_money, currency="currency", no_wrap=True
     ),
-    Column("close_date", "Close", no_wrap=True),
+    Column("close_date", "Close", no_wrap=True, show=lambda day: day or "none"),
     Column("pushes", "Push", justify="right", show=lambda v: str(v) if v else ""),
 ]
 
@@ -101,7 +101,8 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
         *_counted_as(deal),
         (
             "Close date",
-            f"{deal['close_date']}" + (f", pushed {deal['pushes']}x" if deal["pushes"] else ""),
+            f"{deal['close_date'] or 'none: the CRM gave none'}"
+            + (f", pushed {deal['pushes']}x" if deal["pushes"] else ""),
         ),
         ("Category", deal["forecast_category"] or ""),
         ("Next step", deal["next_step"] or "none"),

@@ -26,6 +26,7 @@ FLAG_LABELS = {
     "pushed": "Pushed",
     "no_activity_data": "No activity data",
     "missing": "Missing",
+    "no_close_date": "No close date",
 }
 
 
@@ -212,8 +213,14 @@ def stage_records(view: dict[str, Any]) -> list[dict[str, Any]]:
 def month_records(view: dict[str, Any]) -> list[dict[str, Any]]:
     """Close months from this one on; earlier ones are all past due, so they share a row."""
     now = str(view["today"])[:7]
-    past = [month for month in view["close_months"] if month["month"] < now]
-    months = [month for month in view["close_months"] if month["month"] >= now]
+    dated = [month for month in view["close_months"] if month["month"] is not None]
+    past = [month for month in dated if month["month"] < now]
+    months = [month for month in dated if month["month"] >= now]
+    months += [
+        {**month, "month": "no close date"}
+        for month in view["close_months"]
+        if month["month"] is None
+    ]
     if past:
         months.insert(
             0,

@@ -193,7 +193,8 @@ class DealRow(BaseModel):
     stage_text: str  # the stage as the CRM wrote it
     amount: float | None = None
     currency: str | None = None
-    close_date: date
+    # None: an open deal the CRM has no close date for (it is flagged, not refused).
+    close_date: date | None = None
     forecast_category: str | None = None
     created_date: date | None = None
     last_activity: date | None = None
@@ -846,7 +847,9 @@ class _RowParser:
         }
         columns = self.layout.columns
         self.texts = [(name, columns[name]) for name in _TEXT_FIELDS if name in columns]
-        self.required = _REQUIRED - set(_TEXT_FIELDS)  # a missing stage is said once
+        # A missing stage is said once; a missing close date only matters for a closed
+        # deal, which _finish can tell.
+        self.required = _REQUIRED - set(_TEXT_FIELDS) - {"close_date"}
         self.converters = [
             (name, columns[name], function, {})
             for name, function in convert.items()
@@ -872,6 +875,8 @@ class _RowParser:
             if not raw:
                 if name in self.required:
                     problems.append(f"missing {_label(name)}")
+                elif name == "close_date":
+                    converted[name] = None
                 continue
             value = known.get(raw, _UNSEEN)
             if value is _UNSEEN:
@@ -933,6 +938,11 @@ class _RowParser:
                     "--mapping file"
                 )
             status = outcome if outcome in ("won", "lost") else "open"
+        if "close_date" in converted and converted["close_date"] is None and status != "open":
+            # A closed deal counts in the period it closed in, so it needs a day.
+            converted["close_date"] = converted.get("won_date")
+            if converted["close_date"] is None:
+                problems.append(f"missing close date (the deal is {status})")
         parsed.update(converted, stage=stage, status=status)
 
     def _date(self, raw: str) -> date:

@@ -58,7 +58,7 @@ class DealInfo(BaseModel):
     amount: float
     # The deal's ISO 4217 code; the workspace currency when none was recorded.
     currency: str
-    close_date: date
+    close_date: date | None  # None: an open deal the CRM gave no close date
     forecast_category: str | None
     created_date: date
     last_activity: date | None
@@ -164,15 +164,16 @@ def changes_between(
         rank = ranks.rank.get(updates["stage"], -1)
         if rank > old.get("max_stage_rank", 0):
             updates["max_stage_rank"] = rank
-    if (
-        "close_date" in updates
-        and old.get("close_date")
-        and updates["close_date"] > old["close_date"]
-    ):
+    if _pushed(old.get("close_date"), updates.get("close_date")):
         updates["pushes"] = old.get("pushes", 0) + 1
     if "status" in updates:
         events.append(_status_event(updates, day))
     return updates, events
+
+
+def _pushed(before: date | None, after: date | None) -> bool:
+    """A later close date is a push; one set or cleared is not."""
+    return before is not None and after is not None and after > before
 
 
 def _status_event(updates: dict[str, Any], day: date) -> tuple[str, None, None]:
@@ -201,7 +202,9 @@ def report_kind(kind: str, old: str | None, new: str | None, ranks: Ranks) -> st
             return None  # wins and losses are counted from the status event
         return "advanced" if after > before else "moved_back"
     if kind == "close_date":
-        return "pushed" if (new or "") > (old or "") else "pulled_in"
+        if old is None or new is None:
+            return None  # set or cleared: in the history, not a push or a pull-in
+        return "pushed" if new > old else "pulled_in"
     if kind == "amount":
         return "amount_up" if float(new or 0) > float(old or 0) else "amount_down"
     return {"won": "won", "lost": "lost", "created": "new", "missing": "missing"}.get(kind, kind)
@@ -536,7 +539,9 @@ def deals_at_risk(session: Session, methodology: Methodology, rep: Rep, today: d
     found = []
     for deal, _ in queries.deals(session, rep.id, (DealStatus.open,)):
         reasons = []
-        if deal.close_date < today:
+        if deal.close_date is None:
+            reasons.append("no close date")
+        elif deal.close_date < today:
             reasons.append(f"close date {deal.close_date} passed")
         if deal.pushes >= rules.push_limit:
             reasons.append(f"pushed {deal.pushes} times")

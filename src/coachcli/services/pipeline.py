@@ -126,7 +126,7 @@ class StageView(BaseModel):
 
 
 class MonthView(BaseModel):
-    month: str
+    month: str | None  # YYYY-MM; None for open deals without a close date (listed last)
     count: int
     value: float
 
@@ -148,7 +148,7 @@ class FlaggedDealView(BaseModel):
     # In the deal's own currency.
     amount: float
     currency: str
-    close_date: date
+    close_date: date | None
     measure: int | None
     # Stale deals: "activity" (quiet since the CRM's activity date) or "change" (since
     # the last change seen).
@@ -160,7 +160,8 @@ class FlagView(BaseModel):
     count: int
     value: float
     share: float | None
-    # None for a flag that informs and never fails `--check` (no activity data, missing).
+    # None for a flag that informs and never fails `--check` (no activity data, missing,
+    # no close date).
     limit: float | None
     over: bool
     deals: list[FlaggedDealView]
@@ -558,7 +559,7 @@ def _shape(
 ) -> dict[str, Any]:
     """Open deals by stage (methodology order) and by close month (earliest first)."""
     by_stage: dict[str, tuple[int, float]] = {}
-    by_month: dict[str, tuple[int, float]] = {}
+    by_month: dict[str | None, tuple[int, float]] = {}
     rows = queries.open_by_stage_and_month(connection, pricing, rep_ids)
     for stage, month, count, value in rows:
         for found, key in ((by_stage, stage), (by_month, month)):
@@ -568,6 +569,8 @@ def _shape(
         "stages": stage_views(methodology, by_stage, open_value),
         "close_months": [
             MonthView(month=month, count=count, value=value)
-            for month, (count, value) in sorted(by_month.items())
+            for month, (count, value) in sorted(
+                by_month.items(), key=lambda item: (item[0] is None, item[0] or "")
+            )
         ],
     }
