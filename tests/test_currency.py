@@ -90,8 +90,14 @@ def test_fx_keeps_dated_rates_and_lists_them_in_every_format(coach):
         ("EUR", 1.08, "2054-06-01"),
         ("JPY", 0.0065, "2054-01-01"),
     ]
-    table = coach("config", "fx").stdout
-    assert "0.0065 USD" in table and "1.08 USD" in table
+    table = coach("config", "fx").stdout.splitlines()
+    # One currency in the rate column: the header names it once.
+    assert table[2].split("┃")[1:3] == [" 1 unit of ", "    USD "]
+    assert [line.split("│")[1:4] for line in table[4:7]] == [
+        [" EUR       ", "    1.1 ", " 2054-11-22 "],
+        [" EUR       ", "   1.08 ", " 2054-06-01 "],
+        [" JPY       ", " 0.0065 ", " 2054-01-01 "],
+    ]
     assert coach("config", "fx", "--format", "csv").stdout.splitlines() == [
         "currency,rate,in_currency,as_of",
         "EUR,1.1,USD,2054-11-22",

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from coachcli.money import format_money
 from coachcli.render.records import Column, markdown_table
-from coachcli.render.tables import literal, rich_table
+from coachcli.render.tables import FittedLines, literal, rich_table
 from coachcli.render.text import markdown_text
 
 BAR = "█"
@@ -77,8 +77,11 @@ def flag_label(flag: str, view: dict[str, Any]) -> str:
     return FLAG_LABELS.get(flag, flag)
 
 
-def measure_text(flag: str, deal: dict[str, Any], expected: dict[str, int | None]) -> str:
-    """Why a deal is on a flag's worst list, in a few characters."""
+def measure_text(
+    flag: str, deal: dict[str, Any], expected: dict[str, int | None], home: str
+) -> str:
+    """Why a deal is on a flag's worst list, in a few characters. An amount in the
+    workspace currency `home` goes without its code: the report's titles name it."""
     measure = deal["measure"]
     if flag == "stale":  # quiet since the CRM's last activity, or since the last change seen
         return f"{measure}d idle" if deal.get("basis") == "activity" else f"{measure}d unchanged"
@@ -91,15 +94,20 @@ def measure_text(flag: str, deal: dict[str, Any], expected: dict[str, int | None
         return f"{measure} pushes"
     if flag == "missing":
         return f"gone {measure}d"
-    return money(deal["amount"], deal["currency"])
+    return money(deal["amount"], None if deal["currency"] == home else deal["currency"])
 
 
 def worst_text(flag: str, view: dict[str, Any]) -> str:
+    return "\n".join(name + why for name, why in worst_lines(flag, view))
+
+
+def worst_lines(flag: str, view: dict[str, Any]) -> list[tuple[str, str]]:
+    """(deal name, " · why") for each of a flag's worst deals."""
     expected = {stage["stage"]: stage["expected_days"] for stage in view["stages"]}
-    return "\n".join(
-        f"{deal['name']} · {measure_text(flag, deal, expected)}"
+    return [
+        (deal["name"], f" · {measure_text(flag, deal, expected, view['currency'])}")
         for deal in view["flags"][flag]["deals"]
-    )
+    ]
 
 
 def heading(view: dict[str, Any]) -> str:
@@ -326,7 +334,12 @@ def pipeline_screen(view: dict[str, Any]) -> Group:
     if view["close_months"]:
         months = f"Close months (open deals, {code})"
         parts.append(_table(month_records(view), MONTH_COLUMNS, months))
-    flags = _table(flag_records(view), FLAG_COLUMNS, "Contents (share of open deals)")
+    # On screen each worst deal keeps to one line: its name gives way to the measure.
+    records = [
+        {**record, "worst": FittedLines(worst_lines(key, view))}
+        for key, record in zip(view["flags"], flag_records(view), strict=True)
+    ]
+    flags = _table(records, FLAG_COLUMNS, "Contents (share of open deals)")
     for row, flag in zip(flags.rows, view["flags"].values(), strict=True):
         row.style = "red" if flag["over"] else ""
     parts.append(flags)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rich.box import HEAVY_HEAD, Box
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from coachcli.render.records import Column
-from coachcli.render.text import clean, shortened
+from coachcli.render.text import clean, one_line, shortened
 
 
 def rich_table(
@@ -20,7 +22,7 @@ def rich_table(
     box: Box = HEAVY_HEAD,
 ) -> Table:
     table = _ListTable(title=title, title_justify="left", header_style="bold", box=box)
-    columns = [column for column in columns if column.in_table]
+    columns = [_one_currency(column, records) for column in columns if column.in_table]
     for column in columns:
         # Free text shares what the fixed columns (ids, dates, amounts) leave, one line a
         # row: a narrow terminal cuts it further with "…" instead of squeezing the dates.
@@ -34,8 +36,46 @@ def rich_table(
             ratio=column.shorten if flexible else None,
         )
     for record in records:
-        table.add_row(*(literal(_cell(column, record)) for column in columns))
+        table.add_row(*(_renderable(column, record) for column in columns))
     return table
+
+
+def _renderable(column: Column, record: dict[str, Any]) -> Any:
+    value = record.get(column.key)
+    if isinstance(value, FittedLines):
+        return value
+    return literal(_cell(column, record))
+
+
+class FittedLines:
+    """Lines of (user text, suffix) that each keep to one line of the cell: the user
+    text is cut with "…" so the suffix (a measure, an amount) always shows whole."""
+
+    def __init__(self, lines: Sequence[tuple[str, str]], least: int = 8) -> None:
+        self.lines = [(one_line(clean(text)), suffix) for text, suffix in lines]
+        self.least = least
+
+    def __rich_measure__(self, console: Any, options: Any) -> Measurement:
+        widths = [len(text) + len(suffix) for text, suffix in self.lines] or [0]
+        shortest = [min(len(text), self.least) + len(suffix) for text, suffix in self.lines]
+        return Measurement(max(shortest, default=0), max(widths))
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        for text, suffix in self.lines:
+            room = max(options.max_width - len(suffix), 1)
+            yield Text(shortened(text, room) + suffix, no_wrap=True, overflow="ellipsis")
+
+
+def _one_currency(column: Column, records: Sequence[dict[str, Any]]) -> Column:
+    """An amount column whose rows share one currency names it once, in its header:
+    at 80 columns the four characters a row are worth more to the deal's name."""
+    if column.currency is None:
+        return column
+    codes = {record.get(column.currency) for record in records}
+    if len(codes) != 1 or None in codes:
+        return column
+    (code,) = codes
+    return replace(column, header=code, currency=None)
 
 
 class _ListTable(Table):
