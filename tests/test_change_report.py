@@ -209,3 +209,29 @@ def test_show_names_the_category_and_a_won_deal_reads_won(week_2, coach):
     assert "Solution / Proposal, 0 days in stage" in globex.stdout
     data = coach("deal", "show", "globex", "--json").json()
     assert (data["forecast_category"], data["forecast_category_name"]) == ("best_case", "Best Case")
+
+
+def test_a_deal_back_in_the_export_and_one_reopened_read_in_words(week_2, coach, write):
+    week_3 = export(
+        ("C", "Acme new", "Negotiation/Review", 75000, "USD", "2054-11-28", "Commit"),
+        ("D", "Hooli pilot", "Qualification", 12000, "USD", "2055-01-31", "Pipeline"),
+    )
+    report = coach("deal", "import", write("w3.csv", week_3), "--as-of", "2054-11-23", "--json")
+    assert report.exit_code == 0, report.stderr
+    sentences = {row["name"]: row["changes"] for row in deal_changes(report.json())}
+    assert sentences["Acme new"] == (
+        "reopened · moved back Closed Won → Negotiation · Closed → Commit"
+    )
+    assert sentences["Hooli pilot"] == "back in the export"
+
+
+def test_a_deal_first_seen_won_reads_won_new_and_a_category_from_none(coach, ana, write):
+    first = HEADER + "0061x00000GGGGGGGG,Tyrell,Tyrell,Ana Souza,Discovery,5000,USD,2054-12-01,\n"
+    coach("deal", "import", write("a.csv", first), "--as-of", "2054-11-15")
+    second = export(
+        ("G", "Tyrell", "Discovery", 5000, "USD", "2054-12-01", "Commit"),
+        ("H", "Cyberdyne", "Closed Won", 8000, "USD", "2054-11-20", "Closed"),
+    )
+    report = coach("deal", "import", write("b.csv", second), "--json").json()
+    sentences = {row["name"]: row["changes"] for row in deal_changes(report)}
+    assert sentences == {"Tyrell": "no category → Commit", "Cyberdyne": "won (new)"}
