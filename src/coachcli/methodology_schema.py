@@ -211,6 +211,17 @@ class Methodology(_Strict):
         """The stage a deal lands on when it is won or lost."""
         return next(key for key, stage in self.stages.items() if stage.outcome == outcome)
 
+    def stage_name(self, key: str) -> str:
+        """A stage as people call it ("Solution / Proposal"); a key the methodology no
+        longer has (an older file's) shows as stored."""
+        stage = self.stages.get(key)
+        return stage.name if stage else key
+
+    def category_name(self, key: str) -> str:
+        """A forecast category as people call it ("Best Case", not best_case)."""
+        category = self.forecast_categories.get(key)
+        return category.name if category else key
+
 
 def _loose(text: str) -> str:
     return " ".join(str(text).replace("_", " ").split()).casefold()

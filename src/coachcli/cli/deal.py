@@ -294,7 +294,7 @@ def history(
 
     with context.database() as db, db.session() as session:
         found = deals.resolve_deal(session, deal)
-        events = deals.history(session, found)
+        events = deals.history(session, context.methodology(), found)
         title = f"{found.name} ({found.external_id})"
     output.emit_records(
         [event.model_dump(mode="json") for event in events],

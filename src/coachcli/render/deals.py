@@ -41,11 +41,25 @@ def deal_columns(deals: list[dict[str, Any]]) -> list[Column]:
     return [*DEAL_COLUMNS, replace(MISSING_COLUMN, in_table=any_missing)]
 
 
+# A deal's history in words: what kind of change, and stages, categories and amounts
+# as people name them (the stored keys and numbers stay in JSON and CSV).
+EVENT_LABELS = {
+    "created": "created",
+    "stage": "stage",
+    "close_date": "close date",
+    "category": "category",
+    "amount": "amount",
+    "won": "won",
+    "lost": "lost",
+    "missing": "missing from an export",
+    "returned": "back in the export",
+    "reopened": "reopened",
+}
 EVENT_COLUMNS = [
     Column("day", "Day", no_wrap=True),
-    Column("kind", "Change", no_wrap=True),
-    Column("old", "From", shorten=NAME_TEXT),
-    Column("new", "To", shorten=NAME_TEXT),
+    Column("kind", "Change", no_wrap=True, show=lambda kind: EVENT_LABELS.get(kind, kind)),
+    Column("old", "From", shorten=NAME_TEXT, words="old_label"),
+    Column("new", "To", shorten=NAME_TEXT, words="new_label"),
 ]
 
 STEP_COLUMNS = [
@@ -55,14 +69,15 @@ STEP_COLUMNS = [
     Column("done_on", "Done", no_wrap=True),
 ]
 
+# One row per deal, its changes in a sentence that wraps in its cell; the CRM id only
+# where there is room for it (Markdown), as in `deal list`.
 CHANGE_COLUMNS = [
-    Column("change", "Change", no_wrap=True),
-    Column("external_id", "Id", no_wrap=True),
+    Column("external_id", "Id", no_wrap=True, in_table=False),
     Column("name", "Deal", shorten=SHORT_TEXT),
-    Column("old", "From", shorten=NAME_TEXT),
-    Column("new", "To", shorten=NAME_TEXT),
+    Column("owner", "Owner", shorten=NAME_TEXT),
+    Column("changes", "Changes", wrap=True),
 ]
-SHOWN_CHANGES = 40
+SHOWN_DEALS = 40
 LABELS = {
     "new": "new",
     "advanced": "advanced",
@@ -95,7 +110,7 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("Account", deal["account"] or ""),
         ("Rep", deal["rep"] or f"{deal['owner'] or '?'} (not on the team)"),
-        ("Stage", f"{deal['stage_name']}, {deal['days_in_stage']} days in stage"),
+        ("Stage", _stage(deal)),
         ("Status", _status(deal)),
         ("Amount", f"{amount} ({value})"),
         *_counted_as(deal),
@@ -104,7 +119,7 @@ def _facts(deal: dict[str, Any]) -> list[tuple[str, str]]:
             f"{deal['close_date'] or 'none: the CRM gave none'}"
             + (f", pushed {deal['pushes']}x" if deal["pushes"] else ""),
         ),
-        ("Category", deal["forecast_category"] or ""),
+        ("Category", deal["forecast_category_name"] or ""),
         ("Next step", deal["next_step"] or "none"),
         ("Evidence", ", ".join(evidence) or "none recorded"),
         ("Last activity", last_touch_text(deal)),
@@ -130,8 +145,17 @@ def _counted_as(deal: dict[str, Any]) -> list[tuple[str, str]]:
     return [("In totals", f"{format_money(round(value['amount'], 2), home)} ({rate})")]
 
 
+def _stage(deal: dict[str, Any]) -> str:
+    if deal["status"] != "open":  # days in a closing stage say nothing
+        return deal["stage_name"]
+    return f"{deal['stage_name']}, {deal['days_in_stage']} days in stage"
+
+
 def _status(deal: dict[str, Any]) -> str:
-    text = deal["status"] + (f": {deal['lost_reason']}" if deal["lost_reason"] else "")
+    text = deal["status"]
+    if deal["closed_on"]:  # "won on 2054-11-28": when it closed matters for the period
+        text += f" on {deal['closed_on']}"
+    text += f": {deal['lost_reason']}" if deal["lost_reason"] else ""
     if deal["missing_since"]:
         text += f"; missing since {deal['missing_since']} (not in the CRM's latest export)"
     return text
@@ -222,17 +246,62 @@ def _count_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _changes(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every change but the new open deals (counted, not listed), with readable labels."""
-    return [
-        {**change, "change": _change_label(change)}
-        for change in report["changes"]
-        if change["change"] != "new"
+# How a deal's changes line up in its sentence: what happened to it first (won,
+# lost, gone), then how it moved.
+SENTENCE_ORDER = (
+    "new",
+    "won",
+    "lost",
+    "reopened",
+    "missing",
+    "returned",
+    "advanced",
+    "moved_back",
+    "pushed",
+    "pulled_in",
+    "amount_up",
+    "amount_down",
+    "category",
+)
+
+
+def deal_changes(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per deal the import changed, its changes in words joined by " · ".
+    Deals that moved come first; those that are only new follow, as the list is cut."""
+    by_deal: dict[str, list[dict[str, Any]]] = {}
+    for change in report["changes"]:
+        by_deal.setdefault(change["external_id"], []).append(change)
+    rows = [
+        {
+            "external_id": external_id,
+            "name": changes[0]["name"],
+            "owner": changes[0]["owner"],
+            "changes": " · ".join(_in_words(change) for change in _in_order(changes)),
+            "only_new": [change["change"] for change in changes] == ["new"],
+        }
+        for external_id, changes in by_deal.items()
     ]
+    return sorted(rows, key=lambda row: row["only_new"])
 
 
-def _change_label(change: dict[str, Any]) -> str:
-    label = LABELS.get(change["change"], change["change"])
+def _in_order(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    place = {kind: index for index, kind in enumerate(SENTENCE_ORDER)}
+    return sorted(changes, key=lambda change: place.get(change["change"], len(place)))
+
+
+def _in_words(change: dict[str, Any]) -> str:
+    """One change as a manager says it: "advanced Discovery → Negotiation",
+    "close 2054-12-15 → 2055-01-15", "amount 10,000 USD → 12,000 USD", "Commit → Closed"."""
+    kind, old, new = change["change"], change["old_label"], change["new_label"]
+    if kind in ("advanced", "moved_back"):
+        return f"{LABELS[kind]} {old} → {new}"
+    if kind in ("pushed", "pulled_in"):
+        return f"close {old} → {new}"
+    if kind in ("amount_up", "amount_down"):
+        return f"amount {old} → {new}"
+    if kind == "category":
+        return f"{old or 'no category'} → {new or 'no category'}"
+    label = LABELS.get(kind, kind)
     # Won or lost on first sight: counted with the wins or losses, marked as new.
     return f"{label} (new)" if change.get("first_seen") else label
 
@@ -243,12 +312,13 @@ COUNT_COLUMNS = [Column("change", "Change"), Column("deals", "Deals", justify="r
 def import_tables(report: dict[str, Any]) -> Group:
     counts = _count_rows(report)
     parts: list[Any] = [rich_table(counts, COUNT_COLUMNS, "What changed")] if counts else []
-    changes = _changes(report)
-    if changes:
-        parts.append(rich_table(changes[:SHOWN_CHANGES], CHANGE_COLUMNS, "Changes"))
-    hidden = len(changes) - SHOWN_CHANGES
+    rows = deal_changes(report)
+    if rows:
+        parts.append(rich_table(rows[:SHOWN_DEALS], CHANGE_COLUMNS, "Changes by deal"))
+    hidden = len(rows) - SHOWN_DEALS
     if hidden > 0:
-        parts.append(literal(f"… and {hidden} more; --json lists every change.", style="dim"))
+        more = f"… and {counted(hidden, 'more deal')}; --json lists every change."
+        parts.append(literal(more, style="dim"))
     return Group(*parts)
 
 
@@ -256,10 +326,11 @@ def import_markdown(report: dict[str, Any]) -> str:
     parts = [f"# Import of {markdown_text(report['file'])} as of {report['as_of']}\n"]
     if report["dry_run"]:  # a saved report must not read as if the import happened
         parts.append(f"{DRY_RUN_NOTE}\n")
-    parts.append(markdown_table(_count_rows(report), COUNT_COLUMNS))
-    changes = _changes(report)
-    if changes:
-        parts += ["## Changes\n", markdown_table(changes, CHANGE_COLUMNS)]
+    counts = _count_rows(report)
+    parts.append(markdown_table(counts, COUNT_COLUMNS) if counts else "Nothing changed.\n")
+    rows = deal_changes(report)
+    if rows:
+        parts += ["## Changes by deal\n", markdown_table(rows, CHANGE_COLUMNS)]
     return "\n".join(parts)
 
 

@@ -36,8 +36,17 @@ class Column:
     # For an amount: the key of the record's currency code. Tables and Markdown show
     # "1,200 EUR"; CSV keeps the number and adds the code in a column of its own.
     currency: str | None = None
+    # For a coded value (a stage key, an amount as stored): the key of the record's
+    # words for it ("Solution / Proposal", "48,000 USD"), which tables and Markdown
+    # show; CSV keeps the code.
+    words: str | None = None
+    # Long text that wraps inside its cell, never cut (a deal's list of changes): a
+    # table too wide for the terminal gives it what the other columns leave.
+    wrap: bool = False
 
     def text(self, record: dict[str, Any]) -> str:
+        if self.words is not None:
+            return _plain(record.get(self.words))
         value = record.get(self.key)
         text = self.show(value) if self.show is not None else _plain(value)
         code = record.get(self.currency) if self.currency else None

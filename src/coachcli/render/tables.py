@@ -26,14 +26,14 @@ def rich_table(
     for column in columns:
         # Free text shares what the fixed columns (ids, dates, amounts) leave, one line a
         # row: a narrow terminal cuts it further with "…" instead of squeezing the dates.
-        flexible = column.shorten is not None
+        cut = column.shorten is not None
         table.add_column(
             column.header,
             justify=column.justify,
             style=column.style,
-            no_wrap=column.no_wrap or flexible,
-            overflow="ellipsis" if flexible else "fold",
-            ratio=column.shorten if flexible else None,
+            no_wrap=column.no_wrap or cut,
+            overflow="ellipsis" if cut else "fold",
+            ratio=_share(column, columns),
         )
     for record in records:
         table.add_row(*(_renderable(column, record) for column in columns))
@@ -76,6 +76,14 @@ def _one_currency(column: Column, records: Sequence[dict[str, Any]]) -> Column:
         return column
     (code,) = codes
     return replace(column, header=code, currency=None)
+
+
+def _share(column: Column, columns: Sequence[Column]) -> int | None:
+    """A flexible column's share of the width the fixed ones leave: its cut length, or
+    for a wrapping column as much as all the cut ones together (half of it)."""
+    if column.wrap:
+        return sum(other.shorten or 0 for other in columns) or 1
+    return column.shorten
 
 
 class _ListTable(Table):

@@ -60,6 +60,8 @@ class DealInfo(BaseModel):
     currency: str
     close_date: date | None  # None: an open deal the CRM gave no close date
     forecast_category: str | None
+    # The category as the methodology names it ("Best Case"), for people.
+    forecast_category_name: str | None
     created_date: date
     last_activity: date | None
     next_step: str | None
@@ -103,8 +105,12 @@ class DealDetail(DealInfo):
 class EventInfo(BaseModel):
     day: date
     kind: str
+    # As stored: stage and category keys, amounts as plain numbers.
     old: str | None
     new: str | None
+    # In people's words (see `value_label`): "Solution / Proposal", "48,000 USD".
+    old_label: str | None
+    new_label: str | None
     snapshot_id: int | None
 
 
@@ -192,6 +198,22 @@ def _text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def value_label(
+    methodology: Methodology, kind: str, text: str | None, currency: str | None
+) -> str | None:
+    """A value of an event of `kind` as a person reads it: a stage or a forecast
+    category by the methodology's name, an amount with its currency; dates as stored."""
+    if text is None:
+        return None
+    if kind in ("stage", "created"):  # a deal is created at its first stage
+        return methodology.stage_name(text)
+    if kind == "category":
+        return methodology.category_name(text)
+    if kind == "amount":
+        return format_money(float(text), currency or methodology.currency)
+    return text
 
 
 def report_kind(kind: str, old: str | None, new: str | None, ranks: Ranks) -> str | None:
@@ -427,7 +449,6 @@ def resolve_deal(session: Session, text: str) -> Deal:
 def deal_info(
     methodology: Methodology, deal: Deal, rep_name: str | None, today: date, steps=()
 ) -> DealInfo:
-    stage = methodology.stages.get(deal.stage)
     hidden = {"rep_id", "max_stage_rank", "stage_since", "updated_at", "currency"}
     touched, basis = last_touch(deal.last_activity, deal.last_change)
     return DealInfo(
@@ -436,7 +457,10 @@ def deal_info(
         last_touch=touched,
         last_touch_from=basis,
         rep=rep_name,
-        stage_name=stage.name if stage else deal.stage,
+        stage_name=methodology.stage_name(deal.stage),
+        forecast_category_name=(
+            methodology.category_name(deal.forecast_category) if deal.forecast_category else None
+        ),
         days_in_stage=max(0, (today - deal.stage_since).days),
         steps=[
             StepInfo(
@@ -511,9 +535,23 @@ def list_deals(
     )
 
 
-def history(session: Session, deal: Deal) -> list[EventInfo]:
+def history(session: Session, methodology: Methodology, deal: Deal) -> list[EventInfo]:
+    """Every event of the deal, oldest first. Events keep no currency: amounts read in
+    the deal's currency of today."""
+
+    def label(kind: str, text: str | None) -> str | None:
+        return value_label(methodology, kind, text, deal.currency)
+
     return [
-        EventInfo(day=e.day, kind=e.kind, old=e.old, new=e.new, snapshot_id=e.snapshot_id)
+        EventInfo(
+            day=e.day,
+            kind=e.kind,
+            old=e.old,
+            new=e.new,
+            old_label=label(e.kind, e.old),
+            new_label=label(e.kind, e.new),
+            snapshot_id=e.snapshot_id,
+        )
         for e in queries.events_of(session, deal.id)
     ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -23,7 +23,7 @@ from coachcli.methodology_schema import Methodology
 from coachcli.models import DealSnapshot
 from coachcli.services import team
 from coachcli.services.crm_csv import DealRow, ParsedExport, RowError, header_key
-from coachcli.services.deals import Ranks, changes_between, report_kind
+from coachcli.services.deals import Ranks, changes_between, report_kind, value_label
 from coachcli.services.rep_names import looks_like_id, owner_id_key
 from coachcli.words import counted
 
@@ -48,9 +48,15 @@ SHOWN_BAD_ROWS = 50
 class Change(BaseModel):
     external_id: str
     name: str
+    # The owner the deal is kept under: the rep's name, or the CRM's owner text.
+    owner: str | None
     change: str
+    # As stored (stage and category keys, plain amounts), and in people's words:
+    # "Solution / Proposal", "Best Case", "48,000 USD" (see deals.value_label).
     old: str | None
     new: str | None
+    old_label: str | None
+    new_label: str | None
     # A deal this import saw for the first time, already won or lost: counted under
     # won or lost (not under new), so a month's wins are complete.
     first_seen: bool = False
@@ -88,7 +94,7 @@ def import_export(
     check_as_of(session, as_of, clock.today())
     owners = _owners(session, methodology, parsed, options, clock)
     now = clock.now()
-    plan = _ImportPlan(Ranks.of(methodology), as_of, now, parsed.source)
+    plan = _ImportPlan(methodology, as_of, now, parsed.source)
     plan.compare(parsed.rows, queries.all_deal_rows(session), owners.found)
     changed = bool(plan.inserts or plan.updates)
     snapshot_id = None
@@ -206,11 +212,22 @@ def _create_reps(session: Session, methodology: Methodology, owners: _Owners, cl
     owners.unknown_names = {}
 
 
+class _About(NamedTuple):
+    """The deal a change is about, as the report names it; an amount reads in the
+    currency it had before the change and the one it has after."""
+
+    external_id: str
+    name: str
+    owner: str | None
+    currencies: tuple[str | None, str | None]
+
+
 class _ImportPlan:
     """What the import will write: new deals, updates, events, and the change list."""
 
-    def __init__(self, ranks: Ranks, as_of: date, now: datetime, source: str):
-        self.ranks, self.as_of, self.now, self.source = ranks, as_of, now, source
+    def __init__(self, methodology: Methodology, as_of: date, now: datetime, source: str):
+        self.methodology, self.ranks = methodology, Ranks.of(methodology)
+        self.as_of, self.now, self.source = as_of, now, source
         self.inserts: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
         self.events: list[tuple[str, tuple[str, str | None, str | None]]] = []
@@ -279,13 +296,14 @@ class _ImportPlan:
             "updated_at": self.now,
         }
         self.inserts.append(deal)
+        about = _About(row.external_id, row.name, deal["owner"], (None, deal["currency"]))
         status = fields["status"]
         if status == DealStatus.open:
-            self._event(row.external_id, row.name, ("created", None, row.stage))
+            self._event(about, ("created", None, row.stage))
             return
         # First seen closed: its history says so, and the report counts it as won or lost.
-        self._event(row.external_id, row.name, ("created", None, row.stage), reported=False)
-        self._event(row.external_id, row.name, (str(status), None, None), first_seen=True)
+        self._event(about, ("created", None, row.stage), reported=False)
+        self._event(about, (str(status), None, None), first_seen=True)
 
     def _changed(self, old: dict[str, Any], fields: dict[str, Any]) -> None:
         updates, events = changes_between(old, fields, self.as_of, self.ranks)
@@ -296,39 +314,46 @@ class _ImportPlan:
             return
         self.updates.append({"id": old["id"], **updates, "updated_at": self.now})
         self.before.append((old["id"], {key: old[key] for key in (*updates, "updated_at")}))
+        currencies = (old["currency"], fields.get("currency", old["currency"]))
+        about = _About(old["external_id"], fields["name"], fields["owner"], currencies)
         for event in events:
-            self._event(old["external_id"], fields["name"], event, old["id"])
+            self._event(about, event, old["id"])
 
     def _missing(self, old: dict[str, Any]) -> None:
         gone = old["source"] != "manual" and old["status"] == DealStatus.open
         if gone and old["missing_since"] is None:
             self.updates.append({"id": old["id"], "missing_since": self.as_of})
             self.before.append((old["id"], {"missing_since": None}))
-            self._event(old["external_id"], old["name"], ("missing", None, None), old["id"])
+            about = _About(old["external_id"], old["name"], old["owner"], (None, None))
+            self._event(about, ("missing", None, None), old["id"])
 
     def _event(
         self,
-        external_id: str,
-        name: str,
+        about: _About,
         event: tuple[str, str | None, str | None],
         deal_id: int | None = None,
         reported: bool = True,
         first_seen: bool = False,
     ) -> None:
-        self.events.append((external_id, event, deal_id))
+        self.events.append((about.external_id, event, deal_id))
         kind = report_kind(*event, self.ranks) if reported else None
-        if kind is not None:
-            _, old, new = event
-            self.changes.append(
-                Change(
-                    external_id=external_id,
-                    name=name,
-                    change=kind,
-                    old=old,
-                    new=new,
-                    first_seen=first_seen,
-                )
+        if kind is None:
+            return
+        event_kind, old, new = event
+        old_currency, new_currency = about.currencies
+        self.changes.append(
+            Change(
+                external_id=about.external_id,
+                name=about.name,
+                owner=about.owner,
+                change=kind,
+                old=old,
+                new=new,
+                old_label=value_label(self.methodology, event_kind, old, old_currency),
+                new_label=value_label(self.methodology, event_kind, new, new_currency),
+                first_seen=first_seen,
             )
+        )
 
     def counts(self) -> dict[str, int]:
         found = Counter(change.change for change in self.changes)
