@@ -22,7 +22,7 @@ DEAL_COLUMNS = [
     Column("external_id", "Id", no_wrap=True, in_table=False),
     Column("name", "Deal", shorten=SHORT_TEXT),
     Column("owner", "Owner", shorten=NAME_TEXT),
-    Column("stage_name", "Stage"),
+    Column("stage_name", "Stage", shorten=NAME_TEXT),
     Column(
         "amount", "Amount", justify="right", show=format_money, currency="currency", no_wrap=True
     ),
@@ -30,15 +30,22 @@ DEAL_COLUMNS = [
     Column("pushes", "Push", justify="right", show=lambda v: str(v) if v else ""),
 ]
 
-# Deals the latest CRM export no longer has: a terminal table shows the column only
-# when one of its deals is missing; CSV and Markdown always carry it.
-MISSING_COLUMN = Column("missing_since", "Missing since", no_wrap=True)
+# Deals the latest CRM export no longer has, since when. CSV and Markdown always carry
+# the column; a terminal table only when one of its deals is missing.
+MISSING_COLUMN = Column("missing_since", "Missing", no_wrap=True)
 
 
 def deal_columns(deals: list[dict[str, Any]]) -> list[Column]:
-    """The columns of a deal list: DEAL_COLUMNS, and when a deal is missing, since when."""
-    any_missing = any(deal.get("missing_since") for deal in deals)
-    return [*DEAL_COLUMNS, replace(MISSING_COLUMN, in_table=any_missing)]
+    """The columns of a deal list. At 80 columns every one counts, so the terminal
+    table leaves out Push when no deal was pushed and Missing when none is missing."""
+    shown = {
+        "pushes": any(deal.get("pushes") for deal in deals),
+        "missing_since": any(deal.get("missing_since") for deal in deals),
+    }
+    return [
+        replace(column, in_table=column.in_table and shown.get(column.key, True))
+        for column in [*DEAL_COLUMNS, MISSING_COLUMN]
+    ]
 
 
 # A deal's history in words: what kind of change, and stages, categories and amounts

@@ -33,7 +33,7 @@ def rich_table(
             style=column.style,
             no_wrap=column.no_wrap or cut,
             overflow="ellipsis" if cut else "fold",
-            ratio=_share(column, columns),
+            ratio=_share(column, columns, records),
         )
     for record in records:
         table.add_row(*(_renderable(column, record) for column in columns))
@@ -78,12 +78,18 @@ def _one_currency(column: Column, records: Sequence[dict[str, Any]]) -> Column:
     return replace(column, header=code, currency=None)
 
 
-def _share(column: Column, columns: Sequence[Column]) -> int | None:
-    """A flexible column's share of the width the fixed ones leave: its cut length, or
-    for a wrapping column as much as all the cut ones together (half of it)."""
+def _share(
+    column: Column, columns: Sequence[Column], records: Sequence[dict[str, Any]]
+) -> int | None:
+    """A flexible column's share of the width the fixed ones leave: its cut length, no
+    more than its longest cell needs (short names leave room to the stages), or for a
+    wrapping column as much as all the cut ones together (half of it)."""
     if column.wrap:
         return sum(other.shorten or 0 for other in columns) or 1
-    return column.shorten
+    if column.shorten is None:
+        return None
+    longest = max([len(column.header), *(len(_cell(column, record)) for record in records)])
+    return min(column.shorten, longest)
 
 
 class _ListTable(Table):
