@@ -224,7 +224,7 @@ RANKS = Ranks(
 WON = {
     "id": 1, "stage": "closed_won", "status": "won", "closed_on": "2054-11-15",
     "amount": 12000.0, "close_date": "2054-11-15", "pushes": 2, "stage_since": "2054-11-15",
-    "max_stage_rank": 4, "first_seen": "2054-10-01", "last_change": "2054-11-15",
+    "max_stage_rank": 4, "created_date": "2054-09-01", "last_change": "2054-11-15",
     "last_activity": "2054-11-15", "missing_since": None, "source": "salesforce",
     "next_step": "Signed", "champion": 1,
 }  # fmt: skip

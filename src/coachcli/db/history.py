@@ -1,15 +1,16 @@
 """What replaying a day of history reads, and where the replayed deals are put.
 
-services/history.py rebuilds each deal as it stood on a past day from what these
-queries return: the deals that existed then, the events of those that changed
-since, and what each import after that day changed. Every query takes named
+services/history.py rebuilds the deals that changed since a past day as they stood
+on it, from what these queries return: those deals as they are now, their events,
+and what each import after that day changed. Every query takes named
 parameters and plain SQL, so it runs on PostgreSQL as it does on SQLite; the JSON
 of an import's record is decoded in Python for the same reason.
 
-`deals_shadowed` puts the replayed deals in temporary tables named `deal` and
-`close_plan_step`. Temporary tables come first when a name is looked up (SQLite's
-temp schema, PostgreSQL's pg_temp), so every report query of db/pipeline.py reads
-the past exactly as it reads the present, with no second copy of any of them.
+`deals_shadowed` puts the deals of that day (the replayed ones, and the others as
+they are) in temporary tables named `deal` and `close_plan_step`. Temporary tables
+come first when a name is looked up (SQLite's temp schema, PostgreSQL's pg_temp), so
+every report query of db/pipeline.py reads the past exactly as it reads the present,
+with no second copy of any of them.
 """
 
 from __future__ import annotations
@@ -21,25 +22,34 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-# The day a deal was first recorded: its "created" event, else its created date.
-_FIRST_SEEN = (
-    "coalesce((SELECT min(e.day) FROM deal_event e WHERE e.deal_id = deal.id "
-    "AND e.kind = 'created'), deal.created_date)"
+# Deals recorded on or before :day: no "created" event after it (a deal without one,
+# recorded before they were kept, by its created date). NOT IN and IN read each list
+# once, where a lookup per deal would cost ten times as much.
+_RECORDED_BY = (
+    "deal.id NOT IN (SELECT deal_id FROM deal_event WHERE kind = 'created' AND day > :day) "
+    "AND (deal.created_date <= :day OR deal.id IN "
+    "(SELECT deal_id FROM deal_event WHERE kind = 'created'))"
 )
 
 
 def first_recorded_day(connection: sqlite3.Connection) -> date | None:
     """The day the first deal was recorded; None when there is none."""
-    day = connection.execute(f"SELECT min({_FIRST_SEEN}) FROM deal").fetchone()[0]
+    day = connection.execute(
+        "SELECT min(day) FROM (SELECT min(day) AS day FROM deal_event WHERE kind = 'created' "
+        "UNION ALL SELECT min(created_date) FROM deal WHERE id NOT IN "
+        "(SELECT deal_id FROM deal_event WHERE kind = 'created')) AS found"
+    ).fetchone()[0]
     return date.fromisoformat(day) if day else None
 
 
-def deals_existing_on(connection: sqlite3.Connection, day: date) -> list[dict[str, Any]]:
-    """Every deal first recorded on or before `day`, as it stands now, with `first_seen`:
-    the day it was first recorded."""
+def deals_changed_after(connection: sqlite3.Connection, day: date) -> list[dict[str, Any]]:
+    """The deals recorded on or before `day` that something changed after it (an event,
+    an import, a later activity or change date), as they are now. The others stand as
+    they stood."""
     cursor = connection.execute(
-        f"SELECT * FROM (SELECT deal.*, {_FIRST_SEEN} AS first_seen FROM deal) AS found "
-        "WHERE first_seen <= :day ORDER BY id",
+        f"SELECT * FROM deal WHERE {_RECORDED_BY} AND (last_activity > :day "
+        "OR last_change > :day OR id IN (SELECT deal_id FROM deal_event WHERE day > :day) "
+        f"OR id IN ({_IMPORTED_AFTER})) ORDER BY id",
         {"day": day.isoformat()},
     )
     names = [column[0] for column in cursor.description]
@@ -62,15 +72,21 @@ def events_of_deals_changed_after(
     return found
 
 
+# Deals whose fields an import after :day changed (what undo-import keeps).
+_IMPORTED_AFTER = (
+    "SELECT b.deal_id FROM deal_before_import b "
+    "JOIN deal_snapshot s ON s.id = b.snapshot_id WHERE s.as_of > :day"
+)
+
+
 def fields_before_imports_after(
     connection: sqlite3.Connection, day: date
 ) -> dict[int, dict[str, Any]]:
     """Deal id → each field as it was before the first import after `day` that changed
     it (the record `coach deal undo-import` keeps): the value it still had on `day`."""
     rows = connection.execute(
-        "SELECT b.deal_id, b.fields FROM deal_before_import b "
-        "JOIN deal_snapshot s ON s.id = b.snapshot_id WHERE s.as_of > :day "
-        "ORDER BY s.as_of DESC, s.id DESC",
+        _IMPORTED_AFTER.replace("b.deal_id", "b.deal_id, b.fields")
+        + " ORDER BY s.as_of DESC, s.id DESC",
         {"day": day.isoformat()},
     )
     found: dict[int, dict[str, Any]] = {}
@@ -87,14 +103,16 @@ def close_plan_sizes(connection: sqlite3.Connection) -> dict[int, int]:
 
 @contextmanager
 def deals_shadowed(
-    connection: sqlite3.Connection, deals: list[dict[str, Any]], planned: list[int]
+    connection: sqlite3.Connection, day: date, replayed: list[dict[str, Any]], planned: list[int]
 ) -> Iterator[None]:
-    """Inside the block, `deal` holds `deals` and `close_plan_step` one step for each deal
-    id in `planned`: queries read them instead of the tables. The file is not written:
-    temporary tables live in memory (`query_only` is lifted only to create them)."""
+    """Inside the block, `deal` holds the deals recorded by `day`: `replayed` for those
+    that changed since, the rest as they are; `close_plan_step` holds a step for each
+    deal with a plan then (the replayed ones in `planned`). Queries read them instead of
+    the tables. The file is not written: temporary tables live in memory, and
+    `query_only` is lifted only to make them."""
     _writable(connection, True)
     try:
-        _create_shadows(connection, deals, planned)
+        _create_shadows(connection, day, replayed, planned)
     finally:
         _writable(connection, False)
     try:
@@ -107,20 +125,28 @@ def deals_shadowed(
 
 
 def _create_shadows(
-    connection: sqlite3.Connection, deals: list[dict[str, Any]], planned: list[int]
+    connection: sqlite3.Connection, day: date, replayed: list[dict[str, Any]], planned: list[int]
 ) -> None:
     columns = [row[1] for row in connection.execute("PRAGMA main.table_info(deal)")]
     connection.execute("CREATE TEMP TABLE deal AS SELECT * FROM main.deal WHERE 0")
     names = ", ".join(f'"{column}"' for column in columns)
-    marks = ", ".join(f":{column}" for column in columns)
-    connection.executemany(f"INSERT INTO temp.deal ({names}) VALUES ({marks})", deals)
-    # What the report queries look up by: open deals by stage, and a deal's plan.
-    connection.execute("CREATE INDEX temp.ix_shadow_status_stage ON deal (status, stage)")
-    connection.execute("CREATE TEMP TABLE close_plan_step (deal_id INTEGER)")
+    marks = ", ".join("?" for _ in columns)
+    rows = [tuple(deal[column] for column in columns) for deal in replayed]
+    connection.executemany(f"INSERT INTO temp.deal ({names}) VALUES ({marks})", rows)
+    # The plans of the deals not replayed are as they are now.
+    connection.execute(
+        "CREATE TEMP TABLE close_plan_step AS SELECT DISTINCT deal_id FROM main.close_plan_step "
+        "WHERE deal_id NOT IN (SELECT id FROM temp.deal)"
+    )
     connection.executemany(
         "INSERT INTO temp.close_plan_step (deal_id) VALUES (?)", [(i,) for i in planned]
     )
     connection.execute("CREATE INDEX temp.ix_shadow_plan ON close_plan_step (deal_id)")
+    connection.execute(
+        f"INSERT INTO temp.deal SELECT * FROM main.deal AS deal WHERE {_RECORDED_BY} "
+        "AND id NOT IN (SELECT id FROM temp.deal)",
+        {"day": day.isoformat()},
+    )
 
 
 def _writable(connection: sqlite3.Connection, writable: bool) -> None:

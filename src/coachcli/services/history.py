@@ -24,7 +24,8 @@ Dates stay ISO text, as stored: the rows go back into SQL (db/history.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -58,26 +59,36 @@ FROM_EVENTS = frozenset({"status", "closed_on", "stage_since", "max_stage_rank",
 
 @dataclass
 class PastDeals:
-    """The deals of a past day, as rows of the deal table, and which had a close plan."""
+    """What changed since a past day, undone: the deals recorded by then that changed
+    since, as rows of the deal table as they stood, and which of them had a close plan.
+    Every other deal recorded by then stands as it is now."""
 
     day: date
-    deals: list[dict[str, Any]]
+    replayed: list[dict[str, Any]]
     planned: list[int]
 
 
 def deals_as_of(connection: Connection, day: date, ranks: Ranks) -> PastDeals:
-    """Every deal as it stood on `day`, from what the database recorded."""
+    """The deals that changed since `day`, as they stood on it, from what was recorded."""
     events = queries.events_of_deals_changed_after(connection, day)
     before_imports = queries.fields_before_imports_after(connection, day)
     plan_sizes = queries.close_plan_sizes(connection)
-    deals, planned = [], []
-    for deal in queries.deals_existing_on(connection, day):
+    replayed, planned = [], []
+    for deal in queries.deals_changed_after(connection, day):
         deal_events = events.get(deal["id"], [])
-        past = replay(deal, deal_events, before_imports.get(deal["id"], {}), day, ranks)
-        deals.append(past)
+        replayed.append(replay(deal, deal_events, before_imports.get(deal["id"], {}), day, ranks))
         if _steps_then(plan_sizes.get(deal["id"], 0), deal_events, day) > 0:
             planned.append(deal["id"])
-    return PastDeals(day, deals, planned)
+    return PastDeals(day, replayed, planned)
+
+
+@contextmanager
+def reading_as_of(connection: Connection, day: date, ranks: Ranks) -> Iterator[PastDeals]:
+    """Inside the block, every query of `deal` and `close_plan_step` on `connection`
+    reads them as they stood on `day` (see db/history.py)."""
+    past = deals_as_of(connection, day, ranks)
+    with queries.deals_shadowed(connection, day, past.replayed, past.planned):
+        yield past
 
 
 def replay(
@@ -92,6 +103,7 @@ def replay(
     when = day.isoformat()
     earlier = [event for event in events if event[0] <= when]
     later = [event for event in events if event[0] > when]
+    deal = deal | {"first_seen": _first_seen(deal, earlier)}
     past = deal | _unrecorded_fields(before_imports)
     if (past["last_activity"] or "") > when:
         past["last_activity"] = None  # not known on the day: its last change stands for it
@@ -110,6 +122,12 @@ def replay(
     if kinds_later & {"missing", "returned"}:
         past["missing_since"] = _missing_then(earlier)
     return past
+
+
+def _first_seen(deal: dict[str, Any], earlier: Iterable[Event]) -> str:
+    """The day the deal was first recorded: its "created" event, else its created date."""
+    created = (event_day for event_day, kind, _, _ in earlier if kind == "created")
+    return next(created, deal["created_date"])
 
 
 def _unrecorded_fields(before_imports: dict[str, Any]) -> dict[str, Any]:

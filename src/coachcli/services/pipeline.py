@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
-from coachcli.db.history import deals_shadowed, first_recorded_day
+from coachcli.db.history import first_recorded_day
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
 from coachcli.db.rates import Pricing
 from coachcli.db.reader import RepRow, active_reps, all_reps
@@ -33,7 +33,7 @@ from coachcli.enums import DealStatus
 from coachcli.errors import Invalid
 from coachcli.methodology_schema import Methodology
 from coachcli.services.deal_events import Ranks
-from coachcli.services.history import deals_as_of
+from coachcli.services.history import reading_as_of
 from coachcli.services.rep_names import choose_rep
 
 if TYPE_CHECKING:
@@ -526,8 +526,7 @@ def pipeline_health(
     if as_of is None:
         return _health(connection, methodology, today, period, rep)
     check_as_of(as_of, today)
-    past = deals_as_of(connection, as_of, Ranks.of(methodology))
-    with deals_shadowed(connection, past.deals, past.planned):
+    with reading_as_of(connection, as_of, Ranks.of(methodology)):
         view = _health(connection, methodology, as_of, period, rep)
     first = first_recorded_day(connection)
     return view.model_copy(update={"as_of": as_of, "first_recorded": first})
