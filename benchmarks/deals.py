@@ -5,7 +5,7 @@
 Writes two synthetic Salesforce-style exports a week apart (the second moves about
 a third of the deals: stages, close dates, amounts, wins and losses) into a temp
 folder, imports both into a fresh data folder, then times `coach pipeline` for the
-team and for one rep. Prints the median of --runs for each.
+team, for one rep, and as of a day between the imports. Prints the median of --runs for each.
 
 Python may write its bytecode cache (PYTHONDONTWRITEBYTECODE is cleared for the
 children), as it does on any installed copy; one untimed run warms it.
@@ -101,12 +101,15 @@ def main() -> None:
         pipeline = [timed(["pipeline"], env) for _ in range(runs)]
         as_json = [timed(["pipeline", "--json"], env) for _ in range(runs)]
         one_rep = [timed(["pipeline", "--rep", REPS[0]], env) for _ in range(runs)]
+        # Between the two imports: every deal the second one moved is replayed back.
+        between = [timed(["pipeline", "--as-of", "2026-11-18"], env) for _ in range(runs)]
     print(f"{options.deals} deals, median of {options.runs} runs (whole process):")
     print(f"  deal import, first snapshot   {statistics.median(imports):6.2f} s")
     print(f"  deal import, second snapshot  {statistics.median(reimports):6.2f} s")
     print(f"  pipeline                      {statistics.median(pipeline):6.2f} s")
     print(f"  pipeline --json               {statistics.median(as_json):6.2f} s")
     print(f"  pipeline --rep                {statistics.median(one_rep):6.2f} s")
+    print(f"  pipeline --as-of (replayed)   {statistics.median(between):6.2f} s")
 
 
 if __name__ == "__main__":

@@ -245,7 +245,17 @@ def test_deal_by_hand_update_close_and_close_plan(coach, ana):
     assert closed.json()["status"] == "won"
     assert coach("deal", "close", "globex", "--lost").exit_code == 1
     kinds = [e["kind"] for e in coach("deal", "history", "globex", "--json").json()]
-    assert kinds == ["created", "stage", "close_date", "stage", "won"]
+    # Commitment evidence and the close plan are dated events too (issue 11, item 14).
+    assert kinds == [
+        "created",
+        "stage",
+        "champion",
+        "close_date",
+        "plan_step_added",
+        "plan_step_done",
+        "stage",
+        "won",
+    ]
     markdown = coach("deal", "show", "globex", "--format", "markdown").stdout
     assert markdown.startswith("# Globex \\| #1 (coach-1)")
 

@@ -527,6 +527,8 @@ def test_json_keys_and_shapes(seeded, run):
         "period",
         "rep",
         "today",
+        "as_of",
+        "first_recorded",
         "currency",
         "rules",
         "size",

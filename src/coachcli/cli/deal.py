@@ -277,7 +277,7 @@ def plan_step(
     ):
         found = deals.resolve_deal(session, deal)
         if step is not None:
-            deals.add_step(session, found, *deals.parse_step(step, today))
+            deals.add_step(session, found, *deals.parse_step(step, today), today)
         if done is not None:
             deals.finish_step(session, found, done, today)
         info = deals.show_deal(session, methodology, found, today)

@@ -27,6 +27,15 @@ def pipeline(
             "over its limit (for cron).",
         ),
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="The pipeline as it stood on DATE, from the imports and changes recorded "
+            "(its quarter by default).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
     as_json: JsonOption = False,
 ) -> None:
@@ -41,14 +50,17 @@ def pipeline(
       coach pipeline
       coach pipeline --rep ana --period 2027-Q1 --format markdown
       coach pipeline --check || echo "the pipeline needs attention"
+      coach pipeline --as-of 2026-09-30
     """
-    from coachcli.dates import parse_period
+    from coachcli.dates import parse_date, parse_period
     from coachcli.services.pipeline import find_rep, pipeline_health
 
     chosen = parse_period(period) if period else None
+    today = context.today()
+    day = parse_date(as_of, today) if as_of is not None else None
     with context.reading() as connection:
         found = find_rep(connection, rep) if rep is not None else None
-        view = pipeline_health(connection, context.methodology(), context.today(), chosen, found)
+        view = pipeline_health(connection, context.methodology(), today, chosen, found, day)
     data = view.model_dump(mode="json")
     _show(data, output.chosen_format(fmt, as_json))
     if check and not view.check.passed:

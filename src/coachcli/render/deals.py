@@ -99,6 +99,14 @@ LABELS = {
     "missing": "missing from this export",
     "returned": "back in the export",
     "reopened": "reopened",
+    "next_step": "next step changed",
+    "champion": "champion",
+    "economic_buyer": "economic buyer",
+    "decision_process": "decision process known",
+    "value_confirmed": "value confirmed",
+    "plan_step_added": "close-plan step added",
+    "plan_step_done": "close-plan step done",
+    "plan_step_removed": "close-plan step removed",
 }
 
 

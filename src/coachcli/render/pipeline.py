@@ -113,9 +113,8 @@ def worst_lines(flag: str, view: dict[str, Any]) -> list[tuple[str, str]]:
 def heading(view: dict[str, Any]) -> str:
     period = view["period"]
     who = view["rep"] if view["rep"] is not None else "team"
-    return (
-        f"Pipeline health: {who}, {period['label']} ({period['start']} to {period['end']}), "
-        f"today {view['today']}"
+    return f"Pipeline health: {who}, {period['label']} ({period['start']} to {period['end']}), " + (
+        f"as of {view['as_of']}" if view.get("as_of") else f"today {view['today']}"
     )
 
 
@@ -318,6 +317,17 @@ NO_DEALS = (
 )
 
 
+def no_deals_text(view: dict[str, Any]) -> str:
+    """Why the report is empty: nothing recorded yet, or nothing recorded by the day."""
+    first = view.get("first_recorded")
+    if view.get("as_of") and first:
+        return (
+            f"No deals as of {view['as_of']}: the first deal was recorded on {first}. "
+            "Give a later --as-of."
+        )
+    return NO_DEALS
+
+
 def has_deals(view: dict[str, Any]) -> bool:
     rates = view["win_rate"]
     return bool(view["size"]["open_count"] or rates["won_count"] or rates["lost_count"])
@@ -326,7 +336,7 @@ def has_deals(view: dict[str, Any]) -> bool:
 def pipeline_screen(view: dict[str, Any]) -> Group:
     parts: list[RenderableType] = [Text(heading(view), style="bold"), Text()]
     if not has_deals(view):
-        return Group(*parts, Text(NO_DEALS))
+        return Group(*parts, Text(no_deals_text(view)))
     parts += [_size_grid(view), Text()]
     code = view["currency"]
     parts.append(_table(stage_records(view), STAGE_COLUMNS, f"Stages (open deals, {code})"))

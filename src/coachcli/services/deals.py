@@ -22,18 +22,16 @@ from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology, find_key
 from coachcli.models import ClosePlanStep, Deal, Rep
 from coachcli.money import format_money
+from coachcli.services.deal_events import (
+    ACTIVITY_FIELDS,
+    EVENT_OF,
+    QUIET_KINDS,
+    STEP_ADDED,
+    STEP_DONE,
+    Ranks,
+    event_text,
+)
 from coachcli.services.fields import clean_text, split_dated
-
-# Fields whose change is an event in the deal's history, and the event's name.
-EVENT_OF = {
-    "stage": "stage",
-    "amount": "amount",
-    "close_date": "close_date",
-    "forecast_category": "category",
-}
-# Fields whose change is a sign of life: a deal without a CRM activity date is quiet
-# from the last day one of them was seen to change (see `last_touch`).
-ACTIVITY_FIELDS = frozenset({*EVENT_OF, "next_step"})
 
 
 class StepInfo(BaseModel):
@@ -114,41 +112,6 @@ class EventInfo(BaseModel):
     snapshot_id: int | None
 
 
-@dataclass
-class Ranks:
-    """Where each stage stands: open stages in order; won beyond them; lost outside."""
-
-    rank: dict[str, int]
-    won: str
-    lost: str
-
-    @classmethod
-    def of(cls, methodology: Methodology) -> Ranks:
-        open_stages = methodology.open_stages()
-        won, lost = methodology.closing_stage("won"), methodology.closing_stage("lost")
-        rank = {key: index for index, key in enumerate(open_stages)}
-        rank[won] = len(open_stages)
-        return cls(rank, won, lost)
-
-    def status_of(self, stage: str) -> str:
-        if stage == self.won:
-            return DealStatus.won
-        if stage == self.lost:
-            return DealStatus.lost
-        return DealStatus.open
-
-    def first_rank(self, stage: str) -> int:
-        """The highest rank a deal first seen at `stage` is known to have reached.
-
-        A deal first seen already won or lost made no stage-to-stage move anyone saw,
-        so it counts in no conversion (-1 is below every stage); an open one has
-        reached its stage.
-        """
-        if self.status_of(stage) != DealStatus.open:
-            return -1
-        return max(self.rank.get(stage, 0), 0)
-
-
 # ---- what changed ------------------------------------------------------------------------
 
 
@@ -161,7 +124,7 @@ def changes_between(
         seen = old.get("last_change")
         updates["last_change"] = day if seen is None else max(seen, day)
     events = [
-        (EVENT_OF[key], _text(old.get(key)), _text(value))
+        (EVENT_OF[key], event_text(old.get(key)), event_text(value))
         for key, value in updates.items()
         if key in EVENT_OF
     ]
@@ -188,16 +151,6 @@ def _status_event(updates: dict[str, Any], day: date) -> tuple[str, None, None]:
         return ("reopened", None, None)
     updates.setdefault("closed_on", day)
     return (updates["status"], None, None)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def value_label(
@@ -227,6 +180,8 @@ def report_kind(kind: str, old: str | None, new: str | None, ranks: Ranks) -> st
         if old is None or new is None:
             return None  # set or cleared: in the history, not a push or a pull-in
         return "pushed" if new > old else "pulled_in"
+    if kind in QUIET_KINDS:
+        return None  # kept for the history, not worth a line of the import's report
     if kind == "amount":
         return "amount_up" if float(new or 0) > float(old or 0) else "amount_down"
     return {"won": "won", "lost": "lost", "created": "new", "missing": "missing"}.get(kind, kind)
@@ -403,11 +358,13 @@ def parse_step(text: str, today: date) -> tuple[str, date]:
     return clean_text(what, "step"), parse_date(when, today)
 
 
-def add_step(session: Session, deal: Deal, what: str, due: date) -> ClosePlanStep:
+def add_step(session: Session, deal: Deal, what: str, due: date, day: date) -> ClosePlanStep:
+    """Add a step to the close plan on `day`, kept as a dated event (history replays it)."""
     steps = queries.steps_of(session, deal.id)
     step = ClosePlanStep(deal_id=deal.id, position=len(steps) + 1, what=what, due=due)
     session.add(step)
     session.flush()
+    queries.insert_events(session, [_event(deal.id, day, (STEP_ADDED, None, _step_text(step)))])
     return step
 
 
@@ -420,7 +377,12 @@ def finish_step(session: Session, deal: Deal, position: int, day: date) -> Close
         raise Conflict(f"Step {position} is already done.")
     step.done_on = day
     session.add(step)
+    queries.insert_events(session, [_event(deal.id, day, (STEP_DONE, None, _step_text(step)))])
     return step
+
+
+def _step_text(step: ClosePlanStep) -> str:
+    return f"{step.position}. {step.what} (due {step.due.isoformat()})"
 
 
 # ---- reading -------------------------------------------------------------------------------

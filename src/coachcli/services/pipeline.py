@@ -25,11 +25,15 @@ from pydantic import BaseModel
 
 from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
+from coachcli.db.history import first_recorded_day
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
 from coachcli.db.rates import Pricing
 from coachcli.db.reader import RepRow, active_reps, all_reps
 from coachcli.enums import DealStatus
+from coachcli.errors import Invalid
 from coachcli.methodology_schema import Methodology
+from coachcli.services.deal_events import Ranks
+from coachcli.services.history import reading_as_of
 from coachcli.services.rep_names import choose_rep
 
 if TYPE_CHECKING:
@@ -208,7 +212,12 @@ class RulesView(BaseModel):
 class PipelineView(BaseModel):
     period: PeriodView
     rep: str | None
+    # The day the report counts from: today, or the `--as-of` day.
     today: date
+    # Set with `--as-of`: the pipeline as it stood that day, and the day the first deal
+    # was recorded (None: there is none), to say why an early day shows nothing.
+    as_of: date | None = None
+    first_recorded: date | None = None
     # The workspace currency: every value of the report is in it.
     currency: str
     rules: RulesView
@@ -511,8 +520,36 @@ def pipeline_health(
     today: date,
     period: Period | None = None,
     rep: RepRow | None = None,
+    as_of: date | None = None,
 ) -> PipelineView:
-    """The health of one rep's pipeline, or the team's (archived reps left out)."""
+    """The health of one rep's pipeline, or the team's (archived reps left out); with
+    `as_of`, as it stood at the end of that day (its quarter by default)."""
+    if as_of is None:
+        return _health(connection, methodology, today, period, rep)
+    check_as_of(as_of, today)
+    with reading_as_of(connection, as_of, Ranks.of(methodology)):
+        view = _health(connection, methodology, as_of, period, rep)
+    first = first_recorded_day(connection)
+    return view.model_copy(update={"as_of": as_of, "first_recorded": first})
+
+
+def check_as_of(as_of: date, today: date) -> None:
+    """History ends today: a later day has no pipeline yet."""
+    if as_of > today:
+        raise Invalid(
+            f"--as-of {as_of.isoformat()} is after today ({today.isoformat()}): "
+            "the pipeline has no history there yet.",
+            hint="Give today or an earlier day, e.g. --as-of yesterday or --as-of -2w.",
+        )
+
+
+def _health(
+    connection: Connection,
+    methodology: Methodology,
+    today: date,
+    period: Period | None,
+    rep: RepRow | None,
+) -> PipelineView:
     period = period or quarter_of(today)
     pricing = Pricing(methodology.currency, today)
     reps = [rep] if rep is not None else active_reps(connection)
