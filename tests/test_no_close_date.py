@@ -117,3 +117,16 @@ def test_an_upgrade_lets_close_dates_be_empty_and_keeps_deals_and_their_history(
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         with pytest.raises(sqlite3.IntegrityError):  # references are still enforced
             connection.execute("INSERT INTO deal_event (deal_id, day, kind) VALUES (9, 'x', 'y')")
+
+
+def test_looking_back_a_deal_had_no_close_date_until_the_crm_gave_one(coach, ana, write):
+    coach("deal", "import", write("a.csv", UNDATED), "--as-of", "2054-11-06")
+    dated = UNDATED.replace("20000,\n", "20000,2054-12-31\n")
+    assert coach("deal", "import", write("b.csv", dated), "--as-of", "2054-11-20").exit_code == 0
+    then = coach("pipeline", "--as-of", "2054-11-13", "--json").json()
+    now = coach("pipeline", "--json").json()
+    assert then["flags"]["no_close_date"]["count"] == 1
+    assert now["flags"]["no_close_date"]["count"] == 0
+    assert then["size"]["period_open_value"] == 10000
+    assert now["size"]["period_open_value"] == 30000
+    assert then["flags"]["pushed"]["count"] == now["flags"]["pushed"]["count"] == 0

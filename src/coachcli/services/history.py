@@ -169,7 +169,9 @@ def _stage_then(deal: dict[str, Any], earlier: list[Event], ranks: Ranks) -> dic
 
 def _pushes(events: Iterable[Event]) -> int:
     """Close dates moved later: each was a push."""
-    return sum(1 for _, kind, old, new in events if kind == "close_date" and old and new > old)
+    return sum(
+        1 for _, kind, old, new in events if kind == "close_date" and old and new and new > old
+    )
 
 
 def _last_change_then(deal: dict[str, Any], earlier: Iterable[Event]) -> str | None:
