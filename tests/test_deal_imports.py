@@ -434,8 +434,8 @@ def test_an_undone_import_takes_its_deals_and_puts_the_changed_ones_back(coach, 
     assert (done["file"], done["as_of"]) == ("w2.csv", "2054-11-20")
     assert (done["created_deals"], done["changed_deals"], done["events"]) == (2, 2, 7)
     assert (
-        "Undid the import of w2.csv as of 2054-11-20: removed 2 deals it added and "
-        "7 recorded changes, and put 2 deals it changed back as they were." in result.stderr
+        "Undid the import of w2.csv as of 2054-11-20: removed the 2 deals it added and "
+        "its 7 recorded changes, and put back 2 deals as they stood before it." in result.stderr
     )
     after = {d["external_id"] for d in coach("deal", "list", "--status", "all", "--json").json()}
     assert after == {"006A", "006B", "006C"}

@@ -24,7 +24,7 @@ def test_undo_import_asks_and_no_keeps_ctrl_c_keeps_yes_undoes(spawn, coach, tmp
     child.expect(pexpect.EOF)
     assert len(cli_json("deal", "list")) == 2
     child = spawn("deal", "undo-import")
-    child.expect("It removes 2 deals it added")
+    child.expect("It removes the 2 deals it added")
     child.send(CTRL_C)
     child.expect(pexpect.EOF)
     child.close()

@@ -367,12 +367,14 @@ def left_out_note(shown: int, total: int) -> str:
 
 
 def _undo_effect(plan: dict[str, Any], remove: str, put: str) -> str:
-    text = (
-        f"{remove} {counted(plan['created_deals'], 'deal')} it added and "
-        f"{counted(plan['events'], 'recorded change')}"
-    )
-    if plan["changed_deals"]:
-        text += f", and {put} {counted(plan['changed_deals'], 'deal')} it changed back as they were"
+    removed = [f"its {counted(plan['events'], 'recorded change')}"]
+    if plan["created_deals"]:
+        removed.insert(0, f"the {counted(plan['created_deals'], 'deal')} it added")
+    text = f"{remove} {' and '.join(removed)}"
+    changed = plan["changed_deals"]
+    if changed:
+        pronoun = "it" if changed == 1 else "they"
+        text += f", and {put} back {counted(changed, 'deal')} as {pronoun} stood before it"
     return text
 
 
