@@ -75,3 +75,15 @@ def ana(coach) -> dict:
 
 def file_mode(path: Path) -> int:
     return os.stat(path).st_mode & 0o777
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Writes a test's file (a CRM export, a mapping) as UTF-8 and gives its path."""
+
+    def write_file(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8"))
+        return str(path)
+
+    return write_file

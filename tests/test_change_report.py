@@ -61,16 +61,6 @@ SENTENCES = {
 
 
 @pytest.fixture
-def write(tmp_path):
-    def write_file(name: str, text: str) -> str:
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return str(path)
-
-    return write_file
-
-
-@pytest.fixture
 def week_2(coach, ana, write) -> dict:
     """The second import's report, as `--json` gives it."""
     first = coach("deal", "import", write("w1.csv", WEEK_1), "--as-of", "2054-11-15")
@@ -87,7 +77,7 @@ def on_screen(renderable, width: int = 80) -> str:
 
 
 def test_one_row_per_deal_with_its_changes_in_words(week_2):
-    rows = deal_changes(week_2)
+    rows, _ = deal_changes(week_2)
     assert {row["name"]: row["changes"] for row in rows} == SENTENCES
     # Deals that moved first, the merely new last (a long list is cut from the end).
     assert rows[-1]["name"] == "Wayne"
@@ -218,7 +208,7 @@ def test_a_deal_back_in_the_export_and_one_reopened_read_in_words(week_2, coach,
     )
     report = coach("deal", "import", write("w3.csv", week_3), "--as-of", "2054-11-23", "--json")
     assert report.exit_code == 0, report.stderr
-    sentences = {row["name"]: row["changes"] for row in deal_changes(report.json())}
+    sentences = {row["name"]: row["changes"] for row in deal_changes(report.json())[0]}
     assert sentences["Acme new"] == (
         "reopened · moved back Closed Won → Negotiation · Closed → Commit"
     )
@@ -233,5 +223,5 @@ def test_a_deal_first_seen_won_reads_won_new_and_a_category_from_none(coach, ana
         ("H", "Cyberdyne", "Closed Won", 8000, "USD", "2054-11-20", "Closed"),
     )
     report = coach("deal", "import", write("b.csv", second), "--json").json()
-    sentences = {row["name"]: row["changes"] for row in deal_changes(report)}
+    sentences = {row["name"]: row["changes"] for row in deal_changes(report)[0]}
     assert sentences == {"Tyrell": "no category → Commit", "Cyberdyne": "won (new)"}

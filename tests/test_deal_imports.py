@@ -3,19 +3,7 @@ missing deals, owners by CRM id, undo. Every figure is counted by hand from the 
 
 from __future__ import annotations
 
-import pytest
-
 HEADER = "Id,Name,Opportunity Owner,StageName,Amount,CloseDate,CreatedDate\n"
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write_file(name: str, text: str) -> str:
-        path = tmp_path / name
-        path.write_bytes(text.encode("utf-8"))
-        return str(path)
-
-    return write_file
 
 
 def imported(coach, path: str, *extra: str) -> dict:

@@ -42,16 +42,6 @@ Deal - ID,Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal -
 """
 
 
-@pytest.fixture
-def write(tmp_path):
-    def write_file(name: str, text: str) -> str:
-        path = tmp_path / name
-        path.write_bytes(text.encode("utf-8"))
-        return str(path)
-
-    return write_file
-
-
 def test_second_salesforce_snapshot_reports_exactly_what_changed(coach, ana, write):
     first = coach("deal", "import", write("a.csv", SALESFORCE_1), "--as-of", "2054-11-15", "--json")
     assert first.exit_code == 0, first.stderr

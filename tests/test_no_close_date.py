@@ -19,16 +19,6 @@ UNDATED = HEADER + (
 )
 
 
-@pytest.fixture
-def write(tmp_path):
-    def write_file(name: str, text: str) -> str:
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return str(path)
-
-    return write_file
-
-
 def test_an_open_deal_without_a_close_date_is_imported_listed_last_and_flagged(coach, ana, write):
     result = coach("deal", "import", write("a.csv", UNDATED), "--as-of", "2054-11-20")
     assert result.exit_code == 0, result.stderr

@@ -280,23 +280,29 @@ SENTENCE_ORDER = (
 )
 
 
-def deal_changes(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per deal the import changed, its changes in words joined by " · ".
-    Deals that moved come first; those that are only new follow, as the list is cut."""
+def deal_changes(report: dict[str, Any], most: int | None = None) -> tuple[list[dict], int]:
+    """One row per deal the import changed, its changes in words joined by " · ", at
+    most `most` of them (the words are only written for those), and how many deals
+    changed. Deals that moved come first; those that are only new follow."""
     by_deal: dict[str, list[dict[str, Any]]] = {}
     for change in report["changes"]:
         by_deal.setdefault(change["external_id"], []).append(change)
+    # sorted() keeps the file's order within each group.
+    ordered = sorted(by_deal.values(), key=lambda changes: _only_new(changes))
     rows = [
         {
-            "external_id": external_id,
+            "external_id": changes[0]["external_id"],
             "name": changes[0]["name"],
             "owner": changes[0]["owner"],
             "changes": " · ".join(_in_words(change) for change in _in_order(changes)),
-            "only_new": [change["change"] for change in changes] == ["new"],
         }
-        for external_id, changes in by_deal.items()
+        for changes in (ordered if most is None else ordered[:most])
     ]
-    return sorted(rows, key=lambda row: row["only_new"])
+    return rows, len(ordered)
+
+
+def _only_new(changes: list[dict[str, Any]]) -> bool:
+    return len(changes) == 1 and changes[0]["change"] == "new"
 
 
 def _in_order(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -327,10 +333,10 @@ COUNT_COLUMNS = [Column("change", "Change"), Column("deals", "Deals", justify="r
 def import_tables(report: dict[str, Any]) -> Group:
     counts = _count_rows(report)
     parts: list[Any] = [rich_table(counts, COUNT_COLUMNS, "What changed")] if counts else []
-    rows = deal_changes(report)
+    rows, changed = deal_changes(report, SHOWN_DEALS)
     if rows:
-        parts.append(rich_table(rows[:SHOWN_DEALS], CHANGE_COLUMNS, "Changes by deal"))
-    hidden = len(rows) - SHOWN_DEALS
+        parts.append(rich_table(rows, CHANGE_COLUMNS, "Changes by deal"))
+    hidden = changed - len(rows)
     if hidden > 0:
         more = f"… and {counted(hidden, 'more deal')}; --json lists every change."
         parts.append(literal(more, style="dim"))
@@ -343,7 +349,7 @@ def import_markdown(report: dict[str, Any]) -> str:
         parts.append(f"{DRY_RUN_NOTE}\n")
     counts = _count_rows(report)
     parts.append(markdown_table(counts, COUNT_COLUMNS) if counts else "Nothing changed.\n")
-    rows = deal_changes(report)
+    rows, _ = deal_changes(report)
     if rows:
         parts += ["## Changes by deal\n", markdown_table(rows, CHANGE_COLUMNS)]
     return "\n".join(parts)

@@ -234,6 +234,8 @@ class _ImportPlan:
         self.changes: list[Change] = []
         # (deal id, the fields it changes as they were): what undoing it puts back.
         self.before: list[tuple[int, dict[str, Any]]] = []
+        # A 50,000-deal export repeats a few stages, categories and amounts.
+        self.labels: dict[tuple[str, str | None, str | None], str | None] = {}
 
     def compare(
         self, rows: list[DealRow], existing: dict[str, dict], owners: dict[Owner, tuple[int, str]]
@@ -342,18 +344,26 @@ class _ImportPlan:
         event_kind, old, new = event
         old_currency, new_currency = about.currencies
         self.changes.append(
-            Change(
+            # Built from the import's own checked values: validating 50,000 again
+            # would cost half a second.
+            Change.model_construct(
                 external_id=about.external_id,
                 name=about.name,
                 owner=about.owner,
                 change=kind,
                 old=old,
                 new=new,
-                old_label=value_label(self.methodology, event_kind, old, old_currency),
-                new_label=value_label(self.methodology, event_kind, new, new_currency),
+                old_label=self._label(event_kind, old, old_currency),
+                new_label=self._label(event_kind, new, new_currency),
                 first_seen=first_seen,
             )
         )
+
+    def _label(self, kind: str, text: str | None, currency: str | None) -> str | None:
+        key = (kind, text, currency)
+        if key not in self.labels:
+            self.labels[key] = value_label(self.methodology, kind, text, currency)
+        return self.labels[key]
 
     def counts(self) -> dict[str, int]:
         found = Counter(change.change for change in self.changes)
