@@ -256,7 +256,7 @@ def test_a_deal_missing_from_the_latest_export_is_shown_flagged_and_left_out_of_
     assert (size["period_missing_count"], size["period_missing_value"]) == (1, 20000)
     assert view["coverage"] == 0.04  # 10,000 / 250,000
     screen = coach("pipeline").stdout
-    assert "not in the latest export; left out of coverage" in screen
+    assert "Missing          1 deal, 20,000 USD closing 2054-Q4 not in the latest" in screen
     assert "Vanishes · gone 2d" in screen
     assert "missing from the CRM export since 2054-11-20" in "\n".join(
         coach("grow", "ana", "--brief", "--json").json()["deals_at_risk"]

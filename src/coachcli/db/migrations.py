@@ -79,6 +79,15 @@ def _drop_not_null(connection: Connection, table: str, column: str) -> None:
         raise StorageError(f"Cannot upgrade: the database failed its integrity check ({check}).")
 
 
+def _open_deals_without_close_date(connection: Connection) -> None:
+    """An open deal may come from the CRM without a close date; and the pipeline finds
+    the deals missing from the latest export through an index."""
+    _drop_not_null(connection, "deal", "close_date")
+    connection.exec_driver_sql(
+        "CREATE INDEX ix_deal_status_missing ON deal (status, missing_since)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0001_team",
@@ -297,10 +306,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_deal_before_import_snapshot_id ON deal_before_import (snapshot_id)",
         ),
     ),
-    # An open deal may come from the CRM without a close date.
-    Migration(
-        "0010_open_deals_without_close_date", lambda c: _drop_not_null(c, "deal", "close_date")
-    ),
+    Migration("0010_open_deals_without_close_date", _open_deals_without_close_date),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -153,7 +153,7 @@ def size_lines(view: dict[str, Any]) -> list[dict[str, str]]:
         rows.append(
             (
                 "Missing",
-                f"{gone}, {money(size['period_missing_value'])} closing {label} not in the "
+                f"{gone}, {money(size['period_missing_value'], code)} closing {label} not in the "
                 "latest export; left out of coverage",
             )
         )
