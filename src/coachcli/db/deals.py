@@ -253,7 +253,10 @@ def _insert_many(session: Session, table: str, rows: list[dict]) -> None:
     columns = list(rows[0])
     names = ", ".join(f'"{column}"' for column in columns)
     marks = ", ".join("?" for _ in columns)
-    values = [tuple(_stored(row[column]) for column in columns) for row in rows]
+    # Column by column: a column of plain values (most of them) is copied as it is,
+    # instead of a function call per cell.
+    stored = [_stored_column([row[column] for row in rows]) for column in columns]
+    values = list(zip(*stored, strict=True))
     connection = session.connection()
     with _indexes_set_aside(connection, table, len(values)):
         connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
@@ -285,6 +288,14 @@ def _indexes_set_aside(connection: Connection, table: str, adding: int) -> Itera
     yield
     for _, definition in plain:
         connection.exec_driver_sql(definition)
+
+
+def _stored_column(values: list[Any]) -> list[Any]:
+    """One column's values the way SQLAlchemy stores them."""
+    kinds = {value.__class__ for value in values}
+    if kinds.isdisjoint(_CONVERTERS):
+        return values
+    return [_stored(value) for value in values]
 
 
 def _stored(value: Any) -> Any:
