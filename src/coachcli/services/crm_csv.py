@@ -613,15 +613,18 @@ class _Layout:
                 fields[index] = next((fields[i] for i in others if fields[i].strip()), default)
         return fields
 
-    def cells(self, records: list[tuple[int, list[str]]], name: str) -> Iterator[tuple[int, str]]:
+    def cells(self, records: list[tuple[int, list[str]]], name: str) -> list[tuple[int, str]]:
         """(line, text) of every column a field may be read from, defaults aside."""
         if name not in self.columns:
-            return
+            return []
         indexes = [self.columns[name], *self.fallbacks.get(name, ())]
-        for line, fields in records:
-            for index in indexes:
-                if index < len(fields):
-                    yield line, fields[index]
+        # A list comprehension: this runs over every row of a 50,000-row export.
+        return [
+            (line, fields[index])
+            for line, fields in records
+            for index in indexes
+            if index < len(fields)
+        ]
 
     def used(self) -> set[int]:
         return {*self.columns.values(), *(i for more in self.fallbacks.values() for i in more)}
