@@ -14,6 +14,8 @@ from rich.text import Text
 from coachcli.render.records import Column
 from coachcli.render.text import clean, one_line, shortened
 
+TITLE_TEXT = 120
+
 
 def rich_table(
     records: Sequence[dict[str, Any]],
@@ -21,7 +23,9 @@ def rich_table(
     title: str | None = None,
     box: Box = HEAVY_HEAD,
 ) -> Table:
-    table = _ListTable(title=title, title_justify="left", header_style="bold", box=box)
+    # A title may hold user text (a deal's name): shown as typed, on one line.
+    shown = None if title is None else Text(shortened(clean(title), TITLE_TEXT))
+    table = _ListTable(title=shown, title_justify="left", header_style="bold", box=box)
     columns = [_one_currency(column, records) for column in columns if column.in_table]
     for column in columns:
         # Free text shares what the fixed columns (ids, dates, amounts) leave, one line a

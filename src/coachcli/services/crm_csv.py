@@ -22,6 +22,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from coachcli.config import plain_reason
 from coachcli.currencies import currency_code
 from coachcli.dates import guess_day_first, parse_export_date
 from coachcli.errors import Invalid
@@ -210,6 +211,9 @@ class DealRow(BaseModel):
 class RowError(BaseModel):
     line: int
     reason: str
+    # The deal's CRM id when the row has one: a skipped row's deal is still in the
+    # export, so it is not "missing" from it.
+    external_id: str | None = None
 
 
 class ParsedExport(BaseModel):
@@ -230,7 +234,18 @@ class _Strict(BaseModel):
 class MappingOptions(_Strict):
     day_first: bool | None = None
     decimal_comma: bool | None = None
-    currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
+    currency: str | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_code(cls, value: str | None) -> str | None:
+        """Only a code `coach config fx` takes: a deal in any other could never count."""
+        if value is None:
+            return None
+        try:
+            return currency_code(value)
+        except Invalid as error:
+            raise ValueError(error.message) from None
 
 
 class ImportMapping(_Strict):
@@ -278,7 +293,7 @@ def parse_mapping(text: str, origin: str = "the mapping file") -> ImportMapping:
         return ImportMapping.model_validate(data)
     except ValidationError as error:
         problems = [
-            f"  {'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            f"  {'.'.join(str(part) for part in item['loc'])}: {plain_reason(item)}"
             for item in error.errors()[:5]
         ]
         raise Invalid(f"{origin} is invalid:\n" + "\n".join(problems)) from None
@@ -457,6 +472,7 @@ def _windows_text(data: bytes, utf8_error: UnicodeDecodeError) -> str:
 def _decode_as(data: bytes, encoding: str) -> str:
     try:
         codec = codecs.lookup(encoding).name
+        "".encode(codec)  # rot13 and base64 are codecs, but not text encodings
     except LookupError:
         raise Invalid(
             f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, cp1252, "
@@ -894,7 +910,10 @@ class _RowParser:
             return
         self._finish(parsed, converted, problems)
         if problems:
-            self.errors.append(RowError(line=line, reason="; ".join(problems)))
+            reason = "; ".join(problems)
+            self.errors.append(
+                RowError(line=line, reason=reason, external_id=parsed.get("external_id"))
+            )
         else:
             self.rows.append(parsed)
 

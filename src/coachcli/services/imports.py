@@ -91,11 +91,19 @@ def import_export(
 ) -> ImportReport:
     """options: create_reps, skip_invalid, dry_run. `clock` stamps the import."""
     refuse_bad_rows(parsed.errors, options["skip_invalid"])
+    if not parsed.rows and parsed.errors:
+        raise Invalid(
+            f"Nothing in {file_name} can be imported: every row has a problem "
+            f"({counted(len(parsed.errors), 'bad row')}), and importing none would mark "
+            "every deal missing. Run without --skip-invalid to list them, fix them and "
+            "import again."
+        )
     check_as_of(session, as_of, clock.today())
     owners = _owners(session, methodology, parsed, options, clock)
     now = clock.now()
     plan = _ImportPlan(methodology, as_of, now, parsed.source)
-    plan.compare(parsed.rows, queries.all_deal_rows(session), owners.found)
+    skipped = {error.external_id for error in parsed.errors if error.external_id}
+    plan.compare(parsed.rows, queries.all_deal_rows(session), owners.found, skipped)
     changed = bool(plan.inserts or plan.updates)
     snapshot_id = None
     if changed and not options["dry_run"]:
@@ -238,8 +246,13 @@ class _ImportPlan:
         self.labels: dict[tuple[str, str | None, str | None], str | None] = {}
 
     def compare(
-        self, rows: list[DealRow], existing: dict[str, dict], owners: dict[Owner, tuple[int, str]]
+        self,
+        rows: list[DealRow],
+        existing: dict[str, dict],
+        owners: dict[Owner, tuple[int, str]],
+        skipped: set[str] = frozenset(),
     ) -> None:
+        """`skipped`: ids of rows left out as invalid; their deals stand as they were."""
         for row in rows:
             fields = self._fields(row, owners)
             old = existing.get(row.external_id)
@@ -247,7 +260,7 @@ class _ImportPlan:
                 self._new(row, fields)
             else:
                 self._changed(old, fields)
-        seen = {row.external_id for row in rows}
+        seen = {row.external_id for row in rows} | skipped
         for external_id, old in existing.items():
             if external_id not in seen:
                 self._missing(old)

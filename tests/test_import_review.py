@@ -1,0 +1,56 @@
+"""Bad input found by review (issue 11): what a deal's name can do to a table title,
+rows skipped as invalid, codecs that are not text encodings, a mapping's currency."""
+
+from __future__ import annotations
+
+HEADER = "Id,Name,Opportunity Owner,StageName,Amount,CloseDate\n"
+TWO = HEADER + (
+    "006A,Acme,Ana Souza,Qualification,1000,2054-12-15\n"
+    "006B,Globex,Ana Souza,Qualification,2000,2054-12-20\n"
+)
+
+
+def test_a_deal_name_in_the_history_title_is_shown_escaped(coach, ana, write):
+    hostile = HEADER + "006E,Evil\x1b[31m\u202e[bold]x,Ana Souza,Qualification,5,2054-12-15\n"
+    assert coach("deal", "import", write("e.csv", hostile)).exit_code == 0
+    shown = coach("deal", "history", "006E").stdout
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "Evil\\x1b[31m\\u202e[bold]x (006E)" in shown
+
+
+def test_a_row_skipped_as_invalid_keeps_its_deal_as_it_was(coach, ana, write):
+    coach("deal", "import", write("a.csv", TWO), "--as-of", "2054-11-13")
+    bad_b = TWO.replace("2000,2054-12-20", "lots,2054-12-20").replace("1000,", "1500,")
+    result = coach(
+        "deal", "import", write("b.csv", bad_b), "--as-of", "2054-11-20", "--skip-invalid", "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"]["missing"] == 0
+    listed = {d["external_id"]: (d["amount"], d["missing_since"]) for d in coach(
+        "deal", "list", "--json").json()}  # fmt: skip
+    assert listed == {"006A": (1500, None), "006B": (2000, None)}
+
+
+def test_an_export_whose_every_row_is_bad_is_refused_even_when_skipping(coach, ana, write):
+    coach("deal", "import", write("a.csv", TWO), "--as-of", "2054-11-13")
+    all_bad = TWO.replace("1000,", "x,").replace("2000,", "y,")
+    result = coach(
+        "deal", "import", write("b.csv", all_bad), "--as-of", "2054-11-20", "--skip-invalid"
+    )
+    assert result.exit_code == 2
+    assert "every row has a problem (2 bad rows)" in result.stderr
+    assert all(d["missing_since"] is None for d in coach("deal", "list", "--json").json())
+
+
+def test_a_codec_that_is_not_a_text_encoding_is_refused(coach, ana, write):
+    result = coach("deal", "import", write("a.csv", TWO), "--encoding", "rot13")
+    assert result.exit_code == 2
+    assert "Unknown encoding 'rot13'" in result.stderr
+
+
+def test_a_mapping_currency_must_be_an_iso_code(coach, ana, write):
+    mapping = write("m.toml", '[options]\ncurrency = "XYZ"\n')
+    result = coach("deal", "import", write("a.csv", TWO), "--mapping", mapping)
+    assert result.exit_code == 2
+    assert "options.currency: 'XYZ' is not an ISO 4217 currency code." in result.stderr
+    assert coach("deal", "list", "--status", "all", "--json").json() == []
