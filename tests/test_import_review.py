@@ -54,3 +54,17 @@ def test_a_mapping_currency_must_be_an_iso_code(coach, ana, write):
     assert result.exit_code == 2
     assert "options.currency: 'XYZ' is not an ISO 4217 currency code." in result.stderr
     assert coach("deal", "list", "--status", "all", "--json").json() == []
+
+
+def test_a_deal_first_seen_won_without_a_created_date_has_no_cycle(coach, ana, write):
+    # 006W closed before the export was taken and the file has no created date: its
+    # cycle is unknown, so velocity averages 006K's 30 days alone, never a negative.
+    header = "Id,Name,Opportunity Owner,StageName,Amount,CloseDate,CreatedDate\n"
+    first = header + (
+        "006W,Won before,Ana Souza,Closed Won,700,2054-11-01,\n"
+        "006K,Known,Ana Souza,Closed Won,900,2054-11-11,2054-10-12\n"
+        "006O,Open,Ana Souza,Qualification,1000,2054-12-20,2054-11-01\n"
+    )
+    assert coach("deal", "import", write("a.csv", first), "--as-of", "2054-11-15").exit_code == 0
+    team = coach("pipeline", "--json").json()["velocity"]["team"]
+    assert (team["won_count"], team["average_cycle_days"]) == (2, 30.0)

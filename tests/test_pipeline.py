@@ -504,9 +504,13 @@ def test_conversion_counts_deals_that_got_at_least_that_far():
 
 def test_velocity_is_undefined_without_wins_or_cycle():
     assert pipeline.velocity(Totals(open_count=5, lost_count=3)).velocity is None
-    same_day = Totals(open_count=2, won_count=1, won_value=10, won_cycle_days=0)
+    same_day = Totals(open_count=2, won_count=1, won_value=10, won_cycle_days=0, won_cycle_count=1)
     assert pipeline.velocity(same_day).velocity is None
-    none_open = Totals(won_count=2, won_priced=2, won_value=10, won_cycle_days=10)
+    no_cycle = Totals(open_count=2, won_count=1, won_priced=1, won_value=10)
+    assert pipeline.velocity(no_cycle).average_cycle_days is None
+    none_open = Totals(
+        won_count=2, won_priced=2, won_value=10, won_cycle_days=10, won_cycle_count=2
+    )
     assert pipeline.velocity(none_open).velocity == 0
 
 

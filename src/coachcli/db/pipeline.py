@@ -83,7 +83,10 @@ class RepPeriod:
     """
 
     rep_id: int | None
+    # Over the won deals created on or before they closed: one first seen already won
+    # without a created date from the CRM has no cycle to count.
     won_cycle_days: float = 0.0
+    won_cycle_count: int = 0
     won_value: float = 0.0
     open_count: int = 0
     open_value: float = 0.0
@@ -204,7 +207,10 @@ def period_by_rep(
     rep, values = _one_rep(rep_id)
     values |= {"start": start.isoformat(), "end": end.isoformat()} | pricing.parameters()
     won = connection.execute(
-        "SELECT rep_id, total(julianday(closed_on) - julianday(created_date)), "
+        "SELECT rep_id, "
+        "total(CASE WHEN created_date <= closed_on "
+        "THEN julianday(closed_on) - julianday(created_date) END), "
+        "count(CASE WHEN created_date <= closed_on THEN 1 END), "
         f"total(CASE WHEN closed_on BETWEEN :start AND :end THEN {CLOSED_VALUE} END) "
         f"FROM deal WHERE status = '{DealStatus.won.value}' AND {rep} GROUP BY rep_id",
         values,

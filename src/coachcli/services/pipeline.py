@@ -56,8 +56,9 @@ class Totals:
     won_priced: int = 0
     won_no_amount: int = 0
     lost_no_amount: int = 0
-    # Days from created to closed, summed over won deals.
+    # Days from created to closed, summed over the won deals that have a cycle.
     won_cycle_days: float = 0.0
+    won_cycle_count: int = 0
     period_open_count: int = 0
     period_open_value: float = 0.0
     period_won_value: float = 0.0
@@ -261,6 +262,7 @@ def totals_by_rep(
     for rep_id, totals in found.items():
         period = periods.get(rep_id, RepPeriod(rep_id))
         totals.won_cycle_days = period.won_cycle_days
+        totals.won_cycle_count = period.won_cycle_count
         totals.period_won_value = period.won_value
         totals.period_open_count = period.open_count
         totals.period_open_value = period.open_value
@@ -374,7 +376,8 @@ def velocity(totals: Totals, rep: str | None = None) -> VelocityView:
     won = totals.won_count
     average_won = round(totals.won_value / totals.won_priced, 2) if totals.won_priced else None
     rate = ratio(won, won + totals.lost_count)
-    cycle = round(totals.won_cycle_days / won, 1) if won else None
+    cycled = totals.won_cycle_count
+    cycle = round(totals.won_cycle_days / cycled, 1) if cycled else None
     speed = None
     if average_won is not None and rate is not None and cycle:
         speed = round(totals.open_count * average_won * rate / cycle, 2)
