@@ -68,3 +68,11 @@ def test_a_deal_first_seen_won_without_a_created_date_has_no_cycle(coach, ana, w
     assert coach("deal", "import", write("a.csv", first), "--as-of", "2054-11-15").exit_code == 0
     team = coach("pipeline", "--json").json()["velocity"]["team"]
     assert (team["won_count"], team["average_cycle_days"]) == (2, 30.0)
+
+
+def test_a_pipeline_of_owners_off_the_team_says_so_not_no_deals(coach, write):
+    result = coach("deal", "import", write("a.csv", TWO))  # Ana Souza is not on the team
+    assert result.exit_code == 0, result.stderr
+    shown = coach("pipeline").stdout
+    assert "No deals yet" not in shown
+    assert "2 open deals belong to CRM owners who are not on it" in shown

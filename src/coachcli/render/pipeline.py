@@ -325,6 +325,13 @@ def no_deals_text(view: dict[str, Any]) -> str:
             f"No deals as of {view['as_of']}: the first deal was recorded on {first}. "
             "Give a later --as-of."
         )
+    unassigned = view["size"]["unassigned_open_count"]
+    if unassigned and view["rep"] is None:
+        return (
+            f"No deals of reps on the team: {plural(unassigned, 'open deal')} belong to CRM "
+            "owners who are not on it. Add them with `coach team add NAME` (or import again "
+            "with --create-reps); the next import gives them their deals."
+        )
     return NO_DEALS
 
 
