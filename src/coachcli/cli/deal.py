@@ -378,8 +378,8 @@ def undo_import(
     with context.database() as db:
         with db.session() as session:  # no write lock while the question waits
             plan = imports.plan_undo(session)
-        if not confirm(undo_question(plan.model_dump(mode="json")), yes, no_input,
-                       "to undo the import"):  # fmt: skip
+        question = undo_question(plan.model_dump(mode="json"))
+        if not confirm(question, yes, no_input, "to undo the import"):
             output.note("Nothing changed.")
             return
         with db.session(write=True) as session:

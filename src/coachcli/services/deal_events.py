@@ -87,3 +87,9 @@ class Ranks:
         if self.status_of(stage) != DealStatus.open:
             return -1
         return max(self.rank.get(stage, 0), 0)
+
+
+def is_push(before: Any, after: Any) -> bool:
+    """A close date moved later is a push; one set or cleared is not. Both dates, or
+    both ISO text as events keep them."""
+    return before is not None and after is not None and after > before

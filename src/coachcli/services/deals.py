@@ -30,6 +30,7 @@ from coachcli.services.deal_events import (
     STEP_DONE,
     Ranks,
     event_text,
+    is_push,
 )
 from coachcli.services.fields import clean_text, split_dated
 
@@ -133,16 +134,11 @@ def changes_between(
         rank = ranks.rank.get(updates["stage"], -1)
         if rank > old.get("max_stage_rank", 0):
             updates["max_stage_rank"] = rank
-    if _pushed(old.get("close_date"), updates.get("close_date")):
+    if is_push(old.get("close_date"), updates.get("close_date")):
         updates["pushes"] = old.get("pushes", 0) + 1
     if "status" in updates:
         events.append(_status_event(updates, day))
     return updates, events
-
-
-def _pushed(before: date | None, after: date | None) -> bool:
-    """A later close date is a push; one set or cleared is not."""
-    return before is not None and after is not None and after > before
 
 
 def _status_event(updates: dict[str, Any], day: date) -> tuple[str, None, None]:
@@ -177,9 +173,10 @@ def report_kind(kind: str, old: str | None, new: str | None, ranks: Ranks) -> st
             return None  # wins and losses are counted from the status event
         return "advanced" if after > before else "moved_back"
     if kind == "close_date":
-        if old is None or new is None:
-            return None  # set or cleared: in the history, not a push or a pull-in
-        return "pushed" if new > old else "pulled_in"
+        if is_push(old, new):
+            return "pushed"
+        # Set or cleared: in the history, not a pull-in.
+        return "pulled_in" if old is not None and new is not None else None
     if kind in QUIET_KINDS:
         return None  # kept for the history, not worth a line of the import's report
     if kind == "amount":

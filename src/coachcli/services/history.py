@@ -40,6 +40,7 @@ from coachcli.services.deal_events import (
     STEP_ADDED,
     STEP_REMOVED,
     Ranks,
+    is_push,
 )
 
 if TYPE_CHECKING:
@@ -169,9 +170,7 @@ def _stage_then(deal: dict[str, Any], earlier: list[Event], ranks: Ranks) -> dic
 
 def _pushes(events: Iterable[Event]) -> int:
     """Close dates moved later: each was a push."""
-    return sum(
-        1 for _, kind, old, new in events if kind == "close_date" and old and new and new > old
-    )
+    return sum(1 for _, kind, old, new in events if kind == "close_date" and is_push(old, new))
 
 
 def _last_change_then(deal: dict[str, Any], earlier: Iterable[Event]) -> str | None:
