@@ -350,19 +350,21 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import a CRM export as a dated snapshot and report what changed since the last one."""
+    from coachcli.bulk import collector_paused
     from coachcli.dates import parse_date
     from coachcli.services import imports
 
     methodology, today = context.methodology(), context.today()
     reading = {"day_first": day_first, "encoding": encoding, "decimal_comma": decimal_comma}
-    parsed = _parse_file(file, source, mapping, reading, methodology)
     day = parse_date(as_of, today) if as_of else today
     options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
-    with context.database() as db, db.session(write=not dry_run) as session:
-        report = imports.import_export(
-            session, methodology, parsed, file.name, day, options, context.clock()
-        )
-    _emit_import(report, parsed, output.chosen_format(fmt, as_json))
+    with collector_paused():
+        parsed = _parse_file(file, source, mapping, reading, methodology)
+        with context.database() as db, db.session(write=not dry_run) as session:
+            report = imports.import_export(
+                session, methodology, parsed, file.name, day, options, context.clock()
+            )
+        _emit_import(report, parsed, output.chosen_format(fmt, as_json))
 
 
 @app.command("undo-import")

@@ -43,9 +43,8 @@ FLAGS = (
     "no_close_date",
 )
 OPEN = DealStatus.open.value
-# The value of an open deal (today's rate), and of a closed one (its close day's rate).
+# The value of an open deal at today's rate, as a list of a few deals shows it.
 OPEN_VALUE = value_sql(OPEN_RATE_DAY)
-CLOSED_VALUE = value_sql(CLOSED_RATE_DAY)
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,7 @@ def deal_groups(
 ) -> list[DealGroup]:
     """Counts and values of every deal by status, rep and highest stage rank reached."""
     where, values = _one_rep(rep_id)
-    value = value_sql()
+    value = pricing.value()
     # Rank first: no index has that order, so SQLite scans the table once and sorts
     # (60 ms over 50,000 deals); status or rep first walks an index (90-120 ms).
     rows = connection.execute(
@@ -181,6 +180,8 @@ def left_out(
     connection: sqlite3.Connection, pricing: Pricing, rep_ids: Sequence[int]
 ) -> list[LeftOut]:
     """Per currency, the reps' deals whose rate is missing: what no total counts."""
+    if not pricing.foreign:
+        return []
     scope = Scope.of(rep_ids)
     rows = connection.execute(
         in_foreign_currencies(
@@ -206,12 +207,13 @@ def period_by_rep(
     period, and the open value missing from the latest export."""
     rep, values = _one_rep(rep_id)
     values |= {"start": start.isoformat(), "end": end.isoformat()} | pricing.parameters()
+    open_value, closed_value = pricing.value(OPEN_RATE_DAY), pricing.value(CLOSED_RATE_DAY)
     won = connection.execute(
         "SELECT rep_id, "
         "total(CASE WHEN created_date <= closed_on "
         "THEN julianday(closed_on) - julianday(created_date) END), "
         "count(CASE WHEN created_date <= closed_on THEN 1 END), "
-        f"total(CASE WHEN closed_on BETWEEN :start AND :end THEN {CLOSED_VALUE} END) "
+        f"total(CASE WHEN closed_on BETWEEN :start AND :end THEN {closed_value} END) "
         f"FROM deal WHERE status = '{DealStatus.won.value}' AND {rep} GROUP BY rep_id",
         values,
     )
@@ -219,7 +221,7 @@ def period_by_rep(
     # The rows are read anyway (rep and amount are not in ix_deal_status_close), so
     # telling the missing apart costs nothing.
     closing = connection.execute(
-        f"SELECT rep_id, missing_since IS NOT NULL AS gone, count(*), total({OPEN_VALUE}) "
+        f"SELECT rep_id, missing_since IS NOT NULL AS gone, count(*), total({open_value}) "
         "FROM deal "
         f"WHERE status = '{OPEN}' AND close_date BETWEEN :start AND :end AND {rep} "
         "GROUP BY rep_id, gone",
@@ -258,7 +260,8 @@ def open_by_stage_and_month(
     # Read from the covering ix_deal_status_stage alone. substr, not strftime: dates
     # are stored as ISO text, and it is twice as fast.
     rows = connection.execute(
-        f"SELECT stage, substr(close_date, 1, 7) AS month, count(*), total({OPEN_VALUE}) "
+        f"SELECT stage, substr(close_date, 1, 7) AS month, count(*), "
+        f"total({pricing.value(OPEN_RATE_DAY)}) "
         f"FROM deal WHERE status = '{OPEN}' AND {scope.sql} GROUP BY stage, month",
         scope.values | pricing.parameters(),
     )
@@ -294,7 +297,8 @@ _CONDITIONS = {
     "no_close_plan": f"CASE WHEN close_date BETWEEN :period_start AND :period_end "
     f"THEN {_NO_PLAN} ELSE 0 END",
     "pushed": "pushes >= :push_limit",
-    "no_activity_data": "last_activity IS NULL AND last_change IS NULL",
+    # Neither date: the very expression ix_deal_status_touch indexes is NULL.
+    "no_activity_data": f"{_LAST_TOUCH} IS NULL",
     "missing": "missing_since IS NOT NULL",
     "no_close_date": "close_date IS NULL",
 }
@@ -317,7 +321,7 @@ def flag_totals(
     mask = " | ".join(f"(ifnull({conditions[flag]}, 0) << {bit})" for bit, flag in enumerate(FLAGS))
     scope = Scope.of(rep_ids)
     rows = connection.execute(
-        f"SELECT {mask} AS mask, count(*), total({OPEN_VALUE}) FROM deal "
+        f"SELECT {mask} AS mask, count(*), total({pricing.value(OPEN_RATE_DAY)}) FROM deal "
         f"WHERE +status = '{OPEN}' AND {scope.sql} GROUP BY mask",
         {**rules.parameters(), **aged_values, **scope.values, **pricing.parameters()},
     )
@@ -344,6 +348,10 @@ _WORST = {
     "past_close": ("close_date", "close_date, value DESC"),
     "pushed": ("pushes", "pushes DESC, value DESC"),
     "missing": ("missing_since", "missing_since, value DESC"),
+    # Rare flags: their index finds the few deals, then they are sorted by value (the
+    # largest-first walk of every open deal would look at them all to find a few).
+    "no_activity_data": ("NULL", "value DESC"),
+    "no_close_date": ("NULL", "value DESC"),
 }
 
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from coachcli.enums import DealStatus
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlmodel import Session
 
     from coachcli.models import ExchangeRate
@@ -30,13 +32,22 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Pricing:
-    """What converting needs: the workspace currency, and today (open deals' rate day)."""
+    """What converting needs: the workspace currency, today (open deals' rate day), and
+    whether any deal is in another currency at all (see `foreign_deals`)."""
 
     currency: str
     today: date
+    foreign: bool = True
 
     def parameters(self) -> dict[str, object]:
         return {"fx_home": self.currency, "fx_today": self.today.isoformat()}
+
+    def value(self, day: str | None = None) -> str:
+        """value_sql(day), or the amount itself when every deal is in the workspace
+        currency: the same figure, without a CASE on every row of a 50,000-deal report."""
+        if not self.foreign:
+            return "deal.amount"
+        return value_sql() if day is None else value_sql(day)
 
 
 # A deal's rate day: today while open, else the day it closed (its close date if no
@@ -51,6 +62,14 @@ HOME = "coalesce(deal.currency, :fx_home)"
 # Deals in another currency than the workspace's, as two ranges of ix_deal_currency:
 # SQLite walks each range, where `currency <> :fx_home` would read the whole index.
 FOREIGN = ("deal.currency < :fx_home", "deal.currency > :fx_home")
+
+
+def foreign_deals(connection: sqlite3.Connection, currency: str) -> bool:
+    """Whether any deal is in another currency than `currency`: two probes of
+    ix_deal_currency."""
+    select = "SELECT EXISTS (SELECT 1 FROM deal WHERE {foreign})"
+    found = connection.execute(in_foreign_currencies(select), {"fx_home": currency})
+    return any(flag for (flag,) in found)
 
 
 def in_foreign_currencies(select: str) -> str:

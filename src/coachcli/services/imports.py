@@ -357,9 +357,7 @@ class _ImportPlan:
         event_kind, old, new = event
         old_currency, new_currency = about.currencies
         self.changes.append(
-            # Built from the import's own checked values: validating 50,000 again
-            # would cost half a second.
-            Change.model_construct(
+            Change(
                 external_id=about.external_id,
                 name=about.name,
                 owner=about.owner,

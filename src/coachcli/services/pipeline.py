@@ -27,7 +27,7 @@ from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
 from coachcli.db.history import first_recorded_day
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
-from coachcli.db.rates import Pricing
+from coachcli.db.rates import Pricing, foreign_deals
 from coachcli.db.reader import RepRow, active_reps, all_reps
 from coachcli.enums import DealStatus
 from coachcli.errors import Invalid
@@ -554,7 +554,8 @@ def _health(
     rep: RepRow | None,
 ) -> PipelineView:
     period = period or quarter_of(today)
-    pricing = Pricing(methodology.currency, today)
+    foreign = foreign_deals(connection, methodology.currency)
+    pricing = Pricing(methodology.currency, today, foreign)
     reps = [rep] if rep is not None else active_reps(connection)
     rep_ids = [r.id for r in reps]
     one = rep.id if rep is not None else None
