@@ -471,7 +471,7 @@ def test_mapping_fallback_columns_and_defaults():
 
 def test_a_default_stands_in_for_a_column_the_file_lacks():
     mapping = parse_mapping('[defaults]\nowner = "Ana Souza"\ncurrency = "eur"\n')
-    data = csv_bytes("Id,Name,StageName,CloseDate,Amount", "1,A,Qualification,03/11/2054,5")
+    data = csv_bytes("Id,Name,StageName,CloseDate,Amount", "1,A,Qualification,2054-11-03,5")
     parsed = parse_export(data, mapping=mapping)
     assert parsed.source == "salesforce" and parsed.errors == []
     assert (parsed.rows[0].owner, parsed.rows[0].currency) == ("Ana Souza", "EUR")
@@ -702,8 +702,13 @@ def test_bad_csv_amounts(text):
 )
 def test_amounts_that_read_two_ways_follow_the_decimal_mark(text, mark, point, comma):
     assert decimal_mark(text) == mark
-    assert parse_csv_amount(text, decimal_comma=False) == point
-    assert parse_csv_amount(text, decimal_comma=True) == comma
+    for decimal_comma, expected in ((False, point), (True, comma)):
+        if mark == ("comma" if decimal_comma is False else "point"):
+            # Written only the other way: the flag and the file disagree, a bad row.
+            with pytest.raises(Invalid, match="reads only with a decimal"):
+                parse_csv_amount(text, decimal_comma=decimal_comma)
+        else:
+            assert parse_csv_amount(text, decimal_comma=decimal_comma) == expected
     if mark == "either":
         with pytest.raises(Invalid, match="use --decimal-point or --decimal-comma"):
             parse_csv_amount(text)

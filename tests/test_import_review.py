@@ -76,3 +76,81 @@ def test_a_pipeline_of_owners_off_the_team_says_so_not_no_deals(coach, write):
     shown = coach("pipeline").stdout
     assert "No deals yet" not in shown
     assert "2 open deals belong to CRM owners who are not on it" in shown
+
+
+# ---- second review: ids, dates, amounts, names and currencies as CRMs write them ----
+
+
+def test_an_opportunity_id_in_its_15_and_18_character_forms_is_one_deal(coach, ana, write):
+    long_form = HEADER + "0068d00000AbCdEAAV,Acme,Ana Souza,Qualification,1000,2054-12-15\n"
+    short_form = HEADER + "0068d00000AbCdE,Acme,Ana Souza,Negotiation/Review,1000,2054-12-15\n"
+    coach("deal", "import", write("a.csv", long_form), "--as-of", "2054-11-13")
+    report = coach("deal", "import", write("b.csv", short_form), "--as-of", "2054-11-20", "--json")
+    assert report.json()["counts"]["advanced"] == 1
+    assert report.json()["counts"]["new"] == report.json()["counts"]["missing"] == 0
+    assert [d["stage"] for d in coach("deal", "list", "--json").json()] == ["negotiation"]
+
+
+def test_a_file_whose_every_date_reads_two_ways_must_say_which(coach, ana, write):
+    ambiguous = HEADER + "006A,Acme,Ana Souza,Qualification,1000,03/04/2055\n"
+    result = coach("deal", "import", write("a.csv", ambiguous))
+    assert result.exit_code == 2
+    assert "'03/04/2055' read as two different days" in result.stderr
+    assert "--day-first" in result.stderr and "--month-first" in result.stderr
+    assert coach("deal", "list", "--json").json() == []
+    assert coach("deal", "import", write("a.csv", ambiguous), "--day-first").exit_code == 0
+    assert coach("deal", "list", "--json").json()[0]["close_date"] == "2055-04-03"
+
+
+def test_an_amount_written_against_the_decimal_flag_is_a_bad_row(coach, ana, write):
+    european = HEADER + "006A,Acme,Ana Souza,Qualification,\"1.234,56\",2054-12-15\n"
+    result = coach("deal", "import", write("a.csv", european), "--decimal-point")
+    assert result.exit_code == 2
+    assert "line 2: amount: The amount '1.234,56' reads only with a decimal comma" in result.stderr
+    assert coach("deal", "import", write("a.csv", european)).exit_code == 0
+    assert coach("deal", "list", "--json").json()[0]["amount"] == 1234.56
+
+
+def test_imported_names_are_normalised_and_bounded(coach, ana, write):
+    decomposed = "Cafe\u0301 Lyon"  # e + combining acute: one letter, two code points
+    rows = (
+        HEADER
+        + f"006A,{decomposed},Ana Souza,Qualification,1000,2054-12-15\n"
+        + f"006B,{'x' * 2001},Ana Souza,Qualification,1000,2054-12-15\n"
+        + f"006C,Long owner,{'O' * 81},Qualification,1000,2054-12-15\n"
+    )
+    result = coach("deal", "import", write("a.csv", rows), "--create-reps")
+    assert result.exit_code == 2
+    assert "line 3: name is 2001 characters; keep it to 2000" in result.stderr
+    assert "line 4: owner: 81 characters; a person's name is at most 80" in result.stderr
+    result = coach("deal", "import", write("a.csv", rows), "--create-reps", "--skip-invalid")
+    assert result.exit_code == 0, result.stderr
+    assert [d["name"] for d in coach("deal", "list", "--json").json()] == ["Caf\u00e9 Lyon"]
+    assert [r["name"] for r in coach("team", "list", "--json").json()] == ["Ana Souza"]
+
+
+def test_a_currency_change_is_recorded_and_reported(coach, ana, write):
+    header = "Id,Name,Opportunity Owner,StageName,Amount,Currency,CloseDate\n"
+    usd = header + "006A,Acme,Ana Souza,Qualification,1000,USD,2054-12-15\n"
+    eur = header + "006A,Acme,Ana Souza,Qualification,1000,EUR,2054-12-15\n"
+    coach("deal", "import", write("a.csv", usd), "--as-of", "2054-11-13")
+    report = coach("deal", "import", write("b.csv", eur), "--as-of", "2054-11-20", "--json")
+    assert report.json()["counts"]["currency"] == 1
+    again = coach("deal", "import", write("b.csv", eur), "--dry-run", "--json").json()
+    assert again["nothing_changed"] is True
+    table = coach("deal", "history", "006A").stdout
+    assert "currency" in table and "USD" in table and "EUR" in table
+    assert coach("deal", "list", "--json").json()[0]["currency"] == "EUR"
+    # Seen as it stood between the imports: in dollars.
+    back = coach("pipeline", "--as-of", "2054-11-15", "--json").json()
+    assert back["size"]["open_value"] == 1000 and back["left_out"] == []
+
+
+def test_a_currency_the_workspace_already_has_is_not_a_change(coach, ana, write):
+    header = "Id,Name,Opportunity Owner,StageName,Amount,Currency,CloseDate\n"
+    none = HEADER + "006A,Acme,Ana Souza,Qualification,1000,2054-12-15\n"
+    usd = header + "006A,Acme,Ana Souza,Qualification,1000,USD,2054-12-15\n"
+    coach("deal", "import", write("a.csv", none), "--as-of", "2054-11-13")
+    report = coach("deal", "import", write("b.csv", usd), "--as-of", "2054-11-20", "--json")
+    assert report.json()["counts"]["currency"] == 0
+    assert "currency" not in coach("deal", "history", "006A").stdout

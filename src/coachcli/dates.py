@@ -209,7 +209,7 @@ def _full_year(digits: str) -> int:
 
 def guess_day_first(texts: Iterable[str]) -> bool | None:
     """Whether slashed dates are day first: True or False at the first date that can
-    only be read one way (13/11/2026 or 11/13/2026), None when every one is ambiguous."""
+    only be read one way (13/11/2026 or 11/13/2026), None when none says."""
     for text in texts:
         match = _SLASHED.match(text.strip())
         if match:
@@ -217,4 +217,13 @@ def guess_day_first(texts: Iterable[str]) -> bool | None:
                 return True
             if int(match[2]) > 12 >= int(match[1]):
                 return False
+    return None
+
+
+def two_way_date(texts: Iterable[str]) -> str | None:
+    """The first slashed date that reads as two different days (03/04/2026), if any."""
+    for text in texts:
+        match = _SLASHED.match(text.strip())
+        if match and match[1] != match[2] and max(int(match[1]), int(match[2])) <= 12:
+            return text.strip()
     return None

@@ -90,8 +90,12 @@ def parse_csv_amount(
     if point is None and comma is None:
         raise Invalid(f"The {what} {raw!r} is not a number such as {CSV_AMOUNT_FORMS}.")
     if comma is None or point == comma:
+        if comma is None and decimal_comma is True:
+            raise Invalid(_one_way(what, raw, "point", "--decimal-comma"))
         return _checked(point, what, raw)
     if point is None:
+        if decimal_comma is False:
+            raise Invalid(_one_way(what, raw, "comma", "--decimal-point"))
         return _checked(comma, what, raw)
     if decimal_comma is None:
         raise Invalid(
@@ -100,6 +104,15 @@ def parse_csv_amount(
             "--decimal-comma to say which."
         )
     return _checked(comma if decimal_comma else point, what, raw)
+
+
+def _one_way(what: str, raw: str, mark: str, given: str) -> str:
+    other = "comma" if mark == "point" else "point"
+    return (
+        f"The {what} {raw!r} reads only with a decimal {mark}, but the file is read with "
+        f"a decimal {other} ({given}, or the mapping's decimal_comma option); leave that "
+        "out or correct the amount."
+    )
 
 
 def decimal_mark(text: str) -> DecimalMark | None:

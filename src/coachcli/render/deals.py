@@ -56,6 +56,7 @@ EVENT_LABELS = {
     "close_date": "close date",
     "category": "category",
     "amount": "amount",
+    "currency": "currency",
     "won": "won",
     "lost": "lost",
     "missing": "missing from an export",
@@ -95,6 +96,7 @@ LABELS = {
     "lost": "lost",
     "amount_up": "amount up",
     "amount_down": "amount down",
+    "currency": "currency changed",
     "category": "category changed",
     "missing": "missing from this export",
     "returned": "back in the export",
@@ -276,6 +278,7 @@ SENTENCE_ORDER = (
     "pulled_in",
     "amount_up",
     "amount_down",
+    "currency",
     "category",
 )
 
@@ -320,6 +323,8 @@ def _in_words(change: dict[str, Any]) -> str:
         return f"close {old} → {new}"
     if kind in ("amount_up", "amount_down"):
         return f"amount {old} → {new}"
+    if kind == "currency":
+        return f"currency {old} → {new}"
     if kind == "category":
         return f"{old or 'no category'} → {new or 'no category'}"
     label = LABELS.get(kind, kind)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import tomllib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -22,11 +21,13 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from coachcli.bulk import collector_paused
 from coachcli.config import plain_reason
 from coachcli.currencies import currency_code
-from coachcli.dates import guess_day_first, parse_export_date
+from coachcli.dates import guess_day_first, parse_export_date, two_way_date
 from coachcli.errors import Invalid
 from coachcli.money import currency_in, decimal_mark, parse_csv_amount
+from coachcli.services.fields import MAX_NAME_LENGTH, MAX_TEXT
 
 SOURCES = ("salesforce", "hubspot", "pipedrive")
 SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "pipedrive": "Pipedrive"}
@@ -73,7 +74,7 @@ _COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "owner_id": ("OwnerId", "Owner ID"),
         "stage": ("StageName", "Stage"),
         "amount": ("Amount",),
-        "currency": ("CurrencyIsoCode", "Opportunity Currency"),
+        "currency": ("CurrencyIsoCode", "Opportunity Currency", "Currency"),
         "close_date": ("CloseDate", "Close Date"),
         "forecast_category": ("ForecastCategoryName", "Forecast Category"),
         "created_date": ("CreatedDate", "Created Date"),
@@ -330,7 +331,7 @@ def parse_export(
     `decimal_comma` None means the mapping's option, else what the amounts show.
     Raises Invalid when the file as a whole cannot be read as a deal export.
     """
-    with _collector_paused():
+    with collector_paused():
         reading = _Reading(day_first, encoding, decimal_comma)
         return _parse(data, source, mapping or ImportMapping(), stages, reading)
 
@@ -345,19 +346,6 @@ class _Reading(NamedTuple):
 
 def _first_given(*choices: bool | None) -> bool | None:
     return next((choice for choice in choices if choice is not None), None)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Tens of thousands of small dicts and rows make the cyclic garbage collector run
-    over and over (a quarter of the time); parsing creates no cycles, so pause it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse(
@@ -730,9 +718,21 @@ def _shorten(headers: list[str], limit: int = 12) -> str:
 
 
 def _guess_day_first(records: list[tuple[int, list[str]]], layout: _Layout) -> bool:
+    """As the file's dates say; a file whose every slashed date reads two ways (only
+    days up to the 12th) is refused: a guess would move deals by months."""
     values = {text for name in _DATE_FIELDS for _, text in layout.cells(records, name)}
     values.update(text for name, text in layout.defaults.items() if name in _DATE_FIELDS)
-    return bool(guess_day_first(values))
+    found = guess_day_first(values)
+    if found is not None:
+        return found
+    example = two_way_date(sorted(values))
+    if example is not None:
+        raise Invalid(
+            f"Dates such as {example!r} read as two different days (day first or month "
+            "first), and no date in the file says which. Pass --day-first if the file "
+            "writes 31/12/2026, or --month-first for 12/31/2026."
+        )
+    return False
 
 
 def _settle_decimal_mark(records: list[tuple[int, list[str]]], layout: _Layout) -> bool | None:
@@ -885,7 +885,11 @@ class _RowParser:
         for name, index in self.texts:
             raw = fields[index].strip()
             if raw:
-                parsed[name] = _text(raw) if "\r" in raw else raw
+                parsed[name] = _text(raw)
+                if len(raw) > MAX_TEXT:
+                    problems.append(
+                        f"{_label(name)} is {len(raw)} characters; keep it to {MAX_TEXT}"
+                    )
             elif name in _REQUIRED:
                 problems.append(f"missing {_label(name)}")
         converted: dict[str, Any] = {}
@@ -980,6 +984,8 @@ class _RowParser:
 
     def _owner(self, raw: str) -> str:
         text = _text(raw)
+        if len(text) > MAX_NAME_LENGTH:
+            raise Invalid(f"{len(text)} characters; a person's name is at most {MAX_NAME_LENGTH}")
         return self.owners.get(_loose(text), text)
 
     def _stage(self, raw: str) -> str | None:
@@ -1011,8 +1017,11 @@ def _label(name: str) -> str:
 
 
 def _text(raw: str) -> str:
-    """User text is data: kept as written; only line ends become plain newlines."""
-    return raw.replace("\r\n", "\n").replace("\r", "\n")
+    """User text is data: kept as written, in Unicode NFC (SPEC section 3); only line
+    ends become plain newlines."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return raw if raw.isascii() else unicodedata.normalize("NFC", raw)
 
 
 def _loose(text: str) -> str:

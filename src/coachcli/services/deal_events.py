@@ -17,6 +17,7 @@ from coachcli.methodology_schema import Methodology
 EVENT_OF = {
     "stage": "stage",
     "amount": "amount",
+    "currency": "currency",
     "close_date": "close_date",
     "forecast_category": "category",
     "next_step": "next_step",
@@ -28,7 +29,9 @@ EVENT_OF = {
 # Fields whose change is a sign of life: a deal without a CRM activity date is quiet
 # from the last day one of them was seen to change. Commitment evidence is a judgement
 # the manager records, not something that happened in the deal, so it is not one.
-ACTIVITY_FIELDS = frozenset({"stage", "amount", "close_date", "forecast_category", "next_step"})
+ACTIVITY_FIELDS = frozenset(
+    {"stage", "amount", "currency", "close_date", "forecast_category", "next_step"}
+)
 # Evidence of commitment (SPEC section 4, "If"): kept as yes/no in the events.
 EVIDENCE_FIELDS = frozenset({"champion", "economic_buyer", "decision_process", "value_confirmed"})
 # Kinds an import records in the history but leaves out of its change report.

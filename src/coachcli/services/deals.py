@@ -154,6 +154,8 @@ def value_label(
 ) -> str | None:
     """A value of an event of `kind` as a person reads it: a stage or a forecast
     category by the methodology's name, an amount with its currency; dates as stored."""
+    if kind == "currency":
+        return text or methodology.currency
     if text is None:
         return None
     if kind in ("stage", "created"):  # a deal is created at its first stage

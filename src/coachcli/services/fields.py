@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from coachcli.errors import Invalid
 
+# The documented limits of free text (README, "Your text is data").
 MAX_TEXT = 2000
+MAX_NAME_LENGTH = 80  # a person's name
 
 
 def clean_text(value: object, what: str, required: bool = True) -> str | None:

@@ -24,7 +24,7 @@ from coachcli.models import DealSnapshot
 from coachcli.services import team
 from coachcli.services.crm_csv import DealRow, ParsedExport, RowError, header_key
 from coachcli.services.deals import Ranks, changes_between, report_kind, value_label
-from coachcli.services.rep_names import looks_like_id, owner_id_key
+from coachcli.services.rep_names import crm_id_key, looks_like_id
 from coachcli.words import counted
 
 REPORT_ORDER = (
@@ -37,6 +37,7 @@ REPORT_ORDER = (
     "lost",
     "amount_up",
     "amount_down",
+    "currency",
     "category",
     "missing",
     "returned",
@@ -203,7 +204,7 @@ def _owners(
 def _learn_owner_id(session: Session, index: team.OwnerIndex, rep_id: int, owner_id: str):
     """A rep found by name keeps the owner id the file gives with it, so the next
     import finds them even when the CRM spells the name differently."""
-    key = owner_id_key(owner_id)
+    key = crm_id_key(owner_id)
     if key not in index.by_id:
         team.add_crm_id(session, rep_id, owner_id)
         index.by_id[key] = rep_id
@@ -218,6 +219,12 @@ def _create_reps(session: Session, methodology: Methodology, owners: _Owners, cl
         owners.created.append(rep.name)
         owners.found |= {(owner, i): (rep.id, owner) for i in [None, *owner_ids]}
     owners.unknown_names = {}
+
+
+def _deal_key(external_id: str) -> str:
+    """A Salesforce export may give an opportunity's 15- or 18-character id: one deal.
+    (Other CRMs' ids are never 18 characters and letters; most are short.)"""
+    return crm_id_key(external_id) if len(external_id) == 18 else external_id
 
 
 class _About(NamedTuple):
@@ -253,16 +260,19 @@ class _ImportPlan:
         skipped: set[str] = frozenset(),
     ) -> None:
         """`skipped`: ids of rows left out as invalid; their deals stand as they were."""
+        existing = {_deal_key(external_id): deal for external_id, deal in existing.items()}
         for row in rows:
             fields = self._fields(row, owners)
-            old = existing.get(row.external_id)
+            old = existing.get(_deal_key(row.external_id))
             if old is None:
                 self._new(row, fields)
             else:
                 self._changed(old, fields)
-        seen = {row.external_id for row in rows} | skipped
-        for external_id, old in existing.items():
-            if external_id not in seen:
+        seen = {
+            _deal_key(external_id) for external_id in (*(r.external_id for r in rows), *skipped)
+        }
+        for key, old in existing.items():
+            if key not in seen:
                 self._missing(old)
 
     def _fields(self, row: DealRow, owners: dict[Owner, tuple[int, str]]) -> dict[str, Any]:
@@ -322,6 +332,9 @@ class _ImportPlan:
 
     def _changed(self, old: dict[str, Any], fields: dict[str, Any]) -> None:
         updates, events = changes_between(old, fields, self.as_of, self.ranks)
+        if "currency" in updates and self._same_money(old["currency"], updates["currency"]):
+            # No currency and the workspace's are one: stored as the file says, unsaid.
+            events = [event for event in events if event[0] != "currency"]
         if old["missing_since"] is not None:
             updates["missing_since"] = None
             events.append(("returned", None, None))
@@ -333,6 +346,10 @@ class _ImportPlan:
         about = _About(old["external_id"], fields["name"], fields["owner"], currencies)
         for event in events:
             self._event(about, event, old["id"])
+
+    def _same_money(self, old: str | None, new: str | None) -> bool:
+        home = self.methodology.currency
+        return (old or home) == (new or home)
 
     def _missing(self, old: dict[str, Any]) -> None:
         gone = old["source"] != "manual" and old["status"] == DealStatus.open

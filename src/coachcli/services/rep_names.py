@@ -53,10 +53,10 @@ def fold(text: str) -> str:
 _SALESFORCE_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
-def owner_id_key(text: str) -> str:
-    """How CRM owner ids compare: as written, except that an 18-character Salesforce
-    id becomes the 15-character id it extends (its suffix restores the capitals, so
-    "0058d000001abcdaak" is "0058d000001AbCd")."""
+def crm_id_key(text: str) -> str:
+    """How CRM ids (of owners, of deals) compare: as written, except that an
+    18-character Salesforce id becomes the 15-character id it extends (its suffix
+    restores the capitals, so "0058d000001abcdaak" is "0058d000001AbCd")."""
     value = text.strip()
     suffix = value[15:].upper()
     if (

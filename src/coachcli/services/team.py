@@ -16,9 +16,9 @@ from coachcli.db import reps as queries
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
 from coachcli.models import Quota, QuotaChange, Rep, RepAlias
-from coachcli.services.rep_names import choose_rep, fold, name_key, owner_id_key
+from coachcli.services.fields import MAX_NAME_LENGTH
+from coachcli.services.rep_names import choose_rep, crm_id_key, fold, name_key
 
-MAX_NAME_LENGTH = 80
 MAX_CRM_ID_LENGTH = 64
 # The kinds of RepAlias: an owner id in the CRM, a name the rep had before.
 CRM_ID, FORMER_NAME = "crm_id", "former_name"
@@ -330,7 +330,7 @@ def add_crm_id(session: Session, rep_id: int, text: str) -> None:
     """Imports will match this CRM owner id to the rep (an 18-character Salesforce id and
     its 15-character form are one id). An id is one rep's: another's is exit 1."""
     value = clean_crm_id(text)
-    key = owner_id_key(value)
+    key = crm_id_key(value)
     existing = queries.alias_by_key(session, CRM_ID, key)
     if existing is not None and existing.rep_id != rep_id:
         other = session.get(Rep, existing.rep_id)
@@ -345,7 +345,7 @@ def add_crm_id(session: Session, rep_id: int, text: str) -> None:
 
 
 def remove_crm_id(session: Session, rep: Rep, text: str) -> None:
-    existing = queries.alias_by_key(session, CRM_ID, owner_id_key(clean_crm_id(text)))
+    existing = queries.alias_by_key(session, CRM_ID, crm_id_key(clean_crm_id(text)))
     if existing is None or existing.rep_id != rep.id:
         raise NotFound(
             f"{rep.name} has no owner id {text.strip()}.",
@@ -384,7 +384,7 @@ class OwnerIndex:
     def find(self, owner: str, owner_id: str | None = None) -> int | None:
         # The owner column itself may hold ids (an OwnerId-only export).
         for ident in (owner_id, owner):
-            if ident is not None and (found := self.by_id.get(owner_id_key(ident))):
+            if ident is not None and (found := self.by_id.get(crm_id_key(ident))):
                 return found
         folded = fold(owner)
         return (
