@@ -118,6 +118,17 @@ def test_a_second_rate_for_the_same_day_replaces_the_first(coach):
     assert [r["rate"] for r in coach("config", "fx", "--json").json()] == [1.09]
 
 
+def test_a_tiny_rate_is_kept_and_shown_with_its_digits(coach):
+    assert coach("config", "fx", "VND", "4e-5").exit_code == 0
+    assert coach("config", "fx", "IRR", "1e-12").exit_code == 0
+    shown = coach("config", "fx").stdout
+    assert "0.00004" in shown and "1e-12" in shown
+    assert {r["currency"]: r["rate"] for r in coach("config", "fx", "--json").json()} == {
+        "IRR": 1e-12,
+        "VND": 4e-5,
+    }
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -125,7 +136,8 @@ def test_a_second_rate_for_the_same_day_replaces_the_first(coach):
         (("USD", "1"), "USD is the workspace currency"),
         (("EUR", "abc"), "what 1 EUR is worth in USD"),
         (("EUR", "0"), "more than 0"),
-        (("EUR", "1e400"), "must be a number"),
+        (("EUR", "1e400"), "at most 1,000,000,000"),
+        (("EUR", "-1"), "more than 0"),
         (("EUR", "1.1", "--as-of", "someday"), "Unknown date"),
         (("EUR", "--as-of", "2054-06-01"), "give the rate too"),
         (("XYZ123",), "'XYZ123' is not an ISO 4217 currency code"),

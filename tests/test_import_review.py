@@ -154,3 +154,9 @@ def test_a_currency_the_workspace_already_has_is_not_a_change(coach, ana, write)
     report = coach("deal", "import", write("b.csv", usd), "--as-of", "2054-11-20", "--json")
     assert report.json()["counts"]["currency"] == 0
     assert "currency" not in coach("deal", "history", "006A").stdout
+
+
+def test_an_empty_export_date_is_refused_not_read_as_today(coach, ana, write):
+    result = coach("deal", "import", write("a.csv", TWO), "--as-of", "")
+    assert result.exit_code == 2 and "A date is required" in result.stderr
+    assert coach("deal", "list", "--json").json() == []

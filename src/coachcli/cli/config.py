@@ -62,7 +62,9 @@ def show(fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
         output.show(rich_table(rows, columns, title))
 
 
-@app.command("fx")
+# Unknown options are read as arguments: `coach config fx EUR -1` is a rate to refuse,
+# not an option "-1".
+@app.command("fx", context_settings={"ignore_unknown_options": True})
 def fx(
     currency: Annotated[
         str | None,
@@ -108,7 +110,7 @@ def _keep_rate(currency: str, rate: str, as_of: str | None, as_json: bool) -> No
     from coachcli.render.rates import rate_text
     from coachcli.services import rates
 
-    day = parse_date(as_of, context.today()) if as_of else context.today()
+    day = parse_date(as_of, context.today()) if as_of is not None else context.today()
     methodology, now = context.methodology(), context.clock().now()
     with context.database() as db, db.session(write=True) as session:
         kept = rates.set_rate(session, methodology, currency, rate, day, now)

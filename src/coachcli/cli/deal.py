@@ -356,7 +356,7 @@ def import_(
 
     methodology, today = context.methodology(), context.today()
     reading = {"day_first": day_first, "encoding": encoding, "decimal_comma": decimal_comma}
-    day = parse_date(as_of, today) if as_of else today
+    day = parse_date(as_of, today) if as_of is not None else today
     options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
     with collector_paused():
         parsed = _parse_file(file, source, mapping, reading, methodology)

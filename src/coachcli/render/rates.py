@@ -10,7 +10,8 @@ def rate_text(rate: float | None) -> str:
     """A rate with the digits it was given: 1.08, 0.0065, 150 (not money's two decimals)."""
     if rate is None:
         return ""
-    return f"{rate:,.10f}".rstrip("0").rstrip(".")
+    text = f"{rate:,.10f}".rstrip("0").rstrip(".")
+    return text if text != "0" else f"{rate:.6g}"  # smaller than ten decimals show
 
 
 RATE_COLUMNS = [

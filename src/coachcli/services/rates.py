@@ -20,7 +20,8 @@ from coachcli.errors import Invalid
 from coachcli.methodology_schema import Methodology
 from coachcli.models import ExchangeRate
 
-_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$|^[.,]\d+$")
+# A sign is read so that -1 is refused for being negative, not for not being a number.
+_NUMBER = re.compile(r"^[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][-+]?\d+)?$")
 # Above this a rate is a typo: the widest ISO pairs (1 KWD in IRR) stay near 1e6.
 MAX_RATE = 1e9
 
