@@ -103,7 +103,7 @@ def test_a_file_whose_every_date_reads_two_ways_must_say_which(coach, ana, write
 
 
 def test_an_amount_written_against_the_decimal_flag_is_a_bad_row(coach, ana, write):
-    european = HEADER + "006A,Acme,Ana Souza,Qualification,\"1.234,56\",2054-12-15\n"
+    european = HEADER + '006A,Acme,Ana Souza,Qualification,"1.234,56",2054-12-15\n'
     result = coach("deal", "import", write("a.csv", european), "--decimal-point")
     assert result.exit_code == 2
     assert "line 2: amount: The amount '1.234,56' reads only with a decimal comma" in result.stderr

@@ -271,18 +271,6 @@ def open_by_stage_and_month(
     return [(stage, month, count, value) for stage, month, count, value in rows]
 
 
-def _aged_condition(rules: FlagRules) -> tuple[str, dict[str, object]]:
-    if not rules.expected_days:
-        return "0", {}
-    values: dict[str, object] = {}
-    whens = []
-    for n, stage in enumerate(rules.expected_days):
-        values |= {f"aged_stage_{n}": stage, f"aged_before_{n}": rules.aged_before(stage)}
-        whens.append(f"WHEN :aged_stage_{n} THEN :aged_before_{n}")
-    # An unknown stage gives NULL, which ifnull turns into "not aged".
-    return f"ifnull(stage_since < CASE stage {' '.join(whens)} END, 0)", values
-
-
 # The last sign of life: the later of the CRM's activity date and the last change seen,
 # NULL with neither (no activity data, never stale). services/deals.py's last_touch is
 # the same rule in Python, and ix_deal_status_touch indexes this very expression.
@@ -308,44 +296,67 @@ _CONDITIONS = {
     "missing": "missing_since IS NOT NULL",
     "no_close_date": "close_date IS NULL",
 }
+# Flags few deals carry, counted over a range of their index (ix_deal_status_pushes,
+# ix_deal_status_missing) instead of evaluated on every open deal; "aged" likewise,
+# stage by stage over ix_deal_status_stage.
+_SOUGHT = ("pushed", "missing")
 _INDEXED = {
     "stale": f"{_LAST_TOUCH} <= :stale_since",
     # Neither date: the very expression ix_deal_status_touch indexes is NULL.
     "no_activity_data": f"{_LAST_TOUCH} IS NULL",
 }
 # The conditions that are NULL when a date is (which would void the whole mask).
-_NULLABLE = frozenset({"stale", "past_close", "aged"})
+_NULLABLE = frozenset({"stale", "past_close"})
 
 
 def flag_totals(
     connection: sqlite3.Connection, rep_ids: Sequence[int], rules: FlagRules, pricing: Pricing
 ) -> dict[str, tuple[int, float]]:
-    """(count, value) of the open deals under each flag, in one pass.
+    """(count, value) of the open deals under each flag.
 
-    Each deal's flags are packed into one number and the deals grouped by it, so
-    every condition is evaluated once per deal (half the time of six sums). The
-    plus in `+status` makes it one pass over the table: every column is needed,
-    and fetching the open deals' rows through an index on status takes 60% longer
-    when most deals are open, while a pass costs only ~20 ms when few are.
+    The flags few deals carry (aged, pushed, missing) are each counted over a range
+    of their own index. The others are evaluated in one pass: each deal's flags are
+    packed into one number and the deals grouped by it, so every condition is
+    evaluated once per deal (half the time of six sums). The plus in `+status` makes
+    it one pass over the table: every column is needed, and fetching the open deals'
+    rows through an index on status takes 60% longer when most deals are open, while
+    a pass costs only ~20 ms when few are.
     """
-    aged, aged_values = _aged_condition(rules)
-    conditions = {**_CONDITIONS, "aged": aged}
-    mask = " | ".join(
-        f"({_flag_bit(flag, conditions[flag])} << {bit})" for bit, flag in enumerate(FLAGS)
-    )
     scope = Scope.of(rep_ids)
+    values = {**rules.parameters(), **scope.values, **pricing.parameters()}
+    value = pricing.value(OPEN_RATE_DAY)
+    masked = [flag for flag in FLAGS if flag in _CONDITIONS and flag not in _SOUGHT]
+    mask = " | ".join(
+        f"({_flag_bit(flag, _CONDITIONS[flag])} << {bit})" for bit, flag in enumerate(masked)
+    )
     rows = connection.execute(
-        f"SELECT {mask} AS mask, count(*), total({pricing.value(OPEN_RATE_DAY)}) FROM deal "
+        f"SELECT {mask} AS mask, count(*), total({value}) FROM deal "
         f"WHERE +status = '{OPEN}' AND {scope.sql} GROUP BY mask",
-        {**rules.parameters(), **aged_values, **scope.values, **pricing.parameters()},
+        values,
     )
     totals = dict.fromkeys(FLAGS, (0, 0.0))
-    for mask_value, count, value in rows:
-        for bit, flag in enumerate(FLAGS):
+    for mask_value, count, amount in rows:
+        for bit, flag in enumerate(masked):
             if mask_value >> bit & 1:
-                before = totals[flag]
-                totals[flag] = (before[0] + count, before[1] + value)
+                totals[flag] = _plus(totals[flag], count, amount)
+    for flag in _SOUGHT:
+        totals[flag] = connection.execute(
+            f"SELECT count(*), total({value}) FROM deal WHERE status = '{OPEN}' "
+            f"AND {_CONDITIONS[flag]} AND {scope.sql}",
+            values,
+        ).fetchone()
+    for stage in rules.expected_days:
+        count, amount = connection.execute(
+            f"SELECT count(*), total({value}) FROM deal WHERE status = '{OPEN}' AND "
+            f"stage = :stage AND stage_since < :before AND {scope.sql}",
+            {**values, "stage": stage, "before": rules.aged_before(stage)},
+        ).fetchone()
+        totals["aged"] = _plus(totals["aged"], count, amount)
     return totals
+
+
+def _plus(before: tuple[int, float], count: int, amount: float) -> tuple[int, float]:
+    return (before[0] + count, before[1] + amount)
 
 
 def _flag_bit(flag: str, condition: str) -> str:
@@ -394,7 +405,7 @@ def worst_deals(
             f"AND {scope.sql} AND {condition} ORDER BY {order}, id LIMIT :limit"
         )
     else:
-        query = _largest(f"{scope.sql} AND {condition}")
+        query = _largest(f"{scope.sql} AND {condition}", pricing)
     rows = connection.execute(
         query, {**rules.parameters(), **scope.values, **pricing.parameters(), "limit": limit}
     )
@@ -402,18 +413,21 @@ def worst_deals(
     return [_flagged(row, _measure(flag, row[_MEASURE], rules.today), basis(row)) for row in rows]
 
 
-def _largest(condition: str) -> str:
+def _largest(condition: str, pricing: Pricing) -> str:
     """The open deals under `condition`, largest value first.
 
     Sorting every flagged deal by its converted value would read them all, so the
     deals in the workspace currency come largest first from ix_deal_status_amount
     (a few rows), those in other currencies from ix_deal_currency (usually few),
-    and the two are merged.
+    and the two are merged; when every deal is in the workspace currency, the first
+    part is the answer.
     """
     home = (
         f"SELECT * FROM (SELECT {_COLUMNS}, NULL FROM deal WHERE status = '{OPEN}' "
         f"AND {HOME} = :fx_home AND {condition} ORDER BY amount DESC, id LIMIT :limit)"
     )
+    if not pricing.foreign:
+        return home
     others = in_foreign_currencies(
         f"SELECT {_COLUMNS}, NULL FROM deal WHERE {{foreign}} AND +status = '{OPEN}' "
         f"AND {condition}"

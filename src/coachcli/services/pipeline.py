@@ -25,7 +25,6 @@ from pydantic import BaseModel
 
 from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
-from coachcli.db.history import first_recorded_day
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
 from coachcli.db.rates import Pricing, foreign_deals
 from coachcli.db.reader import RepRow, active_reps, all_reps
@@ -33,7 +32,6 @@ from coachcli.enums import DealStatus
 from coachcli.errors import Invalid
 from coachcli.methodology_schema import Methodology
 from coachcli.services.deal_events import Ranks
-from coachcli.services.history import reading_as_of
 from coachcli.services.rep_names import choose_rep
 
 if TYPE_CHECKING:
@@ -529,6 +527,10 @@ def pipeline_health(
     `as_of`, as it stood at the end of that day (its quarter by default)."""
     if as_of is None:
         return _health(connection, methodology, today, period, rep)
+    # The replay's modules load only when it runs: most reports are of today.
+    from coachcli.db.history import first_recorded_day
+    from coachcli.services.history import reading_as_of
+
     check_as_of(as_of, today)
     with reading_as_of(connection, as_of, Ranks.of(methodology)):
         view = _health(connection, methodology, as_of, period, rep)
