@@ -160,3 +160,13 @@ def test_an_empty_export_date_is_refused_not_read_as_today(coach, ana, write):
     result = coach("deal", "import", write("a.csv", TWO), "--as-of", "")
     assert result.exit_code == 2 and "A date is required" in result.stderr
     assert coach("deal", "list", "--json").json() == []
+
+
+def test_a_deal_is_found_by_either_form_of_its_salesforce_id(coach, ana, write):
+    long_form = HEADER + "0068d00000AbCdEAAV,Acme,Ana Souza,Qualification,1000,2054-12-15\n"
+    coach("deal", "import", write("a.csv", long_form))
+    for typed in ("0068d00000AbCdE", "0068d00000AbCdEAAV"):
+        shown = coach("deal", "show", typed, "--json")
+        assert shown.exit_code == 0, shown.stderr
+        assert shown.json()["name"] == "Acme"
+    assert coach("deal", "show", "0068d00000AbCdX").exit_code == 1

@@ -29,6 +29,19 @@ def deal_by_external_id(session: Session, external_id: str) -> Deal | None:
     return session.exec(select(Deal).where(Deal.external_id == external_id)).first()
 
 
+def deals_with_id_start(session: Session, start: str) -> list[Deal]:
+    """Deals whose CRM id is `start` or `start` and three more characters (a
+    Salesforce id's 15- and 18-character forms), case as given."""
+    query = select(Deal).where(
+        (Deal.external_id == start)
+        | (
+            (func.length(Deal.external_id) == len(start) + 3)
+            & col(Deal.external_id).startswith(start)
+        )
+    )
+    return list(session.exec(query))
+
+
 def deals_named(session: Session, prefix: str) -> list[Deal]:
     """Deals whose name starts with `prefix`, ignoring case (SQLite's lower() is ASCII)."""
     rows = session.exec(select(Deal).where(func.lower(Deal.name).like(f"{prefix.lower()}%")))

@@ -33,6 +33,7 @@ from coachcli.services.deal_events import (
     is_push,
 )
 from coachcli.services.fields import clean_text, split_dated
+from coachcli.services.rep_names import crm_id_key
 
 
 class StepInfo(BaseModel):
@@ -392,7 +393,7 @@ def resolve_deal(session: Session, text: str) -> Deal:
     wanted = str(text).strip()
     if not wanted:
         raise Invalid("Name a deal: its id, #number, or the start of its name.")
-    found = queries.deal_by_external_id(session, wanted)
+    found = queries.deal_by_external_id(session, wanted) or _same_salesforce_id(session, wanted)
     if found is None and wanted.lstrip("#").isdigit() and len(wanted) < 19:
         found = session.get(Deal, int(wanted.lstrip("#")))
     if found is not None:
@@ -405,6 +406,19 @@ def resolve_deal(session: Session, text: str) -> Deal:
         raise NotFound(f"No deal {wanted!r}.", hint="`coach deal list` shows ids and names.")
     names = ", ".join(f"{d.name} ({d.external_id})" for d in matches[:8])
     raise NotFound(f"{wanted!r} matches {len(matches)} deals: {names}. Use the id.")
+
+
+def _same_salesforce_id(session: Session, wanted: str) -> Deal | None:
+    """The deal stored under the other form of a Salesforce id (15 or 18 characters)."""
+    if len(wanted) not in (15, 18):
+        return None
+    key = crm_id_key(wanted)
+    found = [
+        d
+        for d in queries.deals_with_id_start(session, key[:15])
+        if crm_id_key(d.external_id) == key
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def deal_info(
