@@ -129,10 +129,14 @@ def test_imported_names_are_normalised_and_bounded(coach, ana, write):
     assert [r["name"] for r in coach("team", "list", "--json").json()] == ["Ana Souza"]
 
 
-def test_a_currency_change_is_recorded_and_reported(coach, ana, write):
+def in_currency(code: str) -> str:
+    """One deal of 1,000 in `code`, with a Currency column."""
     header = "Id,Name,Opportunity Owner,StageName,Amount,Currency,CloseDate\n"
-    usd = header + "006A,Acme,Ana Souza,Qualification,1000,USD,2054-12-15\n"
-    eur = header + "006A,Acme,Ana Souza,Qualification,1000,EUR,2054-12-15\n"
+    return header + f"006A,Acme,Ana Souza,Qualification,1000,{code},2054-12-15\n"
+
+
+def test_a_currency_change_is_recorded_and_reported(coach, ana, write):
+    usd, eur = in_currency("USD"), in_currency("EUR")
     coach("deal", "import", write("a.csv", usd), "--as-of", "2054-11-13")
     report = coach("deal", "import", write("b.csv", eur), "--as-of", "2054-11-20", "--json")
     assert report.json()["counts"]["currency"] == 1
@@ -147,9 +151,8 @@ def test_a_currency_change_is_recorded_and_reported(coach, ana, write):
 
 
 def test_a_currency_the_workspace_already_has_is_not_a_change(coach, ana, write):
-    header = "Id,Name,Opportunity Owner,StageName,Amount,Currency,CloseDate\n"
     none = HEADER + "006A,Acme,Ana Souza,Qualification,1000,2054-12-15\n"
-    usd = header + "006A,Acme,Ana Souza,Qualification,1000,USD,2054-12-15\n"
+    usd = in_currency("USD")
     coach("deal", "import", write("a.csv", none), "--as-of", "2054-11-13")
     report = coach("deal", "import", write("b.csv", usd), "--as-of", "2054-11-20", "--json")
     assert report.json()["counts"]["currency"] == 0
