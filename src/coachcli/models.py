@@ -123,7 +123,9 @@ class ActionItem(SQLModel, table=True):
     status: str = Field(default=ActionStatus.open, index=True)
     created_at: datetime
     closed_at: datetime | None = None
-    closed_in_session_id: int | None = Field(default=None, foreign_key="coaching_session.id")
+    closed_in_session_id: int | None = Field(
+        default=None, foreign_key="coaching_session.id", index=True
+    )
     note: str | None = None
     reschedules: int = 0
 

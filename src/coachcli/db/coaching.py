@@ -36,6 +36,12 @@ def actions_of_session(session: Session, session_id: int) -> list[ActionItem]:
     return list(session.exec(query.order_by(ActionItem.id)))
 
 
+def actions_of_rep(session: Session, rep_id: int) -> list[ActionItem]:
+    """Every action of a rep, oldest first: one query for all their sessions."""
+    query = select(ActionItem).where(ActionItem.rep_id == rep_id)
+    return list(session.exec(query.order_by(ActionItem.id)))
+
+
 def actions_closed_in(session: Session, session_id: int) -> list[ActionItem]:
     query = select(ActionItem).where(ActionItem.closed_in_session_id == session_id)
     return list(session.exec(query.order_by(ActionItem.id)))

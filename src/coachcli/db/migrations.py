@@ -307,6 +307,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration("0010_open_deals_without_close_date", _open_deals_without_close_date),
+    Migration(
+        "0011_read_path_indexes",
+        _run_sql(
+            # A session in full lists the actions it closed (carried over): without
+            # this, each session of an export read every action.
+            "CREATE INDEX ix_action_item_closed_in_session_id "
+            "ON action_item (closed_in_session_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -11,7 +12,7 @@ from coachcli.dates import as_local
 from coachcli.db import coaching as queries
 from coachcli.enums import SessionKind
 from coachcli.errors import Invalid, NotFound
-from coachcli.models import CoachingSession, Rep
+from coachcli.models import ActionItem, CoachingSession, Rep
 from coachcli.services.actions import ActionInfo, action_info
 
 
@@ -88,9 +89,23 @@ def session_detail(session: Session, session_id: int, today: date) -> SessionDet
     return detail_of(session, record, rep, today)
 
 
-def detail_of(session: Session, record: CoachingSession, rep: Rep, today: date) -> SessionDetail:
+def detail_of(
+    session: Session,
+    record: CoachingSession,
+    rep: Rep,
+    today: date,
+    known: _SessionActions | None = None,
+) -> SessionDetail:
+    """`known`: the rep's actions by session, when the caller read them all at once."""
+
     def infos(items):
         return [action_info(item, rep.name, today) for item in items]
+
+    if known is None:
+        agreed = queries.actions_of_session(session, record.id)
+        closed = queries.actions_closed_in(session, record.id)
+    else:
+        agreed, closed = known.agreed.get(record.id, []), known.closed.get(record.id, [])
 
     return SessionDetail(
         id=record.id,
@@ -108,8 +123,8 @@ def detail_of(session: Session, record: CoachingSession, rep: Rep, today: date) 
         deadline=record.deadline,
         if_missed=record.if_missed,
         private_note=record.private_note,
-        actions=infos(queries.actions_of_session(session, record.id)),
-        carried_over=infos(queries.actions_closed_in(session, record.id)),
+        actions=infos(agreed),
+        carried_over=infos(closed),
         evidence=record.evidence,
     )
 
@@ -117,7 +132,27 @@ def detail_of(session: Session, record: CoachingSession, rep: Rep, today: date) 
 def rep_sessions(session: Session, rep: Rep, today: date) -> list[SessionDetail]:
     """Every session of a rep in full, newest first (for the running export document)."""
     rows = queries.sessions(session, rep.id)
-    return [detail_of(session, record, rep, today) for record, _, _ in rows]
+    known = _SessionActions.of(queries.actions_of_rep(session, rep.id))
+    return [detail_of(session, record, rep, today, known) for record, _, _ in rows]
+
+
+@dataclass
+class _SessionActions:
+    """A rep's actions by the session that agreed them and the one that closed them:
+    two lookups instead of two queries per session."""
+
+    agreed: dict[int, list[ActionItem]] = field(default_factory=dict)
+    closed: dict[int, list[ActionItem]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, items: list[ActionItem]) -> _SessionActions:
+        known = cls()
+        for item in items:
+            if item.session_id is not None:
+                known.agreed.setdefault(item.session_id, []).append(item)
+            if item.closed_in_session_id is not None:
+                known.closed.setdefault(item.closed_in_session_id, []).append(item)
+        return known
 
 
 def _minutes(record: CoachingSession) -> int | None:

@@ -1,0 +1,67 @@
+"""Read paths whose cost must not grow with the history: the number of queries a
+command runs is counted on the engine (observed, not replaced)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from coachcli.config import load_methodology
+from coachcli.db.migrations import open_database
+from coachcli.services import export, grow, team
+from coachcli.services.actions import NewAction
+from coachcli.services.grow import CarryDecision
+
+from .conftest import CLOCK
+from .test_grow_service import answers
+
+TODAY = date(2054, 11, 22)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(f"sqlite:///{tmp_path / 'coach.db'}", CLOCK)
+    with database.session(write=True) as session:
+        team.add_rep(session, load_methodology(), "Ana Souza", "AE", clock=CLOCK)
+    yield database
+    database.close()
+
+
+def hold_sessions(db, count: int) -> None:
+    """`count` one-on-ones, each agreeing one action and closing the previous one."""
+    for n in range(count):
+        with db.session(write=True) as session:
+            rep = team.resolve_rep(session, "ana")
+            brief = grow.build_brief(session, load_methodology(), rep, TODAY)
+            carry = [CarryDecision(item.id, "done") for item in brief.open_actions]
+            new = [NewAction(f"Step {n}", "Ana Souza", date(2054, 12, 1))]
+            held = answers(actions=new, carry=carry)
+            grow.save_session(session, rep, held, brief, grow.Timing(CLOCK.now()))
+
+
+def queries_of_rep_export(db) -> tuple[int, dict]:
+    seen: list[str] = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731 - the statement
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with db.session() as session:
+            rep = team.resolve_rep(session, "ana")
+            notes = export.rep_notes(session, load_methodology(), rep, TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    # The clock is pinned, so every session has the same time: the last one has the
+    # largest id.
+    return len(seen), max(notes.sessions, key=lambda held: held["id"])
+
+
+def test_a_reps_export_runs_as_many_queries_for_30_sessions_as_for_3(db):
+    hold_sessions(db, 3)
+    few, _ = queries_of_rep_export(db)
+    hold_sessions(db, 27)
+    many, newest = queries_of_rep_export(db)
+    assert many == few
+    # What the batched read gives each session: its own action and the one it closed.
+    assert [a["what"] for a in newest["actions"]] == ["Step 26"]
+    assert [a["what"] for a in newest["carried_over"]] == ["Step 25"]
