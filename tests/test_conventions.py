@@ -24,7 +24,7 @@ def test_db_check_as_markdown(coach, ana):
     result = coach("db", "check", "--format", "markdown")
     assert result.exit_code == 0
     assert result.stdout.startswith("# Database check\n")
-    assert "| Integrity | ok | yes |" in result.stdout
+    assert "| Integrity (quick) | ok | yes |" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -196,6 +196,22 @@ def test_check_reports_integrity_and_schema(coach, ana):
     assert "version" in coach("db", "check").stdout
 
 
+def test_check_is_quick_by_default_and_full_checks_foreign_keys(coach, ana, coach_home):
+    quick = coach("db", "check", "--json").json()
+    assert (quick["full"], quick["foreign_key_problems"], quick["ok"]) == (False, None, True)
+    assert "Integrity (quick)" in coach("db", "check").stdout
+    # An action of a rep who does not exist, written behind coach's back.
+    with sqlite3.connect(coach_home / "coach.db") as connection:
+        connection.execute(
+            "INSERT INTO action_item (rep_id, what, who, due, status, created_at, reschedules)"
+            " VALUES (999, 'Orphan', 'me', '2054-12-01', 'open', '2054-11-22 12:00:00', 0)"
+        )
+    assert coach("db", "check").exit_code == 0  # quick_check reads pages, not references
+    full = coach("db", "check", "--full", "--json")
+    assert full.exit_code == 1
+    assert (full.json()["full"], full.json()["foreign_key_problems"]) == (True, 1)
+
+
 def test_open_database_raises_storage_error_for_garbage(tmp_path):
     path = tmp_path / "garbage.db"
     path.write_bytes(b"\x00" * 4096 + b"garbage" * 1000)

@@ -30,15 +30,22 @@ def path() -> None:
 
 
 @app.command("check")
-def check(fmt: FormatOption = Format.table, as_json: JsonOption = False) -> None:
-    """Check integrity, foreign keys, schema version and file permissions."""
+def check(
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="The full integrity check and the foreign keys (slower)."),
+    ] = False,
+    fmt: FormatOption = Format.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Check integrity (quickly, or in full), schema version and file permissions."""
     from dataclasses import asdict
 
     from coachcli.render.storage import check_markdown, check_table
     from coachcli.services import storage
 
     with context.database() as db:
-        report = storage.check(db)
+        report = storage.check(db, full)
     data = {**asdict(report), "ok": report.ok}
     output.emit_document(data, output.chosen_format(fmt, as_json), check_markdown, check_table)
     if not report.ok:

@@ -16,17 +16,21 @@ from coachcli.errors import Conflict, StorageError
 class CheckReport:
     path: str
     integrity: list[str]
-    foreign_key_problems: int
+    # None when not checked: the full check (--full) counts them.
+    foreign_key_problems: int | None
     schema_version: int
     latest_version: int
     journal_mode: str
     file_mode: str | None
+    # integrity_check and foreign_key_check, or only quick_check (seconds less on a
+    # five-year workspace: it skips comparing each index with its table).
+    full: bool = False
 
     @property
     def ok(self) -> bool:
         return (
             self.integrity == ["ok"]
-            and self.foreign_key_problems == 0
+            and not self.foreign_key_problems
             and self.schema_version == self.latest_version
         )
 
@@ -112,14 +116,17 @@ def restore_database(database: Database, source: Path) -> None:
         raise StorageError(f"Cannot restore from {source}: {error}.") from None
 
 
-def check_database(database: Database, schema_version: int, latest: int) -> CheckReport:
+def check_database(
+    database: Database, schema_version: int, latest: int, full: bool = False
+) -> CheckReport:
     with database.session() as session:
-        integrity = [row[0] for row in session.exec(text("PRAGMA integrity_check"))]
-        foreign = len(list(session.exec(text("PRAGMA foreign_key_check"))))
+        pragma = "integrity_check" if full else "quick_check"
+        integrity = [row[0] for row in session.exec(text(f"PRAGMA {pragma}"))]
+        foreign = len(list(session.exec(text("PRAGMA foreign_key_check")))) if full else None
         journal = session.exec(text("PRAGMA journal_mode")).one()[0]
     mode = None
     if database.path is not None and database.path.exists():
         mode = oct(database.path.stat().st_mode & 0o777)
     return CheckReport(
-        str(database.label), integrity, foreign, schema_version, latest, journal, mode
+        str(database.label), integrity, foreign, schema_version, latest, journal, mode, full
     )

@@ -14,10 +14,16 @@ from coachcli.render.text import markdown_cell
 def check_rows(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
     """(what was checked, what was found, whether it is good), in reading order."""
     problems = report["foreign_key_problems"]
+    how = "" if report["full"] else " (quick)"
+    keys = (
+        "not checked (--full checks them)"
+        if problems is None
+        else f"{problems} problem{'' if problems == 1 else 's'}"
+    )
     return [
         ("Database", report["path"], True),
-        ("Integrity", ", ".join(report["integrity"][:5]), report["integrity"] == ["ok"]),
-        ("Foreign keys", f"{problems} problem{'' if problems == 1 else 's'}", problems == 0),
+        (f"Integrity{how}", ", ".join(report["integrity"][:5]), report["integrity"] == ["ok"]),
+        ("Foreign keys", keys, not problems),
         (
             "Schema",
             f"version {report['schema_version']} of {report['latest_version']}",

@@ -17,8 +17,10 @@ from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, applied_migration
 from coachcli.errors import StorageError
 
 
-def check(database: Database) -> CheckReport:
-    return check_database(database, len(applied_migrations(database) or []), LATEST_VERSION)
+def check(database: Database, full: bool = False) -> CheckReport:
+    """The quick integrity check, or (`full`) the full one and the foreign keys."""
+    version = len(applied_migrations(database) or [])
+    return check_database(database, version, LATEST_VERSION, full)
 
 
 def backup(database: Database, target: Path, overwrite: bool = False) -> Path:
