@@ -3,7 +3,8 @@ command runs is counted on the engine (observed, not replaced)."""
 
 from __future__ import annotations
 
-from datetime import date
+import sqlite3
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -65,3 +66,38 @@ def test_a_reps_export_runs_as_many_queries_for_30_sessions_as_for_3(db):
     # What the batched read gives each session: its own action and the one it closed.
     assert [a["what"] for a in newest["actions"]] == ["Step 26"]
     assert [a["what"] for a in newest["carried_over"]] == ["Step 25"]
+
+
+def add_actions(coach, coach_home, count: int) -> None:
+    """`count` open actions of Ana, due one a day from 2054-12-01 (written directly:
+    the list is what is tested, not `actions add`)."""
+    coach("team", "list")  # creates the database
+    with sqlite3.connect(coach_home / "coach.db") as connection:
+        connection.executemany(
+            "INSERT INTO action_item (rep_id, what, who, due, status, created_at, reschedules) "
+            "VALUES (1, ?, 'me', ?, 'open', '2054-11-22 12:00:00.000000', 0)",
+            [
+                (f"Step {n}", (date(2054, 12, 1) + timedelta(days=n)).isoformat())
+                for n in range(count)
+            ],
+        )
+
+
+def test_a_long_list_shows_100_rows_in_a_table_and_says_how_to_see_the_rest(coach, ana, coach_home):
+    add_actions(coach, coach_home, 101)
+    table = coach("actions")
+    assert "Step 99" in table.stdout and "Step 100" not in table.stdout
+    assert "Showing the first 100 of 101 actions (soonest due first)" in table.stderr
+    assert "--limit 0" in table.stderr
+    assert len(coach("actions", "--json").json()) == 101  # JSON has everything
+    assert coach("actions", "--format", "csv").stdout.count("\n") == 102  # and CSV
+    assert len(coach("actions", "--json", "--limit", "5").json()) == 5
+    everything = coach("actions", "--limit", "0")
+    assert "Step 100" in everything.stdout and "Showing" not in everything.stderr
+    assert coach("actions", "--limit", "-1").exit_code == 2
+
+
+def test_sessions_and_learning_take_the_same_limit(coach, ana):
+    for command in (("sessions",), ("learning",)):
+        assert coach(*command, "--limit", "0", "--json").json() == []
+        assert coach(*command, "--limit", "x").exit_code == 2

@@ -9,7 +9,7 @@ import typer
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
 from coachcli.cli.help import sub_app
-from coachcli.cli.options import JsonOption, ListFormatOption, RecordJsonOption
+from coachcli.cli.options import JsonOption, LimitOption, ListFormatOption, RecordJsonOption
 from coachcli.cli.output import ListFormat
 
 app = sub_app(
@@ -34,6 +34,7 @@ def list_(
     open_: Annotated[bool, typer.Option("--open", help="Open actions (the default).")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and past due.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Done and dropped too.")] = False,
+    limit: LimitOption = None,
     fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
@@ -48,9 +49,9 @@ def list_(
 
     records = [item.model_dump(mode="json") for item in items]
     columns = ACTION_COLUMNS if which == "all" else OPEN_ACTION_COLUMNS
-    output.emit_records(
-        records, columns, output.chosen_format(fmt, as_json), empty="No actions to show."
-    )
+    chosen = output.chosen_format(fmt, as_json)
+    what = "actions (soonest due first)"
+    output.emit_limited(records, columns, chosen, limit, what, empty="No actions to show.")
 
 
 @app.command("add")

@@ -15,6 +15,7 @@ from coachcli.cli.options import (
     DiscardOption,
     FormatOption,
     JsonOption,
+    LimitOption,
     ListFormatOption,
     NoInputOption,
     RecordJsonOption,
@@ -40,10 +41,6 @@ DealArgument = Annotated[
 Flag = Annotated[bool | None, typer.Option()]
 
 
-# A terminal table of 30,000 deals takes most of a minute to draw and nobody reads it.
-TABLE_LIMIT = 100
-
-
 @app.command("list")
 def list_(
     rep: Annotated[str | None, typer.Argument(help="Only this rep's deals.")] = None,
@@ -51,13 +48,7 @@ def list_(
         str, typer.Option(help="open (default), won, lost or all.", case_sensitive=False)
     ] = "open",
     period: Annotated[str | None, typer.Option(help="Closing in this period.")] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            min=0,
-            help=f"Show at most N deals; 0 for all (a table shows {TABLE_LIMIT} unless told).",
-        ),
-    ] = None,
+    limit: LimitOption = None,
     fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
@@ -71,7 +62,7 @@ def list_(
         raise Invalid(f"--status must be open, won, lost or all; not {status!r}.")
     window = parse_period(period) if period else None
     chosen = output.chosen_format(fmt, as_json)
-    most = _deal_limit(limit, chosen)
+    most = output.row_limit(limit, chosen)
     with context.database() as db, db.session() as session:
         found = team.resolve_rep(session, rep, include_archived=True) if rep else None
         page = deals.list_deals(
@@ -84,12 +75,6 @@ def list_(
     )
     if page.total > len(records):
         output.note(left_out_note(len(records), page.total))
-
-
-def _deal_limit(limit: int | None, fmt: ListFormat) -> int | None:
-    if limit is None:
-        return TABLE_LIMIT if fmt == ListFormat.table else None
-    return limit or None
 
 
 @app.command("add")

@@ -9,7 +9,7 @@ import typer
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
 from coachcli.cli.help import sub_app
-from coachcli.cli.options import JsonOption, ListFormatOption, RecordJsonOption
+from coachcli.cli.options import JsonOption, LimitOption, ListFormatOption, RecordJsonOption
 from coachcli.cli.output import ListFormat
 
 app = sub_app(
@@ -27,6 +27,7 @@ app = sub_app(
 def list_(
     rep: Annotated[str | None, typer.Argument(help="Only this rep's learning.")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Only what is not done yet.")] = False,
+    limit: LimitOption = None,
     fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
@@ -39,10 +40,12 @@ def list_(
         items = learning.list_learning(
             session, context.methodology(), context.today(), found, open_
         )
-    output.emit_records(
+    output.emit_limited(
         [item.model_dump(mode="json") for item in items],
         LEARNING_COLUMNS,
         output.chosen_format(fmt, as_json),
+        limit,
+        "learning activities (soonest due first)",
         empty="No learning activities to show.",
     )
 

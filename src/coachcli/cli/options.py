@@ -19,6 +19,15 @@ ListFormatOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        metavar="N",
+        help="Show at most N rows; 0 for all (a table shows 100 unless told; JSON, CSV "
+        "and Markdown show all).",
+    ),
+]
 # For commands that change a record: what was stored, as JSON on stdout.
 RecordJsonOption = Annotated[
     bool, typer.Option("--json", help="Print the record as stored, as JSON.")

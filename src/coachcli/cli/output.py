@@ -125,6 +125,39 @@ def emit_records(
             show(literal(line))
 
 
+# A terminal table of thousands of rows takes seconds to draw and nobody reads it.
+TABLE_LIMIT = 100
+
+
+def row_limit(limit: int | None, fmt: Format | ListFormat) -> int | None:
+    """How many rows to show: `--limit` as given (0 for all); else TABLE_LIMIT in a
+    table, and everything in JSON, CSV and Markdown."""
+    if limit is None:
+        return TABLE_LIMIT if fmt == ListFormat.table else None
+    return limit or None
+
+
+def emit_limited(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Any],
+    fmt: Format | ListFormat,
+    limit: int | None,
+    what: str,
+    empty: str,
+) -> None:
+    """emit_records for a list that may be long: at most row_limit rows, and a note
+    on stderr of what was left out and how to see it. `what`: "actions (soonest due
+    first)", as the note names the rows."""
+    most = row_limit(limit, fmt)
+    shown = records if most is None else records[:most]
+    emit_records(shown, columns, fmt, empty=empty)
+    if len(shown) < len(records):
+        note(
+            f"Showing the first {len(shown):,} of {len(records):,} {what}. --limit N shows "
+            "N, --limit 0 all; --format csv for a spreadsheet."
+        )
+
+
 def literal(message: str, style: str = "") -> Text:
     # Not render.tables.literal: that module imports rich.table, which --help must not pay for.
     from rich.text import Text

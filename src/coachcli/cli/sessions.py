@@ -9,7 +9,7 @@ import typer
 from coachcli.cli import context, output
 from coachcli.cli.groups import ListByDefault
 from coachcli.cli.help import sub_app
-from coachcli.cli.options import FormatOption, JsonOption, ListFormatOption
+from coachcli.cli.options import FormatOption, JsonOption, LimitOption, ListFormatOption
 from coachcli.cli.output import Format, ListFormat
 
 app = sub_app(
@@ -26,6 +26,7 @@ app = sub_app(
 def list_(
     rep: Annotated[str | None, typer.Argument(help="Only this rep's sessions.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="one-on-one or consequence.")] = None,
+    limit: LimitOption = None,
     fmt: ListFormatOption = ListFormat.table,
     as_json: JsonOption = False,
 ) -> None:
@@ -38,10 +39,12 @@ def list_(
         found = team.resolve_rep(session, rep, include_archived=True) if rep else None
         rows = sessions.list_sessions(session, found, wanted)
     records = [row.model_dump(mode="json") for row in rows]
-    output.emit_records(
+    output.emit_limited(
         records,
         SESSION_COLUMNS,
         output.chosen_format(fmt, as_json),
+        limit,
+        "sessions (newest first)",
         empty="No sessions yet: coach grow REP holds the first.",
     )
 
