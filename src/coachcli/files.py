@@ -6,19 +6,21 @@ import os
 import tempfile
 from pathlib import Path
 
-from coachcli.config import PRIVATE_FILE_MODE
+from coachcli.config import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 from coachcli.errors import Conflict, StorageError
 
 
 def write_private_file(path: Path, text: str, overwrite: bool = False) -> Path:
-    """Write `text` to `path` (0600) so that readers see the old file or the new, never half."""
+    """Write `text` to `path` (0600) so that readers see the old file or the new, never
+    half; a failed write (a full disk) leaves no temporary file behind."""
     path = path.expanduser()
     if path.exists() and not overwrite:
         raise Conflict(f"{path} already exists.", hint="Pass --force to overwrite it.")
     if path.is_dir():
         raise Conflict(f"{path} is a folder; give a file name.")
+    temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folders(path.parent)
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -27,5 +29,21 @@ def write_private_file(path: Path, text: str, overwrite: bool = False) -> Path:
         os.chmod(temporary, PRIVATE_FILE_MODE)
         os.replace(temporary, path)
     except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise StorageError(f"Cannot write {path}: {error.strerror}.") from None
     return path
+
+
+def make_private_folders(folder: Path) -> Path:
+    """Create `folder` and its missing parents readable by the owner only (0700,
+    whatever the umask); folders that exist are left as they are."""
+    missing = []
+    for step in (folder, *folder.parents):
+        if step.exists():
+            break
+        missing.append(step)
+    for step in reversed(missing):
+        step.mkdir(mode=PRIVATE_DIR_MODE)
+        step.chmod(PRIVATE_DIR_MODE)
+    return folder

@@ -1,0 +1,58 @@
+"""Files written for the user: private folders, nothing partial left behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from .conftest import file_mode
+
+
+def test_folders_an_export_creates_are_private_whatever_the_umask(coach, ana, tmp_path):
+    existing = tmp_path / "shared"
+    existing.mkdir(mode=0o755)
+    existing.chmod(0o755)
+    before = os.umask(0o022)
+    try:
+        result = coach("export", "rep", "ana", "-o", str(existing / "new" / "deeper" / "ana.md"))
+        assert result.exit_code == 0, result.stderr
+        assert coach("export", "all", "--dir", str(tmp_path / "every")).exit_code == 0
+    finally:
+        os.umask(before)
+    assert file_mode(existing / "new") == file_mode(existing / "new" / "deeper") == 0o700
+    assert file_mode(tmp_path / "every") == 0o700
+    assert file_mode(existing) == 0o755  # a folder the user had stays as it was
+    assert file_mode(existing / "new" / "deeper" / "ana.md") == 0o600
+
+
+WRITE_UNDER_A_LIMIT = """
+import resource, signal, sys
+from pathlib import Path
+from coachcli.errors import StorageError
+from coachcli.files import write_private_file
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails, not the process
+resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+try:
+    write_private_file(Path(sys.argv[1]), "x" * (2 << 20), overwrite=True)
+except StorageError as error:
+    print(error.message)
+"""
+
+
+def test_a_write_that_fills_the_disk_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "out" / "notes.md"
+    run = subprocess.run(
+        [sys.executable, "-c", WRITE_UNDER_A_LIMIT, str(target)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert run.stdout.startswith(f"Cannot write {target}: File too large")
+    assert list((tmp_path / "out").iterdir()) == []  # no hidden temporary file
+
+
+def test_a_failed_write_keeps_the_file_that_was_there(tmp_path):
+    target = tmp_path / "notes.md"
+    target.write_text("the notes of last week")
+    subprocess.run([sys.executable, "-c", WRITE_UNDER_A_LIMIT, str(target)], check=True)
+    assert target.read_text() == "the notes of last week"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.md"]
