@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import resource
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from .conftest import file_mode
 
@@ -56,3 +59,33 @@ def test_a_failed_write_keeps_the_file_that_was_there(tmp_path):
     subprocess.run([sys.executable, "-c", WRITE_UNDER_A_LIMIT, str(target)], check=True)
     assert target.read_text() == "the notes of last week"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.md"]
+
+
+def limited_to(size: int):
+    """A child's file size limit, as a full disk acts on writes beyond it."""
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return apply
+
+
+def test_a_backup_that_runs_out_of_space_keeps_the_earlier_backup(coach, ana, tmp_path):
+    target = tmp_path / "backups" / "coach.bak"
+    assert coach("db", "backup", str(target)).exit_code == 0
+    earlier = target.read_bytes()
+    for n in range(40):  # a database larger than the limit below
+        coach("team", "add", f"Rep {n:02d} " + "x" * 60, "--role", "ae")
+    database = Path(os.environ["COACH_HOME"]) / "coach.db"
+    limit = database.stat().st_size - 4096
+    assert limit > len(earlier)
+    run = subprocess.run(
+        [sys.executable, "-m", "coachcli", "db", "backup", str(target), "--force"],
+        capture_output=True, text=True, preexec_fn=limited_to(limit),
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    assert f"Cannot write the backup {target}" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert target.read_bytes() == earlier
+    assert sorted(path.name for path in target.parent.iterdir()) == ["coach.bak"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,19 +46,27 @@ def backup_database(database: Database, target: Path, overwrite: bool = False) -
         raise Conflict("The backup cannot overwrite the database or its journal files.")
     if target.exists() and not overwrite:
         raise Conflict(f"{target} already exists.", hint="Pass --force to overwrite it.")
-    if target.exists():
-        target.unlink()
-    prepare_private_file(target)
+    # Written beside the target under another name, then renamed: a backup that fails
+    # (a full disk) leaves neither a partial file nor a lost earlier backup.
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)  # what an earlier, killed backup left
+    prepare_private_file(partial)
     raw = database.engine.raw_connection()
     destination = None
     try:
-        destination = sqlite3.connect(target)
+        destination = sqlite3.connect(partial)
         raw.driver_connection.backup(destination)
-    except sqlite3.Error as error:
-        raise StorageError(f"Cannot write the backup {target}: {error}.") from None
-    finally:
+        destination.close()  # closing checkpoints the copy into one self-contained file
+        destination = None
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as error:
         if destination is not None:
-            destination.close()  # closing checkpoints the copy into one self-contained file
+            destination.close()
+        for leftover in (partial, *(Path(f"{partial}{suffix}") for suffix in SIDECARS)):
+            leftover.unlink(missing_ok=True)
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise StorageError(f"Cannot write the backup {target}: {reason}.") from None
+    finally:
         raw.close()
     return target
 
