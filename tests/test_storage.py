@@ -116,7 +116,7 @@ def test_corrupt_database_is_exit_1_naming_the_file(coach, db_path):
     result = coach("team", "list")
     assert result.exit_code == 1
     assert str(db_path) in result.stderr
-    assert "not a database" in result.stderr
+    assert "is not a database" in result.stderr and "coach db restore" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -264,3 +264,18 @@ def test_processes_opening_a_new_database_at_once_all_succeed(coach_home):
     ]
     results = [(worker.wait(timeout=120), worker.stderr.read().decode()) for worker in workers]
     assert [code for code, _ in results] == [0] * 6, results
+
+
+@pytest.mark.parametrize("command", [("team", "list"), ("pipeline",), ("db", "check")])
+def test_a_foreign_sqlite_file_is_refused_untouched(coach, tmp_path, command):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    other.chmod(0o644)
+    before = other.read_bytes()
+    result = coach("--db", str(other), *command)
+    assert result.exit_code == 1
+    assert "is not a coach database (it has other tables); it was left as it was" in result.stderr
+    assert other.read_bytes() == before  # not switched to WAL, not written
+    assert file_mode(other) == 0o644
+    assert list(tmp_path.glob("other.db-*")) == []  # no -wal or -shm beside it

@@ -13,7 +13,9 @@ gives the same schema as creating it from the models.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -326,13 +328,49 @@ def open_database(url: str, clock: Clock) -> Database:
     dates the migrations and names the backup taken before an upgrade."""
     from coachcli.db.engine import Database, create_sqlite_engine
 
-    database = Database(create_sqlite_engine(url), sqlite_path(url), url, clock)
+    path = sqlite_path(url)
+    if path is not None:
+        refuse_foreign_file(path)
+    database = Database(create_sqlite_engine(url), path, url, clock)
     try:
         upgrade(database)
     except BaseException:
         database.close()
         raise
     return database
+
+
+def refuse_foreign_file(path: Path) -> None:
+    """Look at a file that is already there, read-only, before anything changes it
+    (the engine would switch it to WAL and make it 0600): a file that is not SQLite,
+    or an SQLite database of something else, is refused as it was found."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise StorageError(f"Cannot read the database {path}: {error.strerror}.") from None
+    if header != _SQLITE_HEADER:
+        raise StorageError(
+            f"{path} is not a database: it does not begin as an SQLite file does.",
+            hint="If it was your coach database, `coach db restore FILE` brings back a "
+            "backup; otherwise point --db or COACH_DB at a coach database, or at a new file.",
+        )
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as error:
+        raise StorageError(f"Cannot read the database {path}: {error}.") from None
+    if MIGRATION_TABLE not in tables and tables - {"sqlite_sequence"}:
+        raise StorageError(
+            f"{path} is not a coach database (it has other tables); it was left as it was.",
+            hint=_POINT_ELSEWHERE,
+        )
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_POINT_ELSEWHERE = "Point --db or COACH_DB at a coach database, or at a new file."
 
 
 def applied_migrations(database: Database) -> list[str] | None:
@@ -345,7 +383,7 @@ def applied_migrations(database: Database) -> list[str] | None:
             if tables - {"sqlite_sequence"}:
                 raise StorageError(
                     f"{database.label} is not a coach database (it has other tables).",
-                    hint="Point --db or COACH_DB at a coach database, or at a new file.",
+                    hint=_POINT_ELSEWHERE,
                 )
             return None
         rows = session.exec(text("SELECT name FROM coach_migration ORDER BY name"))
