@@ -394,3 +394,26 @@ def test_user_text_never_starts_a_markdown_heading(coach, ana):
         headings = [line for line in markdown.splitlines() if line.startswith("#")]
         assert not any("Fake heading" in line or "Another" in line for line in headings)
         assert "Fake heading" in markdown
+
+
+@pytest.mark.parametrize("fence", ["~~~", "```", "  ~~~~ python", "````"])
+def test_a_fence_in_user_text_opens_no_code_block(coach, ana, fence):
+    goal = f"Before\n{fence}\nstill the goal"
+    ident = str(one_on_one(coach, goal=goal)["id"])
+    assert coach("sessions", "show", ident, "--json").json()["goal"] == goal
+    for args in (("session", ident), ("rep", "ana")):
+        markdown = coach("export", *args).stdout
+        opened = [
+            line for line in markdown.splitlines() if line.lstrip().startswith(("~~~", "```"))
+        ]
+        assert opened == []  # every fence in the text is escaped
+        assert "## " in markdown.split("still the goal")[1]  # the next section is a heading
+
+
+def test_a_carriage_return_never_splits_a_csv_record(coach, ana):
+    add(coach, "Call\rthe CFO | me | +2d")
+    assert coach("actions", "--json").json()[0]["what"] == "Call\rthe CFO"
+    csv_text = coach("actions", "--format", "csv").stdout
+    assert "\r" not in csv_text.replace("\r\n", "\n")  # no bare CR anywhere
+    assert len(csv_text.splitlines()) == 2  # the header and one record
+    assert "Call\\x0dthe CFO" in csv_text

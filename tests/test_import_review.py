@@ -173,3 +173,10 @@ def test_a_deal_is_found_by_either_form_of_its_salesforce_id(coach, ana, write):
         assert shown.exit_code == 0, shown.stderr
         assert shown.json()["name"] == "Acme"
     assert coach("deal", "show", "0068d00000AbCdX").exit_code == 1
+
+
+def test_an_imported_carriage_return_is_kept_and_shown_escaped(coach, ana, write):
+    rows = HEADER + '006A,"Acme\rEast",Ana Souza,Qualification,1000,2054-12-15\n'
+    assert coach("deal", "import", write("a.csv", rows)).exit_code == 0
+    assert coach("deal", "list", "--json").json()[0]["name"] == "Acme\rEast"
+    assert "Acme\\x0dEast" in coach("deal", "list").stdout

@@ -57,4 +57,6 @@ def _escape_inline(text: str) -> str:
 
 
 def _escape_line(line: str) -> str:
-    return re.sub(r"^(\s*)([#>+\-=]|\d+[.)])", r"\1\\\2", _escape_inline(line))
+    """A line that would open a heading, quote, list, rule or fenced code block (```
+    is escaped inline; ~~~ here) starts with a backslash instead."""
+    return re.sub(r"^(\s*)([#>+\-=~]|\d+[.)])", r"\1\\\2", _escape_inline(line))

@@ -1017,10 +1017,10 @@ def _label(name: str) -> str:
 
 
 def _text(raw: str) -> str:
-    """User text is data: kept as written, in Unicode NFC (SPEC section 3); only line
-    ends become plain newlines."""
-    if "\r" in raw:
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    """User text is data: kept as written, in Unicode NFC (SPEC section 3); only
+    Windows line ends (CRLF) become plain newlines."""
+    if "\r\n" in raw:  # a line end written by Windows; a lone CR is kept as it is
+        raw = raw.replace("\r\n", "\n")
     return raw if raw.isascii() else unicodedata.normalize("NFC", raw)
 
 
