@@ -245,3 +245,29 @@ def test_a_draft_left_behind_names_the_command_that_left_it(coach, ana):
     write_draft(ana["id"], [json.dumps({"key": "goal", "value": "From the draft"})])
     blocked = grow(coach)
     assert "An unfinished `coach grow 'Ana Souza'` left a draft (1 answer)." in blocked.stderr
+
+
+def test_an_answer_over_the_limit_is_refused_with_the_limit_and_nothing_saved(coach, ana, tmp_path):
+    long = "x" * 2001
+    answers = [
+        "--reality", "r", "--obstacle", "o", "--option", "p", "--support", "s",
+        "--action", "Call | me | +2d",
+    ]  # fmt: skip
+    result = coach("grow", "ana", "--no-input", "--goal", long, *answers)
+    assert result.exit_code == 2
+    assert "--goal is 2,001 characters; keep it to 2,000." in result.stderr
+    by_file = tmp_path / "answers.yaml"
+    by_file.write_text(f"goal: g\nreality: r\nobstacles: [o, '{long}']\noptions: [p]\n"
+                       "support: s\n")  # fmt: skip
+    result = coach("grow", "ana", "--no-input", "--answers", str(by_file))
+    assert result.exit_code == 2 and "keep it to 2,000" in result.stderr
+    assert coach("sessions", "--json").json() == []
+    assert coach("grow", "ana", "--no-input", "--goal", "x" * 2000, *answers).exit_code == 0
+
+
+def test_answers_are_stored_in_nfc(coach, ana):
+    decomposed = "Re\u0301union plan"
+    answers = ["--reality", "r", "--obstacle", "o", "--option", "p", "--support", "s"]
+    saved = coach("grow", "ana", "--no-input", "--goal", decomposed, *answers, "--json")
+    assert saved.exit_code == 0, saved.stderr
+    assert saved.json()["goal"] == "R\u00e9union plan"

@@ -13,11 +13,13 @@ script learns every missing flag at once (interview/runner.py).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from coachcli.errors import CoachError, Invalid
+from coachcli.services.fields import MAX_TEXT
 
 Parser = Callable[[str], Any]
 
@@ -48,6 +50,8 @@ class Question:
     # What to ask a script for when this question depends on choices it has not made
     # yet (which gaps get a cause depends on the ratings).
     general: str | None = None
+    # The longest answer taken (README, "Your text is data"), by prompt, flag or file.
+    limit: int = MAX_TEXT
 
     def dumped(self, value: Any) -> Any:
         if self.dump is None or value is None:
@@ -65,6 +69,11 @@ class Question:
             if self.required:
                 raise Invalid(f"{self.flag} cannot be empty.")
             return None
+        if len(text.strip()) > self.limit:
+            raise Invalid(
+                f"{self.flag} is {len(text.strip()):,} characters; keep it to {self.limit:,}."
+            )
+        text = unicodedata.normalize("NFC", text)  # SPEC section 3: one way to encode it
         return text.strip() if self.parse is None else self.parse(text)
 
 
