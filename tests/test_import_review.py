@@ -121,7 +121,7 @@ def test_imported_names_are_normalised_and_bounded(coach, ana, write):
     )
     result = coach("deal", "import", write("a.csv", rows), "--create-reps")
     assert result.exit_code == 2
-    assert "line 3: name is 2001 characters; keep it to 2000" in result.stderr
+    assert "line 3: name is 2,001 characters; keep it to 2,000" in result.stderr
     assert "line 4: owner: 81 characters; a person's name is at most 80" in result.stderr
     result = coach("deal", "import", write("a.csv", rows), "--create-reps", "--skip-invalid")
     assert result.exit_code == 0, result.stderr

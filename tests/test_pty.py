@@ -155,7 +155,7 @@ def test_ctrl_d_at_the_restore_confirmation_changes_nothing(spawn, coach, tmp_pa
         (["team", "add", "Zed Q", "--quota", "bad"], "must be a number"),
         (["team", "add", "--start", "someday"], "Unknown date 'someday'"),
         (["deal", "add", "--amount", "lots"], "must be a number"),
-        (["deal", "add", "--name", "x" * 2500], "keep it to 2000"),
+        (["deal", "add", "--name", "x" * 2500], "keep it to 2,000"),
         (["team", "add", "Zed Q", "--period", "2054-W05"], "not a week"),
         (["plan", "ana", *(f"--goal={goal}" for goal in "abcd")], "one to 3 annual goals"),
     ],

@@ -888,7 +888,7 @@ class _RowParser:
                 parsed[name] = _text(raw)
                 if len(raw) > MAX_TEXT:
                     problems.append(
-                        f"{_label(name)} is {len(raw)} characters; keep it to {MAX_TEXT}"
+                        f"{_label(name)} is {len(raw):,} characters; keep it to {MAX_TEXT:,}"
                     )
             elif name in _REQUIRED:
                 problems.append(f"missing {_label(name)}")

@@ -17,7 +17,7 @@ def clean_text(value: object, what: str, required: bool = True) -> str | None:
             raise Invalid(f"The {what} is empty.")
         return None
     if len(text) > MAX_TEXT:
-        raise Invalid(f"The {what} is {len(text)} characters; keep it to {MAX_TEXT}.")
+        raise Invalid(f"The {what} is {len(text):,} characters; keep it to {MAX_TEXT:,}.")
     return text
 
 
