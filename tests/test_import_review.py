@@ -180,3 +180,20 @@ def test_an_imported_carriage_return_is_kept_and_shown_escaped(coach, ana, write
     assert coach("deal", "import", write("a.csv", rows)).exit_code == 0
     assert coach("deal", "list", "--json").json()[0]["name"] == "Acme\rEast"
     assert "Acme\\x0dEast" in coach("deal", "list").stdout
+
+
+def test_a_file_that_is_not_text_is_refused_from_its_first_megabyte(coach, ana, tmp_path):
+    spreadsheet = tmp_path / "deals.xlsx"
+    spreadsheet.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 64)
+    for path in (str(spreadsheet), "/dev/zero"):  # /dev/zero never ends
+        result = coach("deal", "import", path)
+        assert result.exit_code == 2
+        assert "is not a text file" in result.stderr and "as CSV" in result.stderr
+    assert coach("deal", "list", "--json").json() == []
+
+
+def test_utf16_with_its_mark_is_still_text(coach, ana, write, tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(TWO.encode("utf-16"))  # with a byte order mark, NUL bytes between
+    assert coach("deal", "import", str(path)).exit_code == 0
+    assert len(coach("deal", "list", "--json").json()) == 2

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from coachcli.config import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
-from coachcli.errors import Conflict, StorageError
+from coachcli.errors import Conflict, Invalid, StorageError
 
 
 def write_private_file(path: Path, text: str, overwrite: bool = False) -> Path:
@@ -47,3 +47,22 @@ def make_private_folders(folder: Path) -> Path:
         step.mkdir(mode=PRIVATE_DIR_MODE)
         step.chmod(PRIVATE_DIR_MODE)
     return folder
+
+
+# How much of a file is looked at before it is read whole, and the marks of UTF-16
+# text (whose ASCII letters come with NUL bytes).
+_FIRST_LOOK = 1 << 20
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_text_file(path: Path) -> bytes:
+    """The bytes of a file meant to be text (a CSV export): a binary file, or a device
+    such as /dev/zero, is refused from its first megabyte instead of read to the end."""
+    with path.open("rb") as handle:
+        first = handle.read(_FIRST_LOOK)
+        if b"\x00" in first and not first.startswith(_UTF16_MARKS):
+            raise Invalid(
+                f"{path} is not a text file (it holds NUL bytes, as a spreadsheet or "
+                "other binary file does). Export it from the CRM or spreadsheet as CSV."
+            )
+        return first + handle.read()

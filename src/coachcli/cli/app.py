@@ -61,6 +61,13 @@ class CoachGroup(TyperGroup):
         except KeyboardInterrupt:
             output.error("Interrupted.")
             raise typer.Exit(Interrupted.exit_code) from None
+        except MemoryError:
+            # Each command writes in one transaction, rolled back on the way out here.
+            output.error(
+                "Not enough memory to finish; nothing was saved.",
+                "Close other programs, or split a large export into smaller files.",
+            )
+            raise typer.Exit(1) from None
         except Exception as crash:
             if state.debug:
                 raise

@@ -379,12 +379,13 @@ def _parse_file(file: Path, source: str, mapping: Path | None, reading: dict, me
     """`reading`: how to read the file (day_first, encoding, decimal_comma), None where
     the file decides."""
     from coachcli.errors import Invalid
+    from coachcli.files import read_text_file
     from coachcli.services.crm_csv import SOURCES, parse_export, parse_mapping
 
     if source not in (*SOURCES, "auto"):
         raise Invalid(f"--from must be one of {', '.join(SOURCES)} or auto; not {source!r}.")
     try:
-        data = file.read_bytes()
+        data = read_text_file(file)
         rules = (
             parse_mapping(mapping.read_text(encoding="utf-8-sig"), str(mapping))
             if mapping
