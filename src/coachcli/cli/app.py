@@ -59,7 +59,7 @@ class CoachGroup(TyperGroup):
                 output.note(problem.hint)
             raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
-            output.error("Interrupted.")
+            output.error(interrupted_message())
             raise typer.Exit(Interrupted.exit_code) from None
         except MemoryError:
             # Each command writes in one transaction, rolled back on the way out here.
@@ -77,6 +77,16 @@ class CoachGroup(TyperGroup):
                 "Run again with --debug to see the traceback.",
             )
             raise typer.Exit(1) from None
+
+
+def interrupted_message() -> str:
+    """What a Ctrl-C left behind: each command writes in one transaction, so either
+    all of it was saved or none of it."""
+    if state.saved:
+        return "Interrupted after the changes were saved."
+    if state.writing:
+        return "Interrupted; nothing was saved."
+    return "Interrupted."
 
 
 app = typer.Typer(

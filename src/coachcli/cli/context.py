@@ -25,6 +25,9 @@ class State:
     debug: bool = False
     # Made once per command by the root callback (cli/app.py), from COACH_NOW / COACH_TODAY.
     clock: Clock = field(default_factory=Clock)
+    # Set as the command's database closes: whether it began writing, and saved.
+    writing: bool = False
+    saved: bool = False
 
 
 state = State()
@@ -48,6 +51,8 @@ def database() -> Iterator[Database]:
     try:
         yield opened
     finally:
+        state.writing = state.writing or opened.writing
+        state.saved = state.saved or opened.saved
         opened.close()
 
 

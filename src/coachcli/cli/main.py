@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 
 def run() -> None:
@@ -11,4 +12,10 @@ def run() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from coachcli.cli.app import app
 
-    app(prog_name="coach")
+    try:
+        app(prog_name="coach")
+    finally:
+        # The command has answered, and said what was saved: a Ctrl-C while Python
+        # shuts down would only print a traceback from a finaliser or kill the
+        # process by the signal, with nothing left to save.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

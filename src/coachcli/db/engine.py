@@ -38,6 +38,10 @@ class Database:
         self.url = url
         self.clock = clock
         self.writer = engine.execution_options(**{_WRITE_OPTION: "IMMEDIATE"})
+        # Whether a write transaction began, and whether one was committed: what an
+        # interrupted command tells the person (cli/app.py).
+        self.writing = False
+        self.saved = False
 
     @property
     def label(self) -> str:
@@ -47,10 +51,12 @@ class Database:
     def session(self, write: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
         bind = self.writer if write else self.engine
+        self.writing = self.writing or write
         with translate_errors(self.label), Session(bind, expire_on_commit=False) as session:
             yield session
             if write:
                 session.commit()
+                self.saved = True
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
