@@ -89,3 +89,32 @@ def test_a_backup_that_runs_out_of_space_keeps_the_earlier_backup(coach, ana, tm
     assert "Traceback" not in run.stderr
     assert target.read_bytes() == earlier
     assert sorted(path.name for path in target.parent.iterdir()) == ["coach.bak"]
+
+
+DRAFT_UNDER_A_LIMIT = """
+import resource, signal, sys
+from pathlib import Path
+from coachcli.errors import StorageError
+from coachcli.interview.drafts import Draft
+draft = Draft(Path(sys.argv[1]))
+draft.record("goal", "Close Globex")
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    draft.record("reality", "x" * 8192)
+except StorageError as error:
+    print(error.message)
+"""
+
+
+def test_a_draft_that_cannot_grow_keeps_the_answers_before(tmp_path):
+    path = tmp_path / "drafts" / "grow-1.jsonl"
+    run = subprocess.run(
+        [sys.executable, "-c", DRAFT_UNDER_A_LIMIT, str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert run.stdout.startswith(f"Cannot save the draft in {path.parent}: File too large")
+    from coachcli.interview.drafts import Draft
+
+    kept = Draft(path).load()
+    assert kept.answers["goal"] == "Close Globex"

@@ -22,6 +22,11 @@ def _hint(reason: str) -> str | None:
         return "Restore a backup with `coach db restore FILE`, or point --db at another file."
     if "locked" in reason or "busy" in reason:
         return "Another coach process is writing; try again in a moment."
+    if "disk is full" in reason or "disk I/O error" in reason:
+        return (
+            "The disk that holds it is full (or failing); nothing of this command was "
+            "saved. Free some space there and run it again."
+        )
     if "unable to open" in reason or "readonly" in reason:
         return "Check that the file and its folder exist and are yours (`coach db path`)."
     return None

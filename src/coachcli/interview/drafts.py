@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from coachcli.config import PRIVATE_FILE_MODE, data_dir, ensure_private_dir
+from coachcli.errors import StorageError
 
 
 @dataclass
@@ -63,11 +64,22 @@ class Draft:
         if at is not None:
             entry["at"] = at.isoformat()
         line = json.dumps(entry, ensure_ascii=False, default=str)
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
-        with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        # Appended: a write that fails (a full disk) leaves the earlier answers as they
+        # were, and a cut-off last line is skipped when the draft is read back.
+        try:
+            descriptor = os.open(
+                self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE
+            )
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise StorageError(
+                f"Cannot save the draft in {self.path.parent}: {error.strerror}.",
+                hint="Free some space there; the answers saved before this one are kept, "
+                "and the same command offers to resume them.",
+            ) from None
 
     def load(self) -> DraftState:
         """The answers that parse (last one per key wins) and a warning per bad line."""
