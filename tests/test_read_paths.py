@@ -101,3 +101,24 @@ def test_sessions_and_learning_take_the_same_limit(coach, ana):
     for command in (("sessions",), ("learning",)):
         assert coach(*command, "--limit", "0", "--json").json() == []
         assert coach(*command, "--limit", "x").exit_code == 2
+
+
+def test_the_sessions_table_stops_at_100_and_counts_them_all(coach, ana, coach_home):
+    coach("team", "list")
+    with sqlite3.connect(coach_home / "coach.db") as connection:
+        connection.executemany(
+            "INSERT INTO coaching_session (rep_id, kind, held_at, goal, obstacles, options, "
+            "evidence) VALUES (1, 'one-on-one', ?, ?, '[]', '[]', '{}')",
+            [
+                (f"2054-{1 + n // 28:02d}-{1 + n % 28:02d} 10:00:00.000000", f"Goal {n}")
+                for n in range(150)
+            ],
+        )
+    table = coach("sessions")
+    assert "Goal 149" in table.stdout and "Goal 49" not in table.stdout  # newest first
+    assert "Showing the first 100 of 150 sessions (newest first)" in table.stderr
+    assert len(coach("sessions", "--json").json()) == 150
+    assert [s["headline"] for s in coach("sessions", "--limit", "2", "--json").json()] == [
+        "Goal 149",
+        "Goal 148",
+    ]

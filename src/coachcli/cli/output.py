@@ -144,16 +144,19 @@ def emit_limited(
     limit: int | None,
     what: str,
     empty: str,
+    total: int | None = None,
 ) -> None:
     """emit_records for a list that may be long: at most row_limit rows, and a note
     on stderr of what was left out and how to see it. `what`: "actions (soonest due
-    first)", as the note names the rows."""
+    first)", as the note names the rows. `total`: how many there are in all, when the
+    query already stopped at row_limit."""
     most = row_limit(limit, fmt)
     shown = records if most is None else records[:most]
+    total = len(records) if total is None else total
     emit_records(shown, columns, fmt, empty=empty)
-    if len(shown) < len(records):
+    if len(shown) < total:
         note(
-            f"Showing the first {len(shown):,} of {len(records):,} {what}. --limit N shows "
+            f"Showing the first {len(shown):,} of {total:,} {what}. --limit N shows "
             "N, --limit 0 all; --format csv for a spreadsheet."
         )
 

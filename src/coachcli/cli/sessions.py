@@ -37,15 +37,19 @@ def list_(
     wanted = sessions.parse_kind(kind)
     with context.database() as db, db.session() as session:
         found = team.resolve_rep(session, rep, include_archived=True) if rep else None
-        rows = sessions.list_sessions(session, found, wanted)
+        chosen = output.chosen_format(fmt, as_json)
+        rows, total = sessions.list_sessions(
+            session, found, wanted, output.row_limit(limit, chosen)
+        )
     records = [row.model_dump(mode="json") for row in rows]
     output.emit_limited(
         records,
         SESSION_COLUMNS,
-        output.chosen_format(fmt, as_json),
+        chosen,
         limit,
         "sessions (newest first)",
         empty="No sessions yet: coach grow REP holds the first.",
+        total=total,
     )
 
 

@@ -57,9 +57,10 @@ def last_session(session: Session, rep_id: int, kind: str) -> CoachingSession | 
 
 
 def sessions(
-    session: Session, rep_id: int | None = None, kind: str | None = None
+    session: Session, rep_id: int | None = None, kind: str | None = None, limit: int | None = None
 ) -> list[tuple[CoachingSession, str, int]]:
-    """Sessions, newest first, with the rep's name and the count of actions agreed."""
+    """Sessions, newest first (the first `limit`), with the rep's name and the count of
+    actions agreed."""
     agreed = (
         select(func.count(col(ActionItem.id)))
         .where(ActionItem.session_id == CoachingSession.id)
@@ -73,4 +74,13 @@ def sessions(
     if kind is not None:
         query = query.where(CoachingSession.kind == kind)
     order = (col(CoachingSession.held_at).desc(), col(CoachingSession.id).desc())
-    return list(session.exec(query.order_by(*order)))
+    return list(session.exec(query.order_by(*order).limit(limit)))
+
+
+def count_sessions(session: Session, rep_id: int | None = None, kind: str | None = None) -> int:
+    query = select(func.count(col(CoachingSession.id)))
+    if rep_id is not None:
+        query = query.where(CoachingSession.rep_id == rep_id)
+    if kind is not None:
+        query = query.where(CoachingSession.kind == kind)
+    return session.exec(query).one()

@@ -64,9 +64,16 @@ def parse_kind(text: str | None) -> str | None:
 
 
 def list_sessions(
-    session: Session, rep: Rep | None = None, kind: str | None = None
-) -> list[SessionSummary]:
-    rows = queries.sessions(session, rep.id if rep else None, kind)
+    session: Session, rep: Rep | None = None, kind: str | None = None, limit: int | None = None
+) -> tuple[list[SessionSummary], int]:
+    """The newest sessions (at most `limit`), and how many there are in all."""
+    rep_id = rep.id if rep else None
+    rows = queries.sessions(session, rep_id, kind, limit)
+    total = len(rows) if limit is None else queries.count_sessions(session, rep_id, kind)
+    return _summaries(rows), total
+
+
+def _summaries(rows: list[tuple[CoachingSession, str, int]]) -> list[SessionSummary]:
     return [
         SessionSummary(
             id=record.id,
