@@ -87,7 +87,7 @@ def test_a_long_list_shows_100_rows_in_a_table_and_says_how_to_see_the_rest(coac
     add_actions(coach, coach_home, 101)
     table = coach("actions")
     assert "Step 99" in table.stdout and "Step 100" not in table.stdout
-    assert "Showing the first 100 of 101 actions (soonest due first)" in table.stderr
+    assert "Showing 100 of 101 actions (soonest due first); --limit 0 shows all." in table.stderr
     assert "--limit 0" in table.stderr
     assert len(coach("actions", "--json").json()) == 101  # JSON has everything
     assert coach("actions", "--format", "csv").stdout.count("\n") == 102  # and CSV
@@ -116,7 +116,7 @@ def test_the_sessions_table_stops_at_100_and_counts_them_all(coach, ana, coach_h
         )
     table = coach("sessions")
     assert "Goal 149" in table.stdout and "Goal 49" not in table.stdout  # newest first
-    assert "Showing the first 100 of 150 sessions (newest first)" in table.stderr
+    assert "Showing 100 of 150 sessions (newest first)" in table.stderr
     assert len(coach("sessions", "--json").json()) == 150
     assert [s["headline"] for s in coach("sessions", "--limit", "2", "--json").json()] == [
         "Goal 149",

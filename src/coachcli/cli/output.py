@@ -155,10 +155,8 @@ def emit_limited(
     total = len(records) if total is None else total
     emit_records(shown, columns, fmt, empty=empty)
     if len(shown) < total:
-        note(
-            f"Showing the first {len(shown):,} of {total:,} {what}. --limit N shows "
-            "N, --limit 0 all; --format csv for a spreadsheet."
-        )
+        # One line at 80 columns, even for a six-figure list.
+        note(f"Showing {len(shown):,} of {total:,} {what}; --limit 0 shows all.")
 
 
 def literal(message: str, style: str = "") -> Text:
