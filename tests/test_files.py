@@ -29,27 +29,39 @@ def test_folders_an_export_creates_are_private_whatever_the_umask(coach, ana, tm
     assert file_mode(existing / "new" / "deeper" / "ana.md") == 0o600
 
 
-WRITE_UNDER_A_LIMIT = """
+# A child that writes under a file size limit, as a full disk acts on writes beyond it,
+# and prints the message coach gives.
+UNDER_A_LIMIT = """
 import resource, signal, sys
 from pathlib import Path
 from coachcli.errors import StorageError
-from coachcli.files import write_private_file
+{setup}
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails, not the process
-resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
 try:
-    write_private_file(Path(sys.argv[1]), "x" * (2 << 20), overwrite=True)
+    {write}
 except StorageError as error:
     print(error.message)
 """
+WRITE_UNDER_A_LIMIT = UNDER_A_LIMIT.format(
+    setup="from coachcli.files import write_private_file",
+    limit=1 << 20,
+    write='write_private_file(Path(sys.argv[1]), "x" * (2 << 20), overwrite=True)',
+)
+
+
+def printed_by(script: str, path: Path) -> str:
+    """What `script` printed, run in a child on `path`."""
+    run = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    return run.stdout
 
 
 def test_a_write_that_fills_the_disk_leaves_nothing_behind(tmp_path):
     target = tmp_path / "out" / "notes.md"
-    run = subprocess.run(
-        [sys.executable, "-c", WRITE_UNDER_A_LIMIT, str(target)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert run.stdout.startswith(f"Cannot write {target}: File too large")
+    assert printed_by(WRITE_UNDER_A_LIMIT, target).startswith(
+        f"Cannot write {target}: File too large"
+    )
     assert list((tmp_path / "out").iterdir()) == []  # no hidden temporary file
 
 
@@ -91,29 +103,19 @@ def test_a_backup_that_runs_out_of_space_keeps_the_earlier_backup(coach, ana, tm
     assert sorted(path.name for path in target.parent.iterdir()) == ["coach.bak"]
 
 
-DRAFT_UNDER_A_LIMIT = """
-import resource, signal, sys
-from pathlib import Path
-from coachcli.errors import StorageError
-from coachcli.interview.drafts import Draft
-draft = Draft(Path(sys.argv[1]))
-draft.record("goal", "Close Globex")
-signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-try:
-    draft.record("reality", "x" * 8192)
-except StorageError as error:
-    print(error.message)
-"""
+DRAFT_UNDER_A_LIMIT = UNDER_A_LIMIT.format(
+    setup="from coachcli.interview.drafts import Draft\n"
+    "draft = Draft(Path(sys.argv[1]))\n"
+    'draft.record("goal", "Close Globex")',
+    limit=4096,
+    write='draft.record("reality", "x" * 8192)',
+)
 
 
 def test_a_draft_that_cannot_grow_keeps_the_answers_before(tmp_path):
     path = tmp_path / "drafts" / "grow-1.jsonl"
-    run = subprocess.run(
-        [sys.executable, "-c", DRAFT_UNDER_A_LIMIT, str(path)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert run.stdout.startswith(f"Cannot save the draft in {path.parent}: File too large")
+    printed = printed_by(DRAFT_UNDER_A_LIMIT, path)
+    assert printed.startswith(f"Cannot save the draft in {path.parent}: File too large")
     from coachcli.interview.drafts import Draft
 
     kept = Draft(path).load()
