@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -69,18 +70,20 @@ def sessions(
     query = select(CoachingSession, Rep.name, agreed).join(
         Rep, col(Rep.id) == CoachingSession.rep_id
     )
-    if rep_id is not None:
-        query = query.where(CoachingSession.rep_id == rep_id)
-    if kind is not None:
-        query = query.where(CoachingSession.kind == kind)
+    query = _of_rep_and_kind(query, rep_id, kind)
     order = (col(CoachingSession.held_at).desc(), col(CoachingSession.id).desc())
     return list(session.exec(query.order_by(*order).limit(limit)))
 
 
 def count_sessions(session: Session, rep_id: int | None = None, kind: str | None = None) -> int:
-    query = select(func.count(col(CoachingSession.id)))
+    query = _of_rep_and_kind(select(func.count(col(CoachingSession.id))), rep_id, kind)
+    return session.exec(query).one()
+
+
+def _of_rep_and_kind(query: Any, rep_id: int | None, kind: str | None) -> Any:
+    """`query` narrowed to one rep's sessions, and to one kind, where given."""
     if rep_id is not None:
         query = query.where(CoachingSession.rep_id == rep_id)
     if kind is not None:
         query = query.where(CoachingSession.kind == kind)
-    return session.exec(query).one()
+    return query

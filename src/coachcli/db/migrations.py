@@ -362,9 +362,15 @@ def refuse_foreign_file(path: Path) -> None:
             tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
     except sqlite3.Error as error:
         raise StorageError(f"Cannot read the database {path}: {error}.") from None
+    _refuse_other_tables(str(path), tables)
+
+
+def _refuse_other_tables(label: str, tables: set[str]) -> None:
+    """A database without coach's migration table but with tables of its own belongs
+    to something else."""
     if MIGRATION_TABLE not in tables and tables - {"sqlite_sequence"}:
         raise StorageError(
-            f"{path} is not a coach database (it has other tables); it was left as it was.",
+            f"{label} is not a coach database (it has other tables); it was left as it was.",
             hint=_POINT_ELSEWHERE,
         )
 
@@ -379,12 +385,8 @@ def applied_migrations(database: Database) -> list[str] | None:
 
     with database.session() as session:
         tables = {row[0] for row in session.exec(text("SELECT name FROM sqlite_master"))}
+        _refuse_other_tables(database.label, tables)
         if MIGRATION_TABLE not in tables:
-            if tables - {"sqlite_sequence"}:
-                raise StorageError(
-                    f"{database.label} is not a coach database (it has other tables).",
-                    hint=_POINT_ELSEWHERE,
-                )
             return None
         rows = session.exec(text("SELECT name FROM coach_migration ORDER BY name"))
         return [row[0] for row in rows]

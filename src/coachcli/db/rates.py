@@ -45,9 +45,7 @@ class Pricing:
     def value(self, day: str | None = None) -> str:
         """value_sql(day), or the amount itself when every deal is in the workspace
         currency: the same figure, without a CASE on every row of a 50,000-deal report."""
-        if not self.foreign:
-            return "deal.amount"
-        return value_sql() if day is None else value_sql(day)
+        return value_sql(day or RATE_DAY) if self.foreign else "deal.amount"
 
 
 # A deal's rate day: today while open, else the day it closed (its close date if no

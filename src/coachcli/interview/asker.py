@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from coachcli.errors import CoachError, Invalid
-from coachcli.services.fields import MAX_TEXT
+from coachcli.services.fields import MAX_TEXT, over_limit
 
 Parser = Callable[[str], Any]
 
@@ -69,10 +69,9 @@ class Question:
             if self.required:
                 raise Invalid(f"{self.flag} cannot be empty.")
             return None
-        if len(text.strip()) > self.limit:
-            raise Invalid(
-                f"{self.flag} is {len(text.strip()):,} characters; keep it to {self.limit:,}."
-            )
+        problem = over_limit(self.flag, text.strip(), self.limit)
+        if problem:
+            raise Invalid(f"{problem}.")
         text = unicodedata.normalize("NFC", text)  # SPEC section 3: one way to encode it
         return text.strip() if self.parse is None else self.parse(text)
 

@@ -27,7 +27,7 @@ from coachcli.currencies import currency_code
 from coachcli.dates import guess_day_first, parse_export_date, two_way_date
 from coachcli.errors import Invalid
 from coachcli.money import currency_in, decimal_mark, parse_csv_amount
-from coachcli.services.fields import MAX_NAME_LENGTH, MAX_TEXT
+from coachcli.services.fields import MAX_NAME_LENGTH, over_limit
 
 SOURCES = ("salesforce", "hubspot", "pipedrive")
 SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "pipedrive": "Pipedrive"}
@@ -886,10 +886,9 @@ class _RowParser:
             raw = fields[index].strip()
             if raw:
                 parsed[name] = _text(raw)
-                if len(raw) > MAX_TEXT:
-                    problems.append(
-                        f"{_label(name)} is {len(raw):,} characters; keep it to {MAX_TEXT:,}"
-                    )
+                problem = over_limit(_label(name), raw)
+                if problem:
+                    problems.append(problem)
             elif name in _REQUIRED:
                 problems.append(f"missing {_label(name)}")
         converted: dict[str, Any] = {}

@@ -16,9 +16,17 @@ def clean_text(value: object, what: str, required: bool = True) -> str | None:
         if required:
             raise Invalid(f"The {what} is empty.")
         return None
-    if len(text) > MAX_TEXT:
-        raise Invalid(f"The {what} is {len(text):,} characters; keep it to {MAX_TEXT:,}.")
+    problem = over_limit(f"The {what}", text)
+    if problem:
+        raise Invalid(f"{problem}.")
     return text
+
+
+def over_limit(what: str, text: str, limit: int = MAX_TEXT) -> str | None:
+    """What is wrong with `text` when it is longer than `limit`, naming it `what`."""
+    if len(text) <= limit:
+        return None
+    return f"{what} is {len(text):,} characters; keep it to {limit:,}"
 
 
 def split_dated(text: str, form: str, example: str) -> tuple[str, str]:
