@@ -6,6 +6,7 @@ import pytest
 
 from coachcli.config import load_methodology
 from coachcli.db.migrations import open_database
+from coachcli.db.shared import driver
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.interview.drafts import Draft
 from coachcli.models import ActionItem
@@ -28,7 +29,7 @@ def db(tmp_path):
 
 
 def rep(session, name):
-    return team.resolve_rep(session, name)
+    return team.rep_to_change(session, name)
 
 
 def answers(**extra):
@@ -46,7 +47,7 @@ def answers(**extra):
 def hold(db, name, **extra):
     with db.session(write=True) as session:
         found = rep(session, name)
-        brief = grow.build_brief(session, load_methodology(), found, TODAY)
+        brief = grow.build_brief(driver(session), load_methodology(), found, TODAY)
         return grow.save_session(session, found, answers(**extra), brief, grow.Timing(CLOCK.now()))
 
 
@@ -135,19 +136,19 @@ def test_carry_checks_owner_existence_and_state(db):
     hold(db, "ana", carry=[CarryDecision(1, "done")])
     with pytest.raises(Conflict, match="already done"):
         hold(db, "ana", carry=[CarryDecision(1, "done")])
-    with db.session() as session:  # the refused sessions left nothing behind
-        assert len(grow.queries.sessions(session)) == 2
+    with db.reading() as connection:  # the refused sessions left nothing behind
+        assert len(grow.queries.sessions(connection)) == 2
 
 
 def test_brief_counts_days_since_last_one_on_one_and_overdue_actions(db):
     method = load_methodology()
-    with db.session() as session:
-        fresh = grow.build_brief(session, method, rep(session, "ana"), TODAY)
+    with db.reading() as connection:
+        fresh = grow.build_brief(connection, method, team.resolve_rep(connection, "ana"), TODAY)
     assert (fresh.last_one_on_one, fresh.one_on_one_due) == (None, True)
     hold(db, "ana", actions=[actions.NewAction("Send ROI", "Ana", TODAY + timedelta(days=2))])
     later = TODAY + timedelta(days=9)
-    with db.session() as session:
-        brief = grow.build_brief(session, method, rep(session, "ana"), later)
+    with db.reading() as connection:
+        brief = grow.build_brief(connection, method, team.resolve_rep(connection, "ana"), later)
     assert brief.days_since_last == (later - brief.last_one_on_one).days
     assert brief.one_on_one_due is (brief.days_since_last >= method.cadence.one_on_one_days)
     [action] = brief.open_actions

@@ -102,7 +102,7 @@ def lost(key, rep_id, amount, rank) -> Deal:
 def add_rep(session, name, quota=None, archived=False):
     method = load_methodology()
     info = team.add_rep(session, method, name, "AE", quota=quota, period=Q4, clock=CLOCK)
-    rep = team.resolve_rep(session, name, include_archived=True)
+    rep = team.rep_to_change(session, name, include_archived=True)
     if archived:
         rep.archived_at = NOW
         session.add(rep)
@@ -190,7 +190,7 @@ def override(text: str) -> None:
 
 def health(database, rep=None, period=None, method=None):
     with reading(database.url, CLOCK) as connection:
-        found = pipeline.find_rep(connection, rep) if rep else None
+        found = team.resolve_rep(connection, rep, include_archived=True) if rep else None
         return pipeline.pipeline_health(
             connection,
             method or load_methodology(),
@@ -362,9 +362,9 @@ def test_stale_means_idle_for_the_stale_days_or_more_here_and_in_the_pre_brief(d
     assert stale == [("STILL", 14, "change"), ("EDGE", 14, "activity")]  # larger first
     assert [x.external_id for x in flags["no_activity_data"].deals] == ["BLANK"]
     assert (flags["no_activity_data"].count, flags["no_activity_data"].limit) == (1, None)
-    with database.session() as session:
-        rep = team.resolve_rep(session, "ana")
-        at_risk = deals_at_risk(session, load_methodology(), rep, TODAY)
+    with database.reading() as connection:
+        rep = team.resolve_rep(connection, "ana")
+        at_risk = deals_at_risk(connection, load_methodology(), rep.id, TODAY)
     assert at_risk == [
         "Edge (1,000 USD): no activity for 14 days",
         "Still (2,000 USD): no change for 14 days",

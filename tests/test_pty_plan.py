@@ -118,6 +118,7 @@ def test_ctrl_c_keeps_the_draft_and_resume_skips_what_was_answered(spawn, coach)
     assert "Level seen" not in child.before
     answer(child, "Source", "\r")
     child.expect("Discovery and questioning")
+    child.expect("Level seen")  # Ctrl-C at the prompt, not while it is being drawn
     child.send(CTRL_C)
     child.expect(pexpect.EOF)
     child.close()

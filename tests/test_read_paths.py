@@ -1,5 +1,5 @@
 """Read paths whose cost must not grow with the history: the number of queries a
-command runs is counted on the engine (observed, not replaced)."""
+command runs is counted on the driver's connection (observed, not replaced)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from coachcli.config import load_methodology
 from coachcli.db.migrations import open_database
+from coachcli.db.shared import driver
 from coachcli.services import export, grow, team
 from coachcli.services.actions import NewAction
 from coachcli.services.grow import CarryDecision
@@ -34,8 +34,8 @@ def hold_sessions(db, count: int) -> None:
     """`count` one-on-ones, each agreeing one action and closing the previous one."""
     for n in range(count):
         with db.session(write=True) as session:
-            rep = team.resolve_rep(session, "ana")
-            brief = grow.build_brief(session, load_methodology(), rep, TODAY)
+            rep = team.rep_to_change(session, "ana")
+            brief = grow.build_brief(driver(session), load_methodology(), rep, TODAY)
             carry = [CarryDecision(item.id, "done") for item in brief.open_actions]
             new = [NewAction(f"Step {n}", "Ana Souza", date(2054, 12, 1))]
             held = answers(actions=new, carry=carry)
@@ -44,14 +44,13 @@ def hold_sessions(db, count: int) -> None:
 
 def queries_of_rep_export(db) -> tuple[int, dict]:
     seen: list[str] = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731 - the statement
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        with db.session() as session:
-            rep = team.resolve_rep(session, "ana")
-            notes = export.rep_notes(session, load_methodology(), rep, TODAY)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    with db.reading() as connection:
+        connection.set_trace_callback(seen.append)
+        try:
+            rep = team.resolve_rep(connection, "ana")
+            notes = export.rep_notes(connection, load_methodology(), rep, TODAY)
+        finally:
+            connection.set_trace_callback(None)
     # The clock is pinned, so every session has the same time: the last one has the
     # largest id.
     return len(seen), max(notes.sessions, key=lambda held: held["id"])

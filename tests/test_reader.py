@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from coachcli.config import sqlite_path
+from coachcli.config import load_methodology, sqlite_path
 from coachcli.db import migrations
 from coachcli.db.engine import Database, create_sqlite_engine
 from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, open_database
-from coachcli.db.reader import active_reps, all_reps, reading
+from coachcli.db.reader import reading
+from coachcli.db.reps import active_reps, all_reps
 from coachcli.errors import StorageError
 
 from .conftest import CLOCK, file_mode
@@ -101,7 +102,7 @@ def test_all_reps_includes_the_archived_by_name(coach):
     from coachcli.config import database_url
 
     with reading(database_url(), CLOCK) as connection:
-        reps = all_reps(connection)
+        reps = all_reps(connection, include_archived=True)
     assert [r.name for r in reps] == ["Ana Souza", "Anaïs Roy", "Bo Berg"]
     assert [r.archived_at is None for r in reps] == [True, True, False]
 
@@ -127,6 +128,44 @@ def test_pipeline_on_a_current_database_never_imports_the_orm(coach):
     imported, printed = _modules_after(["pipeline", "--json"])
     assert imported == []
     assert json.loads(printed)["size"]["open_count"] == 0
+
+
+READ_COMMANDS = [
+    (["team", "list", "--json"], "Ana Souza"),
+    (["team", "show", "ana", "--json"], "Ana Souza"),
+    (["actions", "--all", "--json"], "Send ROI model"),
+    (["sessions", "--json"], "Close Globex"),
+    (["sessions", "show", "1", "--json"], "Send ROI model"),
+    (["learning", "list", "--json"], "Discovery course"),
+    (["deal", "list", "--json"], "Globex"),
+    (["deal", "show", "globex", "--json"], "Globex"),
+    (["deal", "history", "globex", "--json"], "Discovery"),
+    (["grow", "ana", "--brief", "--json"], "Send ROI model"),
+    (["plan", "show", "ana", "--json"], "Discovery course"),
+    (["export", "session", "1"], "Close Globex"),
+    (["export", "rep", "ana"], "Send ROI model"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), READ_COMMANDS, ids=lambda x: " ".join(x))
+def test_every_read_command_reads_without_the_orm(coach, ana, args, expected):
+    """Importing SQLAlchemy costs more than any of these reads (issue 12): each answers,
+    with what was written, from the read layer alone."""
+    new_action = "Send ROI model | me | +3d"
+    assert coach("grow", "ana", "--no-input", "--goal", "Close Globex", "--reality", "Legal",
+                 "--obstacle", "CFO", "--option", "Ask", "--action", new_action,
+                 "--support", "I join").exit_code == 0  # fmt: skip
+    assert coach("deal", "add", "--name", "Globex", "--rep", "ana", "--stage", "discovery",
+                 "--amount", "48k", "--close", "+30d", "--no-input").exit_code == 0  # fmt: skip
+    competencies = load_methodology().competencies
+    rates = [f"--rate={key}={2 if key == 'discovery' else 5}" for key in competencies]
+    assessed = coach("plan", "assess", "ana", *rates, "--cause", "discovery=skill", "--no-input")
+    assert assessed.exit_code == 0, assessed.stderr
+    assert coach("learning", "assign", "ana", "--competency", "discovery", "--title",
+                 "Discovery course", "--due", "+10d").exit_code == 0  # fmt: skip
+    imported, printed = _modules_after(args)
+    assert imported == []
+    assert expected in printed
 
 
 def test_pipeline_on_a_new_folder_creates_the_database_first(coach_home):

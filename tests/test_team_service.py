@@ -33,8 +33,8 @@ def add(db, method, name, role="AE", **extra):
 
 
 def resolve(db, text, **extra):
-    with db.session() as session:
-        return team.resolve_rep(session, text, **extra).name
+    with db.reading() as connection:
+        return team.resolve_rep(connection, text, **extra).name
 
 
 def test_add_rep_with_quota_defaults_to_this_quarter(db, method):
@@ -53,8 +53,8 @@ def test_role_matches_key_or_name_in_any_case(db, method):
 def test_bad_names_are_refused(db, method, name):
     with pytest.raises(Invalid):
         add(db, method, name)
-    with db.session() as session:
-        assert team.list_reps(session, method, TODAY) == []
+    with db.reading() as connection:
+        assert team.list_reps(connection, method, TODAY) == []
 
 
 def test_names_are_unique_in_any_case(db, method):
@@ -128,7 +128,7 @@ def test_archived_reps_count_only_when_asked_or_when_nothing_active_matches(db, 
     add(db, method, "Tom Becker")
     add(db, method, "Tomás Ruiz")
     with db.session(write=True) as session:
-        team.set_archived(session, method, team.resolve_rep(session, "becker"), True, CLOCK)
+        team.set_archived(session, method, team.rep_to_change(session, "becker"), True, CLOCK)
     assert resolve(db, "tom") == "Tomás Ruiz"  # the active rep, though only a start
     assert resolve(db, "tom", include_archived=True) == "Tom Becker"  # the whole word
     assert resolve(db, "becker") == "Tom Becker"  # nothing active matches
@@ -147,11 +147,11 @@ def test_like_wildcards_in_names_are_literal(db, method):
 def test_archived_reps_leave_lists_but_keep_their_record(db, method):
     rep = add(db, method, "Dev Patel", "SDR", quota=60000.0)
     with db.session(write=True) as session:
-        found = team.resolve_rep(session, "dev")
+        found = team.rep_to_change(session, "dev")
         team.set_archived(session, method, found, True, CLOCK)
-    with db.session() as session:
-        assert team.list_reps(session, method, TODAY) == []
-        archived = team.list_reps(session, method, TODAY, include_archived=True)
+    with db.reading() as connection:
+        assert team.list_reps(connection, method, TODAY) == []
+        archived = team.list_reps(connection, method, TODAY, include_archived=True)
     assert [(r.id, r.archived, r.quota) for r in archived] == [(rep.id, True, 60000.0)]
     assert resolve(db, "dev") == "Dev Patel"  # still findable when nothing active matches
 
@@ -159,7 +159,7 @@ def test_archived_reps_leave_lists_but_keep_their_record(db, method):
 def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
     add(db, method, "Ana Souza", quota=250000.0)
     with db.session(write=True) as session:
-        rep = team.resolve_rep(session, "ana")
+        rep = team.rep_to_change(session, "ana")
         changes = team.RepChanges(quota=300000.0, period="2055-Q1", email="ana@example.com")
         info = team.edit_rep(session, method, rep, changes, CLOCK)
     assert [(q.period, q.amount) for q in info.quotas] == [
@@ -172,7 +172,7 @@ def test_edit_sets_quota_for_another_period_and_keeps_the_first(db, method):
 
 def set_quota(db, amount, period):
     with db.session(write=True) as session:
-        rep_id = team.resolve_rep(session, "ana").id
+        rep_id = team.rep_to_change(session, "ana").id
         return team.set_quota(session, rep_id, amount, parse_period(period), CLOCK.now(), "test")
 
 
@@ -180,8 +180,8 @@ def test_where_periods_overlap_the_shortest_holds_and_says_why(db, method):
     add(db, method, "Ana Souza", quota=900000.0, period=parse_period("2054"))
     set_quota(db, 250000.0, "2054-Q4")
     set_quota(db, 90000.0, "2054-10")  # October: over before today (2054-11-22)
-    with db.session() as session:
-        [info] = team.list_reps(session, method, TODAY)
+    with db.reading() as connection:
+        [info] = team.list_reps(connection, method, TODAY)
     assert (info.quota, info.quota_period) == (250000.0, "2054-Q4")
     assert info.quota_reason == (
         "2054-Q4 holds today; it is the shortest of the periods that do (2054 too)."
@@ -190,8 +190,8 @@ def test_where_periods_overlap_the_shortest_holds_and_says_why(db, method):
 
 def test_no_quota_holding_today_is_none_not_last_quarters(db, method):
     add(db, method, "Ana Souza", quota=250000.0, period=parse_period("2054-Q3"))
-    with db.session() as session:
-        [info] = team.list_reps(session, method, TODAY)
+    with db.reading() as connection:
+        [info] = team.list_reps(connection, method, TODAY)
     assert (info.quota, info.quota_period) == (None, "2054-Q4")
     assert info.quota_reason.startswith("No quota for 2054-Q4")
 
@@ -201,9 +201,9 @@ def test_a_changed_quota_keeps_its_history(db, method):
     assert set_quota(db, 200000.0, "2054-Q4") is None  # the same amount changes nothing
     changed = set_quota(db, 250000.0, "2054-Q4")
     assert (changed.old, changed.new) == (200000.0, 250000.0)
-    with db.session() as session:
-        rep = team.resolve_rep(session, "ana")
-        info = team.rep_info(session, method, rep, TODAY, with_quotas=True)
+    with db.reading() as connection:
+        rep = team.resolve_rep(connection, "ana")
+        info = team.rep_info(connection, method, rep, TODAY, with_quotas=True)
     history = [(c.period, c.old_amount, c.new_amount, c.source) for c in info.quota_history]
     assert history == [
         ("2054-Q4", None, 200000.0, "team add"),

@@ -42,9 +42,9 @@ def list_(
     from coachcli.services import actions, team
 
     which = "all" if all_ else "overdue" if overdue else "open"
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
-        items = actions.list_actions(session, context.today(), found, which)
+    with context.reading() as connection:
+        found = team.resolve_rep(connection, rep, include_archived=True) if rep else None
+        items = actions.list_actions(connection, context.today(), found and found.id, which)
     from coachcli.render.columns import ACTION_COLUMNS, OPEN_ACTION_COLUMNS
 
     records = [item.model_dump(mode="json") for item in items]
@@ -65,7 +65,7 @@ def add(
 
     today = context.today()
     with context.database() as db, db.session(write=True) as session:
-        found = team.resolve_rep(session, rep)
+        found = team.rep_to_change(session, rep)
         parsed = actions.parse_action(action, found.name, today)
         item = actions.create_action(session, found, parsed, context.clock().now())
         info = actions.action_info(item, found.name, today)

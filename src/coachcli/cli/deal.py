@@ -63,11 +63,12 @@ def list_(
     window = parse_period(period) if period else None
     chosen = output.chosen_format(fmt, as_json)
     most = output.row_limit(limit, chosen)
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+    with context.reading() as connection:
+        found = team.resolve_rep(connection, rep, include_archived=True) if rep else None
         page = deals.list_deals(
-            session, context.methodology(), context.today(), found, status, window, most
-        )
+            connection, context.methodology(), context.today(), found and found.id, status,
+            window, most,
+        )  # fmt: skip
     records = [item.model_dump(mode="json") for item in page.deals]
     totals = total_lines([total.model_dump() for total in page.totals])
     output.emit_records(
@@ -128,6 +129,7 @@ def _interview_new_deal(known: dict, extra: dict, prompting: tuple):
     """Ask what `known` lacks, then add the deal with the `extra` fields that have no
     question (id, currency, commitment evidence)."""
     from coachcli.currencies import currency_code
+    from coachcli.db.shared import driver
     from coachcli.interview.deal import ask_new_deal
     from coachcli.services import deals, team
 
@@ -135,19 +137,19 @@ def _interview_new_deal(known: dict, extra: dict, prompting: tuple):
     if extra["currency"] is not None:  # refused before the first question
         extra["currency"] = currency_code(extra["currency"])
     with context.database() as db:
-        with db.session() as session:
-            deals.check_new_id(session, extra["external_id"])
+        with db.reading() as connection:
+            deals.check_new_id(connection, extra["external_id"])
 
         def rep_name(text: str) -> str:
-            with db.session() as session:
-                return team.resolve_rep(session, text).name
+            with db.reading() as connection:
+                return team.resolve_rep(connection, text).name
 
         def save(values, _conversation):
             with db.session(write=True) as session:
-                values["rep_id"] = team.resolve_rep(session, values.pop("rep")).id
+                values["rep_id"] = team.resolve_rep(driver(session), values.pop("rep")).id
                 fields = deals.DealFields(**values, **extra)
                 deal = deals.add_deal(session, methodology, fields, today, clock.now())
-                return deals.show_deal(session, methodology, deal, today)
+                return deals.show_deal(driver(session), methodology, deal, today)
 
         runner = context.interview(db, "deal-add", "new", "coach deal add", known, prompting)
         return runner.run(lambda asker, _: ask_new_deal(asker, methodology, today, rep_name), save)
@@ -158,9 +160,9 @@ def show(deal: DealArgument, fmt: FormatOption = Format.table, as_json: JsonOpti
     """A deal in full: stage, amount, close date, commitment evidence, close plan."""
     from coachcli.services import deals
 
-    with context.database() as db, db.session() as session:
-        found = deals.resolve_deal(session, deal)
-        info = deals.show_deal(session, context.methodology(), found, context.today())
+    with context.reading() as connection:
+        found = deals.resolve_deal(connection, deal)
+        info = deals.show_deal(connection, context.methodology(), found, context.today())
     _emit_one(info, output.chosen_format(fmt, as_json))
 
 
@@ -191,6 +193,7 @@ def update(
 ) -> None:
     """Change a deal; stage, amount, close date and category changes are kept as events."""
     from coachcli.dates import parse_date
+    from coachcli.db.shared import driver
     from coachcli.money import parse_amount
     from coachcli.services import deals, team
 
@@ -206,11 +209,11 @@ def update(
     changes = {key: value for key, value in changes.items() if value is not None}
     methodology = context.methodology()
     with context.database() as db, db.session(write=True) as session:
-        found = deals.resolve_deal(session, deal)
+        found = deals.deal_to_change(session, deal)
         if rep:
-            changes["rep"] = team.resolve_rep(session, rep)
+            changes["rep"] = team.resolve_rep(driver(session), rep)
         deals.update_deal(session, methodology, found, changes, today, context.clock().now())
-        info = deals.show_deal(session, methodology, found, today)
+        info = deals.show_deal(driver(session), methodology, found, today)
     output.success(f"Updated {info.external_id}: {info.name}.")
     _emit_one(info, output.chosen_format(Format.table, as_json))
 
@@ -226,6 +229,7 @@ def close(
 ) -> None:
     """Close a deal as won or lost."""
     from coachcli.dates import parse_date
+    from coachcli.db.shared import driver
     from coachcli.errors import Invalid
     from coachcli.services import deals
 
@@ -235,9 +239,9 @@ def close(
     day = parse_date(on, today) if on else today
     methodology = context.methodology()
     with context.database() as db, db.session(write=True) as session:
-        found = deals.resolve_deal(session, deal)
+        found = deals.deal_to_change(session, deal)
         deals.close_deal(session, methodology, found, won, reason, day, context.clock().now())
-        info = deals.show_deal(session, methodology, found, today)
+        info = deals.show_deal(driver(session), methodology, found, today)
     output.success(f"Closed {info.external_id} as {info.status}: {info.name}.")
     _emit_one(info, output.chosen_format(Format.table, as_json))
 
@@ -252,6 +256,7 @@ def plan_step(
     as_json: RecordJsonOption = False,
 ) -> None:
     """Add a step to the deal's close plan, or mark one done; shows the plan."""
+    from coachcli.db.shared import driver
     from coachcli.services import deals
 
     today = context.today()
@@ -260,12 +265,12 @@ def plan_step(
         context.database() as db,
         db.session(write=step is not None or done is not None) as session,
     ):
-        found = deals.resolve_deal(session, deal)
+        found = deals.deal_to_change(session, deal)
         if step is not None:
             deals.add_step(session, found, *deals.parse_step(step, today), today)
         if done is not None:
             deals.finish_step(session, found, done, today)
-        info = deals.show_deal(session, methodology, found, today)
+        info = deals.show_deal(driver(session), methodology, found, today)
     _emit_steps(info, as_json)
 
 
@@ -277,9 +282,9 @@ def history(
     from coachcli.render.deals import EVENT_COLUMNS
     from coachcli.services import deals
 
-    with context.database() as db, db.session() as session:
-        found = deals.resolve_deal(session, deal)
-        events = deals.history(session, context.methodology(), found)
+    with context.reading() as connection:
+        found = deals.resolve_deal(connection, deal)
+        events = deals.history(connection, context.methodology(), found)
         title = f"{found.name} ({found.external_id})"
     output.emit_records(
         [event.model_dump(mode="json") for event in events],

@@ -42,8 +42,8 @@ def demo(
 
     workspace = build_demo(folder or _default_demo_dir(), context.methodology(), context.clock())
     context.state.db = f"sqlite:///{workspace.database}"
-    with context.database() as db, db.session() as session:
-        reps = team.list_reps(session, context.methodology(), context.today())
+    with context.reading() as connection:
+        reps = team.list_reps(connection, context.methodology(), context.today())
     output.success(f"Demo workspace with {workspace.reps} reps: {workspace.folder}")
     team_records = [rep.model_dump(mode="json") for rep in reps]
     output.show(tour(workspace.folder, team_records, _launcher()), soft_wrap=True)

@@ -42,8 +42,8 @@ def session_(
     from coachcli.render.markdown import session_markdown
     from coachcli.services import export
 
-    with context.database() as db, db.session() as session:
-        notes = export.session_notes(session, session_id, context.today())
+    with context.reading() as connection:
+        notes = export.session_notes(connection, session_id, context.today())
     _deliver(session_markdown(notes, rep_safe), out, force)
 
 
@@ -57,9 +57,9 @@ def rep_(
     """A rep's running document: plan focus, actions, sessions newest first."""
     from coachcli.services import export, team
 
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True)
-        notes = export.rep_notes(session, context.methodology(), found, context.today())
+    with context.reading() as connection:
+        found = team.resolve_rep(connection, rep, include_archived=True)
+        notes = export.rep_notes(connection, context.methodology(), found, context.today())
     _deliver(_rep_document(notes, rep_safe), out, force)
 
 
@@ -76,9 +76,9 @@ def all_(
     from coachcli.services import export
     from coachcli.words import counted
 
-    with context.database() as db, db.session() as session:
+    with context.reading() as connection:
         every = export.notes_of_every_rep(
-            session, context.methodology(), folder, context.today(), force
+            connection, context.methodology(), folder, context.today(), force
         )
     for path, notes in every:
         write_private_file(path, _rep_document(notes, rep_safe), overwrite=force)

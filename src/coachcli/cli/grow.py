@@ -89,11 +89,14 @@ def grow(
     }
     known = _known(answers, flags, consequence)
     chosen = output.chosen_format(fmt, as_json)
+    if brief:
+        with context.reading() as connection:
+            _, pre_brief = _pre_brief(connection, rep)
+        _show_brief(pre_brief, chosen)
+        return
     with context.database() as db:
-        rep_id, pre_brief = _pre_brief(db, rep)
-        if brief:
-            _show_brief(pre_brief, chosen)
-            return
+        with db.reading() as connection:
+            rep_id, pre_brief = _pre_brief(connection, rep)
         prompting = (no_input, resume, discard_draft)
         saved = _converse(db, rep_id, pre_brief, known, consequence, prompting)
     _report(saved, consequence, chosen)
@@ -113,12 +116,11 @@ def _known(answers_file: Path | None, flags: dict[str, Any], consequence: bool) 
     return known
 
 
-def _pre_brief(db, rep_text: str):
+def _pre_brief(connection, rep_text: str):
     from coachcli.services import grow, team
 
-    with db.session() as session:
-        rep = team.resolve_rep(session, rep_text)
-        return rep.id, grow.build_brief(session, context.methodology(), rep, context.today())
+    rep = team.resolve_rep(connection, rep_text)
+    return rep.id, grow.build_brief(connection, context.methodology(), rep, context.today())
 
 
 def _show_brief(pre_brief, fmt: Format) -> None:
@@ -130,12 +132,12 @@ def _show_brief(pre_brief, fmt: Format) -> None:
 def _converse(db, rep_id: int, pre_brief, known: dict, consequence: bool, prompting) -> int:
     """The conversation on the interview runner: checked, drafted, resumable, saved once.
     `prompting`: --no-input, --resume, --discard-draft."""
+    from coachcli.db.reps import rep_by_id
     from coachcli.interview.grow import carry_decisions
-    from coachcli.models import Rep
-    from coachcli.services import grow
+    from coachcli.services import grow, team
 
-    with db.session() as session:
-        grow.check_carry(session, session.get(Rep, rep_id), carry_decisions(known))
+    with db.reading() as connection:
+        grow.check_carry(connection, rep_by_id(connection, rep_id), carry_decisions(known))
     mode = " --consequence" if consequence else ""
     name = "consequence" if consequence else "grow"
     command = f"coach grow {shlex.quote(pre_brief.rep)}{mode}"
@@ -144,7 +146,7 @@ def _converse(db, rep_id: int, pre_brief, known: dict, consequence: bool, prompt
     def save(answers, conversation) -> int:
         timing = _timing(conversation)
         with db.session(write=True) as session:
-            rep = session.get(Rep, rep_id)
+            rep = team.rep_record(session, rep_id)
             return grow.save_session(session, rep, answers, pre_brief, timing)
 
     return interview.run(lambda asker, stopwatch: _ask(asker, pre_brief, consequence, stopwatch),
@@ -184,8 +186,8 @@ def _report(session_id: int, consequence: bool, fmt: Format) -> None:
     from coachcli.services import sessions
     from coachcli.words import counted
 
-    with context.database() as db, db.session() as session:
-        detail = sessions.session_detail(session, session_id, context.today())
+    with context.reading() as connection:
+        detail = sessions.session_detail(connection, session_id, context.today())
     kind = "consequence conversation" if consequence else "one-on-one"
     message = (
         f"Saved {kind} #{detail.id} with {detail.rep}: "

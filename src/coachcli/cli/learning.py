@@ -35,10 +35,10 @@ def list_(
     from coachcli.render.plan_text import LEARNING_COLUMNS
     from coachcli.services import learning, team
 
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
+    with context.reading() as connection:
+        found = team.resolve_rep(connection, rep, include_archived=True) if rep else None
         items = learning.list_learning(
-            session, context.methodology(), context.today(), found, open_
+            connection, context.methodology(), context.today(), found and found.id, open_
         )
     output.emit_limited(
         [item.model_dump(mode="json") for item in items],
@@ -67,7 +67,7 @@ def assign(
 
     today = context.today()
     with context.database() as db, db.session(write=True) as session:
-        found = team.resolve_rep(session, rep)
+        found = team.rep_to_change(session, rep)
         info = learning.assign(
             session,
             context.methodology(),

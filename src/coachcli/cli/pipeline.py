@@ -53,13 +53,14 @@ def pipeline(
       coach pipeline --as-of 2026-09-30
     """
     from coachcli.dates import parse_date, parse_period
-    from coachcli.services.pipeline import find_rep, pipeline_health
+    from coachcli.services.pipeline import pipeline_health
+    from coachcli.services.team import resolve_rep
 
     chosen = parse_period(period) if period else None
     today = context.today()
     day = parse_date(as_of, today) if as_of is not None else None
     with context.reading() as connection:
-        found = find_rep(connection, rep) if rep is not None else None
+        found = resolve_rep(connection, rep, include_archived=True) if rep is not None else None
         view = pipeline_health(connection, context.methodology(), today, chosen, found, day)
     data = view.model_dump(mode="json")
     _show(data, output.chosen_format(fmt, as_json))

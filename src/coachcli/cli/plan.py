@@ -133,9 +133,9 @@ def show(rep: RepArgument, fmt: FormatOption = Format.table, as_json: JsonOption
     """Goals, the current sprint and its progress, the gap table with its trend, learning."""
     from coachcli.services import plans, team
 
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True)
-        view = plans.plan_view(session, context.methodology(), found, context.today())
+    with context.reading() as connection:
+        found = team.resolve_rep(connection, rep, include_archived=True)
+        view = plans.plan_view(connection, context.methodology(), found, context.today())
     _show(view, output.chosen_format(fmt, as_json))
 
 
@@ -213,6 +213,7 @@ def revise(
 ) -> None:
     """Change goals, focus, objectives or the sprint end; the reason and old values are kept."""
     from coachcli.dates import parse_date
+    from coachcli.db.shared import driver
     from coachcli.services import plans, team
 
     today = context.today()
@@ -221,11 +222,11 @@ def revise(
     changes = {key: value for key, value in changes.items() if value}
     methodology = context.methodology()
     with context.database() as db, db.session(write=True) as session:
-        found = team.resolve_rep(session, rep)
+        found = team.rep_to_change(session, rep)
         plans.revise_plan(
             session, methodology, found, reason, changes, today, context.clock().now()
         )
-        view = plans.plan_view(session, methodology, found, today)
+        view = plans.plan_view(driver(session), methodology, found, today)
     output.success(f"Revised the plan of {view.rep}: {', '.join(view.revisions[-1].changes)}.")
     _show(view, output.chosen_format(fmt, as_json))
 
@@ -261,23 +262,24 @@ class _Wizard:
         self.prompting = (no_input, resume, discard)
 
     def run(self, read_facts, interview, save):
+        from coachcli.db.shared import driver
         from coachcli.services import plans, team
 
         methodology, today, clock = context.methodology(), context.today(), context.clock()
         what = self.kind.replace("-", " ")
         with context.database() as db:
-            with db.session() as session:
-                rep = team.resolve_rep(session, self.rep_text)
-                facts = read_facts(session, methodology, rep, today)
+            with db.reading() as connection:
+                rep = team.resolve_rep(connection, self.rep_text)
+                facts = read_facts(connection, methodology, rep, today)
 
             def ask(asker, _stopwatch):
                 return interview(asker, methodology, facts, today, _show_gaps)
 
             def save_and_view(given, _conversation):
                 with db.session(write=True) as session:
-                    found = team.resolve_rep(session, rep.name)
+                    found = team.rep_record(session, rep.id)
                     changed = save(session, methodology, found, given, clock.now())
-                    view = plans.plan_view(session, methodology, found, today)
+                    view = plans.plan_view(driver(session), methodology, found, today)
                 _tell_quota_change(changed, rep.name)
                 return view
 

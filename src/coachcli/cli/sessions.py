@@ -35,11 +35,11 @@ def list_(
     from coachcli.services import sessions, team
 
     wanted = sessions.parse_kind(kind)
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True) if rep else None
-        chosen = output.chosen_format(fmt, as_json)
+    chosen = output.chosen_format(fmt, as_json)
+    with context.reading() as connection:
+        found = team.resolve_rep(connection, rep, include_archived=True) if rep else None
         rows, total = sessions.list_sessions(
-            session, found, wanted, output.row_limit(limit, chosen)
+            connection, found and found.id, wanted, output.row_limit(limit, chosen)
         )
     records = [row.model_dump(mode="json") for row in rows]
     output.emit_limited(
@@ -64,7 +64,7 @@ def show(
     from coachcli.render.markdown import session_markdown
     from coachcli.services import sessions
 
-    with context.database() as db, db.session() as session:
-        detail = sessions.session_detail(session, session_id, context.today())
+    with context.reading() as connection:
+        detail = sessions.session_detail(connection, session_id, context.today())
     data = detail.model_dump(mode="json")
     output.emit_document(data, output.chosen_format(fmt, as_json), session_markdown, session_panel)

@@ -79,8 +79,8 @@ def add(
     with context.database() as db:
 
         def free_name(text: str) -> str:
-            with db.session() as session:
-                return team.ensure_name_free(session, team.clean_name(text))
+            with context.reading() as connection:
+                return team.ensure_name_free(connection, team.clean_name(text))
 
         def save(new, _conversation):
             with db.session(write=True) as session:
@@ -105,8 +105,8 @@ def list_(
     """List your reps with role and current quota."""
     from coachcli.services import team
 
-    with context.database() as db, db.session() as session:
-        reps = team.list_reps(session, context.methodology(), context.today(), include_archived)
+    with context.reading() as connection:
+        reps = team.list_reps(connection, context.methodology(), context.today(), include_archived)
     _show_reps(reps, output.chosen_format(fmt, as_json))
 
 
@@ -116,10 +116,10 @@ def show(rep: RepArgument, fmt: FormatOption = Format.table, as_json: JsonOption
     from coachcli.render.team import rep_markdown, rep_panel
     from coachcli.services import team
 
-    with context.database() as db, db.session() as session:
-        found = team.resolve_rep(session, rep, include_archived=True)
+    with context.reading() as connection:
+        found = team.resolve_rep(connection, rep, include_archived=True)
         info = team.rep_info(
-            session, context.methodology(), found, context.today(), with_quotas=True
+            connection, context.methodology(), found, context.today(), with_quotas=True
         )
     chosen = output.chosen_format(fmt, as_json)
     output.emit_document(info.model_dump(mode="json"), chosen, rep_markdown, rep_panel)
@@ -145,7 +145,7 @@ def edit(
 
     changes = _changes(name, role, email, start, quota, period, crm_id or [], remove_crm_id or [])
     with context.database() as db, db.session(write=True) as session:
-        found = team.resolve_rep(session, rep, include_archived=True)
+        found = team.rep_to_change(session, rep, include_archived=True)
         info = team.edit_rep(session, context.methodology(), found, changes, context.clock())
     output.changed(f"Updated {info.name}.", info.model_dump(mode="json"), as_json)
 
@@ -169,19 +169,16 @@ def _set_archived(rep: str, archived: bool, yes: bool, no_input: bool, as_json: 
     from coachcli.interview.runner import confirm
     from coachcli.services import team
 
-    with context.database() as db:
-        with db.session() as session:  # no write lock while the question waits
-            found = team.resolve_rep(session, rep, include_archived=True)
-        if archived:
-            prompt = f"Archive {found.name}? Their history is kept."
-            if not confirm(prompt, yes, no_input, f"to archive {found.name}"):
-                output.note("Nothing changed.")
-                return
-        with db.session(write=True) as session:
-            current = session.get(type(found), found.id)
-            info = team.set_archived(
-                session, context.methodology(), current, archived, context.clock()
-            )
+    with context.reading() as connection:  # no write lock while the question waits
+        found = team.resolve_rep(connection, rep, include_archived=True)
+    if archived:
+        prompt = f"Archive {found.name}? Their history is kept."
+        if not confirm(prompt, yes, no_input, f"to archive {found.name}"):
+            output.note("Nothing changed.")
+            return
+    with context.database() as db, db.session(write=True) as session:
+        current = team.rep_record(session, found.id)
+        info = team.set_archived(session, context.methodology(), current, archived, context.clock())
     verb = "Archived" if archived else "Restored"
     output.changed(f"{verb} {info.name}.", info.model_dump(mode="json"), as_json)
 

@@ -1,89 +1,163 @@
-"""Queries about coaching sessions and action items."""
+"""Queries about coaching sessions and action items, on the read layer (db/reader.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, select
-
+from coachcli.db.reader import Params, columns, first, one_of, records, scalar, where
 from coachcli.enums import ActionStatus
-from coachcli.models import ActionItem, CoachingSession, Rep
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action item as stored (the columns of `action_item`)."""
+
+    id: int
+    rep_id: int
+    session_id: int | None
+    what: str
+    who: str
+    due: date
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    closed_in_session_id: int | None
+    note: str | None
+    reschedules: int
+
+
+@dataclass(frozen=True)
+class ListedAction(ActionRow):
+    rep_name: str
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A coaching session as stored (the columns of `coaching_session`)."""
+
+    id: int
+    rep_id: int
+    kind: str
+    held_at: datetime
+    duration_seconds: int | None
+    goal: str | None
+    reality: str | None
+    obstacles: list[str]
+    options: list[str]
+    support: str | None
+    standard: str | None
+    current_measure: str | None
+    deadline: date | None
+    if_missed: str | None
+    private_note: str | None
+    evidence: dict
+
+
+@dataclass(frozen=True)
+class ListedSession(SessionRow):
+    rep_name: str
+    actions_agreed: int
+
+
+_ACTIONS = f"SELECT {columns(ActionRow, 'a')} FROM action_item a"
 
 
 def actions(
-    session: Session,
+    connection: Any,
     rep_id: int | None = None,
     statuses: tuple[str, ...] = (ActionStatus.open,),
     due_before: date | None = None,
-) -> list[tuple[ActionItem, str]]:
+) -> list[ListedAction]:
     """Action items with their rep's name, soonest due first."""
-    query = select(ActionItem, Rep.name).join(Rep, col(Rep.id) == ActionItem.rep_id)
-    if rep_id is not None:
-        query = query.where(ActionItem.rep_id == rep_id)
-    if statuses:
-        query = query.where(col(ActionItem.status).in_(statuses))
-    if due_before is not None:
-        query = query.where(ActionItem.due < due_before)
-    return list(session.exec(query.order_by(ActionItem.due, ActionItem.id)))
-
-
-def open_actions(session: Session, rep_id: int) -> list[ActionItem]:
-    return [item for item, _ in actions(session, rep_id)]
-
-
-def actions_of_session(session: Session, session_id: int) -> list[ActionItem]:
-    query = select(ActionItem).where(ActionItem.session_id == session_id)
-    return list(session.exec(query.order_by(ActionItem.id)))
-
-
-def actions_of_rep(session: Session, rep_id: int) -> list[ActionItem]:
-    """Every action of a rep, oldest first: one query for all their sessions."""
-    query = select(ActionItem).where(ActionItem.rep_id == rep_id)
-    return list(session.exec(query.order_by(ActionItem.id)))
-
-
-def actions_closed_in(session: Session, session_id: int) -> list[ActionItem]:
-    query = select(ActionItem).where(ActionItem.closed_in_session_id == session_id)
-    return list(session.exec(query.order_by(ActionItem.id)))
-
-
-def last_session(session: Session, rep_id: int, kind: str) -> CoachingSession | None:
-    query = (
-        select(CoachingSession)
-        .where(CoachingSession.rep_id == rep_id, CoachingSession.kind == kind)
-        .order_by(col(CoachingSession.held_at).desc())
+    clause, params = where(
+        ("a.rep_id = :rep_id", {"rep_id": rep_id}) if rep_id is not None else None,
+        one_of("a.status", statuses) if statuses else None,
+        ("a.due < :before", {"before": due_before.isoformat()}) if due_before else None,
     )
-    return session.exec(query).first()
+    sql = (
+        f"SELECT {columns(ListedAction, 'a', rep_name='r.name')} FROM action_item a "
+        f"JOIN rep r ON r.id = a.rep_id {clause} ORDER BY a.due, a.id"
+    )
+    return records(connection, ListedAction, sql, params)
+
+
+def open_actions(connection: Any, rep_id: int) -> list[ActionRow]:
+    return actions(connection, rep_id)
+
+
+def action_by_id(connection: Any, action_id: int) -> ListedAction | None:
+    sql = (
+        f"SELECT {columns(ListedAction, 'a', rep_name='r.name')} FROM action_item a "
+        "JOIN rep r ON r.id = a.rep_id WHERE a.id = :id"
+    )
+    return first(connection, ListedAction, sql, {"id": action_id})
+
+
+def actions_of_session(connection: Any, session_id: int) -> list[ActionRow]:
+    sql = f"{_ACTIONS} WHERE a.session_id = :id ORDER BY a.id"
+    return records(connection, ActionRow, sql, {"id": session_id})
+
+
+def actions_closed_in(connection: Any, session_id: int) -> list[ActionRow]:
+    sql = f"{_ACTIONS} WHERE a.closed_in_session_id = :id ORDER BY a.id"
+    return records(connection, ActionRow, sql, {"id": session_id})
+
+
+def actions_of_rep(connection: Any, rep_id: int) -> list[ActionRow]:
+    """Every action of a rep, oldest first: one query for all their sessions."""
+    sql = f"{_ACTIONS} WHERE a.rep_id = :rep_id ORDER BY a.id"
+    return records(connection, ActionRow, sql, {"rep_id": rep_id})
+
+
+def actions_due_between(connection: Any, rep_id: int, start: date, end: date) -> list[ActionRow]:
+    sql = (
+        f"{_ACTIONS} WHERE a.rep_id = :rep_id AND a.due >= :start AND a.due <= :end "
+        "ORDER BY a.due, a.id"
+    )
+    params = {"rep_id": rep_id, "start": start.isoformat(), "end": end.isoformat()}
+    return records(connection, ActionRow, sql, params)
+
+
+def session_by_id(connection: Any, session_id: int) -> SessionRow | None:
+    sql = f"SELECT {columns(SessionRow, 's')} FROM coaching_session s WHERE s.id = :id"
+    return first(connection, SessionRow, sql, {"id": session_id})
+
+
+def last_session(connection: Any, rep_id: int, kind: str) -> SessionRow | None:
+    sql = (
+        f"SELECT {columns(SessionRow, 's')} FROM coaching_session s "
+        "WHERE s.rep_id = :rep_id AND s.kind = :kind ORDER BY s.held_at DESC, s.id DESC LIMIT 1"
+    )
+    return first(connection, SessionRow, sql, {"rep_id": rep_id, "kind": kind})
 
 
 def sessions(
-    session: Session, rep_id: int | None = None, kind: str | None = None, limit: int | None = None
-) -> list[tuple[CoachingSession, str, int]]:
+    connection: Any, rep_id: int | None = None, kind: str | None = None, limit: int | None = None
+) -> list[ListedSession]:
     """Sessions, newest first (the first `limit`), with the rep's name and the count of
     actions agreed."""
-    agreed = (
-        select(func.count(col(ActionItem.id)))
-        .where(ActionItem.session_id == CoachingSession.id)
-        .scalar_subquery()
+    clause, params = _of_rep_and_kind(rep_id, kind)
+    agreed = "(SELECT count(*) FROM action_item a WHERE a.session_id = s.id)"
+    select = columns(ListedSession, "s", rep_name="r.name", actions_agreed=agreed)
+    sql = (
+        f"SELECT {select} FROM coaching_session s JOIN rep r ON r.id = s.rep_id {clause} "
+        "ORDER BY s.held_at DESC, s.id DESC"
     )
-    query = select(CoachingSession, Rep.name, agreed).join(
-        Rep, col(Rep.id) == CoachingSession.rep_id
+    if limit is not None:
+        sql, params = f"{sql} LIMIT :limit", {**params, "limit": limit}
+    return records(connection, ListedSession, sql, params)
+
+
+def count_sessions(connection: Any, rep_id: int | None = None, kind: str | None = None) -> int:
+    clause, params = _of_rep_and_kind(rep_id, kind)
+    return scalar(connection, f"SELECT count(*) FROM coaching_session s {clause}", params)
+
+
+def _of_rep_and_kind(rep_id: int | None, kind: str | None) -> tuple[str, Params]:
+    """The WHERE clause narrowing sessions to one rep's, and to one kind, where given."""
+    return where(
+        ("s.rep_id = :rep_id", {"rep_id": rep_id}) if rep_id is not None else None,
+        ("s.kind = :kind", {"kind": kind}) if kind is not None else None,
     )
-    query = _of_rep_and_kind(query, rep_id, kind)
-    order = (col(CoachingSession.held_at).desc(), col(CoachingSession.id).desc())
-    return list(session.exec(query.order_by(*order).limit(limit)))
-
-
-def count_sessions(session: Session, rep_id: int | None = None, kind: str | None = None) -> int:
-    query = _of_rep_and_kind(select(func.count(col(CoachingSession.id))), rep_id, kind)
-    return session.exec(query).one()
-
-
-def _of_rep_and_kind(query: Any, rep_id: int | None, kind: str | None) -> Any:
-    """`query` narrowed to one rep's sessions, and to one kind, where given."""
-    if rep_id is not None:
-        query = query.where(CoachingSession.rep_id == rep_id)
-    if kind is not None:
-        query = query.where(CoachingSession.kind == kind)
-    return query

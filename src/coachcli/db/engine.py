@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -22,7 +23,7 @@ from sqlmodel import Session, create_engine
 
 from coachcli.clock import Clock
 from coachcli.config import PRIVATE_FILE_MODE, ensure_private_dir, sqlite_path
-from coachcli.db.shared import BUSY_TIMEOUT_MS, storage_error
+from coachcli.db.shared import BUSY_TIMEOUT_MS, driver, storage_error
 from coachcli.errors import Conflict, StorageError
 
 _WRITE_OPTION = "coach_begin"
@@ -57,6 +58,14 @@ class Database:
             if write:
                 session.commit()
                 self.saved = True
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A read transaction for the queries of the read layer (db/reader.py), on this
+        engine: for a command that also writes, or waits for answers in between."""
+
+        with self.session() as session:
+            yield driver(session)
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:

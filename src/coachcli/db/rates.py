@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coachcli.enums import DealStatus
 
@@ -94,24 +94,20 @@ def value_sql(day: str = RATE_DAY) -> str:
     return f"CASE WHEN {HOME} = :fx_home THEN deal.amount ELSE deal.amount * {rate_sql(day)} END"
 
 
-# ---- the rates, through the ORM ------------------------------------------------------
+# ---- one deal's value, and the rates kept --------------------------------------------
 
 
 def deal_value(
-    session: Session, deal_id: int, pricing: Pricing
+    connection: Any, deal_id: int, pricing: Pricing
 ) -> tuple[float | None, float | None, date | None, date]:
     """One deal as the totals count it: its value in the workspace currency, the rate
     used and the day that rate was given (None when it needs none or has none), and
     its rate day."""
-    row = (
-        session.connection()
-        .exec_driver_sql(
-            f"SELECT {value_sql()}, {rate_sql()}, {rate_sql(column='as_of')}, {RATE_DAY} "
-            "FROM deal WHERE id = :deal_id",
-            {"deal_id": deal_id, **pricing.parameters()},
-        )
-        .one()
-    )
+    row = connection.execute(
+        f"SELECT {value_sql()}, {rate_sql()}, {rate_sql(column='as_of')}, {RATE_DAY} "
+        "FROM deal WHERE id = :deal_id",
+        {"deal_id": deal_id, **pricing.parameters()},
+    ).fetchone()
     value, rate, as_of, day = row
     given = date.fromisoformat(as_of) if as_of else None
     return value, rate, given, date.fromisoformat(day)

@@ -7,31 +7,112 @@ schema is the one this release writes. A file that is new, older or not a coach
 database is first opened once through db/migrations.py, which creates it,
 upgrades it (after its backup) or refuses it with the usual message.
 
+Every read command reads through here: the queries of db/ take the driver's
+connection (a snapshot from `reading`, or the connection of an ORM transaction
+from `engine.driver`, so a write command reads what it has just written) and
+turn rows into small dataclasses with `records`. Their SQL uses named
+parameters and no engine-specific functions, so that it can run on PostgreSQL.
+
 Every report runs inside one read transaction: in WAL mode its figures all come
 from the same snapshot, even while another coach process writes.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator
+import types
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import fields
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from coachcli.clock import Clock
 from coachcli.config import sqlite_path
 from coachcli.db.shared import BUSY_TIMEOUT_MS, storage_error
 
+Record = TypeVar("Record")
+Params = Mapping[str, Any]
 
-@dataclass(frozen=True)
-class RepRow:
-    """A rep as a report needs one: who, and whether archived."""
 
-    id: int
-    name: str
-    name_key: str
-    archived_at: str | None
+def records(
+    connection: Any, kind: type[Record], sql: str, params: Params | None = None
+) -> list[Record]:
+    """Every row of `sql` as a `kind`, a dataclass whose fields are the selected columns
+    in order; dates, timestamps and JSON come back as Python values."""
+    make = _maker(kind)
+    return [make(row) for row in connection.execute(sql, params or {})]
+
+
+def first(
+    connection: Any, kind: type[Record], sql: str, params: Params | None = None
+) -> Record | None:
+    row = connection.execute(sql, params or {}).fetchone()
+    return None if row is None else _maker(kind)(row)
+
+
+def scalar(connection: Any, sql: str, params: Params | None = None) -> Any:
+    """The first column of the first row, or None when there is none."""
+    row = connection.execute(sql, params or {}).fetchone()
+    return None if row is None else row[0]
+
+
+def columns(kind: type, alias: str, **expressions: str) -> str:
+    """The select list of `kind`: `alias.field` for each field, or the expression given
+    for it, so that a query and its dataclass cannot drift apart."""
+    # Quoted: some columns are keywords (`end`) in one engine or another.
+    return ", ".join(expressions.get(f.name, f'{alias}."{f.name}"') for f in fields(kind))
+
+
+def one_of(column: str, values: tuple[Any, ...]) -> tuple[str, Params]:
+    """`column IN (...)` with one named parameter per value."""
+    names = [f"v{n}" for n in range(len(values))]
+    placeholders = ", ".join(f":{name}" for name in names)
+    return f"{column} IN ({placeholders})", dict(zip(names, values, strict=True))
+
+
+def where(*parts: tuple[str, Params] | None) -> tuple[str, Params]:
+    """A WHERE clause of the conditions given (None: not wanted) and their parameters."""
+    given = [part for part in parts if part is not None]
+    if not given:
+        return "", {}
+    params: dict[str, Any] = {}
+    for _, values in given:
+        params.update(values)
+    return "WHERE " + " AND ".join(sql for sql, _ in given), params
+
+
+@cache
+def _maker(kind: type[Record]) -> Callable[[tuple], Record]:
+    hints = get_type_hints(kind)
+    converters = [_converter(hints[f.name]) for f in fields(kind)]
+
+    def make(row: tuple) -> Record:
+        return kind(*map(_converted, converters, row))
+
+    return make
+
+
+def _converted(convert: Callable[[str], Any] | None, value: Any) -> Any:
+    return convert(value) if convert is not None and isinstance(value, str) else value
+
+
+def _converter(hint: Any) -> Callable[[str], Any] | None:
+    """How a column read back as text becomes the field's type (SQLite keeps dates,
+    timestamps and JSON as text; a driver that types them hands values through)."""
+    if get_origin(hint) in (Union, types.UnionType):
+        hint = next(arg for arg in get_args(hint) if arg is not type(None))
+    base = get_origin(hint) or hint
+    if base is datetime:
+        return datetime.fromisoformat
+    if base is date:
+        return date.fromisoformat
+    if base in (list, dict):
+        return json.loads
+    return None
 
 
 @contextmanager
@@ -107,18 +188,3 @@ def _through_engine(url: str, clock: Clock) -> Iterator[sqlite3.Connection]:
                 connection.execute("ROLLBACK")
     finally:
         database.close()
-
-
-def active_reps(connection: sqlite3.Connection) -> list[RepRow]:
-    """The team as reports show it: reps not archived, by name."""
-    rows = connection.execute(
-        "SELECT id, name, name_key, archived_at FROM rep WHERE archived_at IS NULL "
-        "ORDER BY name_key"
-    )
-    return [RepRow(*row) for row in rows]
-
-
-def all_reps(connection: sqlite3.Connection) -> list[RepRow]:
-    """Every rep, archived or not, by name: what a typed `--rep` is matched against."""
-    rows = connection.execute("SELECT id, name, name_key, archived_at FROM rep ORDER BY name_key")
-    return [RepRow(*row) for row in rows]

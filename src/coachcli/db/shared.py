@@ -7,6 +7,8 @@ they may be coaching notes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from coachcli.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -30,3 +32,10 @@ def _hint(reason: str) -> str | None:
     if "unable to open" in reason or "readonly" in reason:
         return "Check that the file and its folder exist and are yours (`coach db path`)."
     return None
+
+
+def driver(session: Any) -> Any:
+    """The driver's connection inside an ORM session's transaction, flushed first: the
+    queries of the read layer then see what that transaction has written."""
+    session.flush()
+    return session.connection().connection.driver_connection

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.clock import Clock
 from coachcli.dates import DATE_FORMS, as_local, parse_date
 from coachcli.db import coaching as queries
+from coachcli.db.coaching import ActionRow
 from coachcli.enums import ActionStatus
 from coachcli.errors import Conflict, Invalid, NotFound
-from coachcli.models import ActionItem, Rep
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachcli.models import ActionItem, Rep
 
 MANAGER = "me"
 MAX_WHAT = 500
@@ -86,6 +91,8 @@ def normalise_who(who: str, rep_name: str) -> str:
 def create_action(
     session: Session, rep: Rep, action: NewAction, now: datetime, session_id: int | None = None
 ) -> ActionItem:
+    from coachcli.models import ActionItem
+
     item = ActionItem(
         rep_id=rep.id,
         session_id=session_id,
@@ -99,7 +106,7 @@ def create_action(
     return item
 
 
-def action_info(item: ActionItem, rep_name: str, today: date) -> ActionInfo:
+def action_info(item: ActionRow | ActionItem, rep_name: str, today: date) -> ActionInfo:
     created = as_local(item.created_at).date()
     overdue = (today - item.due).days if item.status == ActionStatus.open else 0
     return ActionInfo(
@@ -118,15 +125,17 @@ def action_info(item: ActionItem, rep_name: str, today: date) -> ActionInfo:
 
 
 def list_actions(
-    session: Session, today: date, rep: Rep | None = None, which: str = "open"
+    connection: Any, today: date, rep_id: int | None = None, which: str = "open"
 ) -> list[ActionInfo]:
     statuses = {"open": (ActionStatus.open,), "overdue": (ActionStatus.open,), "all": ()}[which]
     due_before = today if which == "overdue" else None
-    rows = queries.actions(session, rep.id if rep else None, statuses, due_before)
-    return [action_info(item, name, today) for item, name in rows]
+    rows = queries.actions(connection, rep_id, statuses, due_before)
+    return [action_info(item, item.rep_name, today) for item in rows]
 
 
 def get_action(session: Session, action_id: int) -> ActionItem:
+    from coachcli.models import ActionItem
+
     item = session.get(ActionItem, action_id)
     if item is None:
         raise NotFound(f"No action #{action_id}.", hint="`coach actions --all` lists them.")
@@ -178,4 +187,6 @@ def reschedule(session: Session, action_id: int, due: date, today: date) -> Acti
 
 
 def _info_with_rep(session: Session, item: ActionItem, today: date) -> ActionInfo:
+    from coachcli.models import Rep
+
     return action_info(item, session.get(Rep, item.rep_id).name, today)

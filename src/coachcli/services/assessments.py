@@ -6,24 +6,27 @@ the methodology's learning ideas for that cause (SPEC section 1, item 2).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.dates import as_local
 from coachcli.db import plans as queries
+from coachcli.db.plans import RatingRow
+from coachcli.db.reps import RepRow
 from coachcli.errors import Invalid
 from coachcli.methodology_schema import (
     LearningSuggestion,
     Methodology,
 )
-from coachcli.models import (
-    Assessment,
-    Rating,
-    Rep,
-)
 from coachcli.services.plan_answers import CauseInput, RatingInput, competency_key, parse_rating
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachcli.models import Assessment, Rep
 
 TOP_GAPS = 3
 
@@ -53,7 +56,10 @@ class AssessmentView(BaseModel):
 
 
 def build_gaps(
-    methodology: Methodology, role: str, ratings: list[Rating], previous: list[Rating] = ()
+    methodology: Methodology,
+    role: str,
+    ratings: Sequence[RatingRow],
+    previous: Sequence[RatingRow] = (),
 ) -> list[GapRow]:
     """One row per rated competency, largest gap first (ties in methodology order)."""
     before = {rating.competency: rating.rating for rating in previous}
@@ -63,7 +69,7 @@ def build_gaps(
     return sorted(rows, key=lambda row: (-row.gap, rank.get(row.competency, len(order))))
 
 
-def _gap_row(methodology: Methodology, rating: Rating, previous: int | None) -> GapRow:
+def _gap_row(methodology: Methodology, rating: RatingRow, previous: int | None) -> GapRow:
     competency = methodology.competencies.get(rating.competency)
     return GapRow(
         competency=rating.competency,
@@ -83,11 +89,16 @@ def _gap_row(methodology: Methodology, rating: Rating, previous: int | None) -> 
 def draft_gaps(methodology: Methodology, role: str, ratings: list[RatingInput]) -> list[GapRow]:
     """Gaps of ratings not yet saved, for the wizard to show before the root-cause step."""
     rows = [
-        Rating(
+        RatingRow(
+            id=0,
             assessment_id=0,
             competency=item.competency,
             rating=item.rating,
             expected=expected_level(methodology, item.competency, role),
+            evidence=None,
+            source=None,
+            root_cause=None,
+            cause_note=None,
         )
         for item in ratings
     ]
@@ -120,6 +131,8 @@ def record_assessment(
     causes: list[CauseInput],
     now: datetime,
 ) -> Assessment:
+    from coachcli.models import Assessment, Rating
+
     _check_ratings(methodology, ratings)
     assessment = Assessment(rep_id=rep.id, role=rep.role, assessed_at=now)
     session.add(assessment)
@@ -153,20 +166,22 @@ def _check_ratings(methodology: Methodology, ratings: list[RatingInput]) -> None
 
 
 def latest_assessment(
-    session: Session, methodology: Methodology, rep: Rep
+    connection: Any, methodology: Methodology, rep: RepRow | Rep
 ) -> AssessmentView | None:
-    found = queries.assessments(session, rep.id)
+    found = queries.assessments(connection, rep.id)
     if not found:
         return None
     latest, previous = found[0], (found[1] if len(found) > 1 else None)
-    earlier = queries.ratings_of(session, previous.id) if previous else []
+    earlier = queries.ratings_of(connection, previous.id) if previous else []
     return AssessmentView(
         id=latest.id,
         rep=rep.name,
         role=role_name(methodology, latest.role),
         assessed_at=as_local(latest.assessed_at),
         previous_assessed_at=as_local(previous.assessed_at) if previous else None,
-        gaps=build_gaps(methodology, latest.role, queries.ratings_of(session, latest.id), earlier),
+        gaps=build_gaps(
+            methodology, latest.role, queries.ratings_of(connection, latest.id), earlier
+        ),
     )
 
 
@@ -175,8 +190,8 @@ def role_name(methodology: Methodology, role: str) -> str:
     return found.name if found else role
 
 
-def largest_gap(session: Session, methodology: Methodology, rep: Rep) -> str | None:
-    assessment = latest_assessment(session, methodology, rep)
+def largest_gap(connection: Any, methodology: Methodology, rep: RepRow | Rep) -> str | None:
+    assessment = latest_assessment(connection, methodology, rep)
     gaps = top_gaps(assessment.gaps, 1) if assessment else []
     if not gaps:
         return None

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.currencies import currency_code
 from coachcli.dates import parse_date
-from coachcli.db import deals as queries
+from coachcli.db import deal_reads as reads
 from coachcli.db import rates
+from coachcli.db.deal_reads import DealRow, StepRow
+from coachcli.db.reps import rep_by_id
+from coachcli.db.shared import driver
 from coachcli.enums import DealStatus
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology, find_key
-from coachcli.models import ClosePlanStep, Deal, Rep
 from coachcli.money import format_money
 from coachcli.services.deal_events import (
     ACTIVITY_FIELDS,
@@ -34,6 +35,11 @@ from coachcli.services.deal_events import (
 )
 from coachcli.services.fields import clean_text, split_dated
 from coachcli.services.rep_names import crm_id_key
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachcli.models import ClosePlanStep, Deal
 
 
 class StepInfo(BaseModel):
@@ -224,10 +230,10 @@ def category_key(methodology: Methodology, text: str) -> str:
     return found
 
 
-def check_new_id(session: Session, text: str | None) -> str | None:
+def check_new_id(connection: Any, text: str | None) -> str | None:
     """The CRM id a new deal is given, checked free (exit 1 if taken); None: none given."""
     external_id = clean_text(text, "id", required=False)
-    if external_id is not None and queries.deal_by_external_id(session, external_id):
+    if external_id is not None and reads.deal_by_external_id(connection, external_id):
         raise Conflict(
             f"A deal with id {external_id!r} exists already.", hint="Use `coach deal update`."
         )
@@ -237,10 +243,13 @@ def check_new_id(session: Session, text: str | None) -> str | None:
 def add_deal(
     session: Session, methodology: Methodology, given: DealFields, today: date, now: datetime
 ) -> Deal:
+    from coachcli.models import Deal
+
     ranks = Ranks.of(methodology)
     stage = stage_key(methodology, given.stage)
-    external_id = check_new_id(session, given.external_id) or (
-        f"coach-{queries.next_manual_number(session)}"
+    connection = driver(session)
+    external_id = check_new_id(connection, given.external_id) or (
+        f"coach-{reads.next_manual_number(connection)}"
     )
     status = ranks.status_of(stage)
     deal = Deal(
@@ -248,7 +257,7 @@ def add_deal(
         name=clean_text(given.name, "name"),
         account=clean_text(given.account, "account", required=False),
         rep_id=given.rep_id,
-        owner=session.get(Rep, given.rep_id).name if given.rep_id else None,
+        owner=rep_by_id(connection, given.rep_id).name if given.rep_id else None,
         stage=stage,
         max_stage_rank=ranks.first_rank(stage),
         stage_since=today,
@@ -273,7 +282,7 @@ def add_deal(
     session.add(deal)
     session.flush()
     events = [("created", None, stage)] + ([(status, None, None)] if deal.closed_on else [])
-    queries.insert_events(session, [_event(deal.id, today, event) for event in events])
+    _insert_events(session, [_event(deal.id, today, event) for event in events])
     return deal
 
 
@@ -299,7 +308,7 @@ def update_deal(
     deal.updated_at = now
     session.add(deal)
     session.flush()
-    queries.insert_events(session, [_event(deal.id, day, e) for e in events])
+    _insert_events(session, [_event(deal.id, day, e) for e in events])
     return deal
 
 
@@ -338,6 +347,12 @@ def close_deal(
     return update_deal(session, methodology, deal, changes, day, now)
 
 
+def _insert_events(session: Session, rows: list[dict]) -> None:
+    from coachcli.db.deals import insert_events
+
+    insert_events(session, rows)
+
+
 def _event(deal_id: int, day: date, event: tuple[str, str | None, str | None], snapshot=None):
     kind, old, new = event
     return {
@@ -360,45 +375,50 @@ def parse_step(text: str, today: date) -> tuple[str, date]:
 
 def add_step(session: Session, deal: Deal, what: str, due: date, day: date) -> ClosePlanStep:
     """Add a step to the close plan on `day`, kept as a dated event (history replays it)."""
-    steps = queries.steps_of(session, deal.id)
+    from coachcli.models import ClosePlanStep
+
+    steps = reads.steps_of(driver(session), deal.id)
     step = ClosePlanStep(deal_id=deal.id, position=len(steps) + 1, what=what, due=due)
     session.add(step)
     session.flush()
-    queries.insert_events(session, [_event(deal.id, day, (STEP_ADDED, None, _step_text(step)))])
+    _insert_events(session, [_event(deal.id, day, (STEP_ADDED, None, _step_text(step)))])
     return step
 
 
 def finish_step(session: Session, deal: Deal, position: int, day: date) -> ClosePlanStep:
-    steps = {step.position: step for step in queries.steps_of(session, deal.id)}
-    step = steps.get(position)
-    if step is None:
+    from coachcli.models import ClosePlanStep
+
+    steps = {step.position: step for step in reads.steps_of(driver(session), deal.id)}
+    found = steps.get(position)
+    if found is None:
         raise NotFound(f"Deal {deal.name!r} has no close-plan step {position}.")
-    if step.done_on is not None:
+    if found.done_on is not None:
         raise Conflict(f"Step {position} is already done.")
+    step = session.get(ClosePlanStep, found.id)
     step.done_on = day
     session.add(step)
-    queries.insert_events(session, [_event(deal.id, day, (STEP_DONE, None, _step_text(step)))])
+    _insert_events(session, [_event(deal.id, day, (STEP_DONE, None, _step_text(step)))])
     return step
 
 
-def _step_text(step: ClosePlanStep) -> str:
+def _step_text(step: StepRow | ClosePlanStep) -> str:
     return f"{step.position}. {step.what} (due {step.due.isoformat()})"
 
 
 # ---- reading -------------------------------------------------------------------------------
 
 
-def resolve_deal(session: Session, text: str) -> Deal:
+def resolve_deal(connection: Any, text: str) -> DealRow:
     """A deal by its CRM id, `#number`, or a unique start of its name (any case)."""
     wanted = str(text).strip()
     if not wanted:
         raise Invalid("Name a deal: its id, #number, or the start of its name.")
-    found = queries.deal_by_external_id(session, wanted) or _same_salesforce_id(session, wanted)
+    found = reads.deal_by_external_id(connection, wanted) or _same_salesforce_id(connection, wanted)
     if found is None and wanted.lstrip("#").isdigit() and len(wanted) < 19:
-        found = session.get(Deal, int(wanted.lstrip("#")))
+        found = reads.deal_by_id(connection, int(wanted.lstrip("#")))
     if found is not None:
         return found
-    matches = queries.deals_named(session, wanted)
+    matches = reads.deals_named(connection, wanted)
     exact = [deal for deal in matches if deal.name.casefold() == wanted.casefold()]
     if len(exact) == 1 or len(matches) == 1:
         return (exact or matches)[0]
@@ -408,26 +428,41 @@ def resolve_deal(session: Session, text: str) -> Deal:
     raise NotFound(f"{wanted!r} matches {len(matches)} deals: {names}. Use the id.")
 
 
-def _same_salesforce_id(session: Session, wanted: str) -> Deal | None:
+def deal_to_change(session: Session, text: str) -> Deal:
+    """The deal meant by `text`, as a record of `session` that a write command can change."""
+    from coachcli.models import Deal
+
+    return session.get(Deal, resolve_deal(driver(session), text).id)
+
+
+def _same_salesforce_id(connection: Any, wanted: str) -> DealRow | None:
     """The deal stored under the other form of a Salesforce id (15 or 18 characters)."""
     if len(wanted) not in (15, 18):
         return None
     key = crm_id_key(wanted)
     found = [
         d
-        for d in queries.deals_with_id_start(session, key[:15])
+        for d in reads.deals_with_id_start(connection, key[:15])
         if crm_id_key(d.external_id) == key
     ]
     return found[0] if len(found) == 1 else None
 
 
+# What a deal shows as stored; the rest of DealInfo is worked out.
+_AS_STORED = (
+    "id", "external_id", "name", "account", "owner", "stage", "status", "amount",
+    "close_date", "forecast_category", "created_date", "last_activity", "next_step",
+    "value_confirmed", "champion", "economic_buyer", "decision_process", "pushes",
+    "closed_on", "lost_reason", "source", "missing_since", "last_change",
+)  # fmt: skip
+
+
 def deal_info(
-    methodology: Methodology, deal: Deal, rep_name: str | None, today: date, steps=()
+    methodology: Methodology, deal: DealRow | Deal, rep_name: str | None, today: date, steps=()
 ) -> DealInfo:
-    hidden = {"rep_id", "max_stage_rank", "stage_since", "updated_at", "currency"}
     touched, basis = last_touch(deal.last_activity, deal.last_change)
     return DealInfo(
-        **deal.model_dump(exclude=hidden),
+        **{name: getattr(deal, name) for name in _AS_STORED},
         currency=deal.currency or methodology.currency,
         last_touch=touched,
         last_touch_from=basis,
@@ -451,12 +486,14 @@ def deal_info(
     )
 
 
-def show_deal(session: Session, methodology: Methodology, deal: Deal, today: date) -> DealDetail:
-    rep = session.get(Rep, deal.rep_id) if deal.rep_id else None
-    steps = queries.steps_of(session, deal.id)
+def show_deal(
+    connection: Any, methodology: Methodology, deal: DealRow | Deal, today: date
+) -> DealDetail:
+    rep = rep_by_id(connection, deal.rep_id) if deal.rep_id else None
+    steps = reads.steps_of(connection, deal.id)
     info = deal_info(methodology, deal, rep.name if rep else None, today, steps)
     pricing = rates.Pricing(methodology.currency, today)
-    amount, rate, as_of, day = rates.deal_value(session, deal.id, pricing)
+    amount, rate, as_of, day = rates.deal_value(connection, deal.id, pricing)
     value = DealValue(currency=pricing.currency, amount=amount, rate=rate, rate_as_of=as_of,
                       rate_day=day)  # fmt: skip
     return DealDetail(**info.model_dump(), value=value)
@@ -480,10 +517,10 @@ class DealPage(BaseModel):
 
 
 def list_deals(
-    session: Session,
+    connection: Any,
     methodology: Methodology,
     today: date,
-    rep: Rep | None,
+    rep_id: int | None,
     which: str,
     period=None,
     limit: int | None = None,
@@ -491,26 +528,26 @@ def list_deals(
     """Deals soonest close first; at most `limit` of them, with the full count."""
     statuses = {"open": (DealStatus.open,), "won": (DealStatus.won,), "lost": (DealStatus.lost,)}
     filters = (
-        rep.id if rep else None,
+        rep_id,
         statuses.get(which, ()),
         period.start if period else None,
         period.end if period else None,
     )
-    rows = queries.deals(session, *filters, limit=limit)
+    rows = reads.deals(connection, *filters, limit=limit)
     home = methodology.currency
     totals = [
         CurrencyTotal(currency=code, count=count, amount=amount)
-        for code, count, amount in queries.totals_by_currency(session, home, *filters)
+        for code, count, amount in reads.totals_by_currency(connection, home, *filters)
     ]
     totals.sort(key=lambda found: (found.currency != home, found.currency))
     return DealPage(
-        deals=[deal_info(methodology, deal, name, today) for deal, name in rows],
+        deals=[deal_info(methodology, deal, deal.rep_name, today) for deal in rows],
         total=sum(found.count for found in totals),
         totals=totals,
     )
 
 
-def history(session: Session, methodology: Methodology, deal: Deal) -> list[EventInfo]:
+def history(connection: Any, methodology: Methodology, deal: DealRow) -> list[EventInfo]:
     """Every event of the deal, oldest first. Events keep no currency: amounts read in
     the deal's currency of today."""
 
@@ -527,7 +564,7 @@ def history(session: Session, methodology: Methodology, deal: Deal) -> list[Even
             new_label=label(e.kind, e.new),
             snapshot_id=e.snapshot_id,
         )
-        for e in queries.events_of(session, deal.id)
+        for e in reads.events_of(connection, deal.id)
     ]
 
 
@@ -545,12 +582,12 @@ def last_touch(
     return None, None
 
 
-def deals_at_risk(session: Session, methodology: Methodology, rep: Rep, today: date) -> list[str]:
+def deals_at_risk(connection: Any, methodology: Methodology, rep_id: int, today: date) -> list[str]:
     """The rep's open deals worth a question in the one-on-one: past their close date,
     pushed again and again, gone quiet, or gone from the CRM's export."""
     rules = methodology.pipeline
     found = []
-    for deal, _ in queries.deals(session, rep.id, (DealStatus.open,)):
+    for deal in reads.deals(connection, rep_id, (DealStatus.open,)):
         reasons = []
         if deal.close_date is None:
             reasons.append("no close date")

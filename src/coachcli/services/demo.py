@@ -126,13 +126,15 @@ DEMO_SESSIONS = [
 def _seed_coaching(session, methodology: Methodology, today: date) -> None:
     from datetime import UTC, datetime, time
 
+    from coachcli.db.shared import driver
     from coachcli.services import grow
     from coachcli.services.actions import NewAction
 
     for name, days_ago, goal, reality, obstacles, options, support, actions in DEMO_SESSIONS:
-        rep = team.resolve_rep(session, name)
+        rep = team.rep_to_change(session, name)
         held = datetime.combine(today - timedelta(days=days_ago), time(9, 30), tzinfo=UTC)
-        brief = grow.build_brief(session, methodology, rep, today - timedelta(days=days_ago))
+        day = today - timedelta(days=days_ago)
+        brief = grow.build_brief(driver(session), methodology, rep, day)
         agreed = [
             NewAction(what, who if who == "me" else name.split()[0], today + timedelta(days=due))
             for what, who, due in actions
@@ -173,7 +175,7 @@ DEMO_PLANS = [
 def _seed_plans(session, methodology: Methodology, today: date) -> None:
 
     for name, days_ago, ratings, earlier, causes, goal, focus, objective, learning in DEMO_PLANS:
-        rep = team.resolve_rep(session, name)
+        rep = team.rep_to_change(session, name)
         start = today - timedelta(days=days_ago)
         if earlier:
             _assess(session, methodology, rep, {**ratings, **earlier}, {}, start - timedelta(180))

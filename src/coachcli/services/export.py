@@ -12,11 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
-
+from coachcli.db.reps import RepRow
 from coachcli.errors import Conflict, NotFound
 from coachcli.methodology_schema import Methodology
-from coachcli.models import Rep
 from coachcli.services import actions, plans, sessions, team
 from coachcli.words import counted
 
@@ -31,36 +29,38 @@ class RepNotes:
     plan: dict[str, Any] | None = None
 
 
-def session_notes(session: Session, session_id: int, today: date) -> dict[str, Any]:
-    return sessions.session_detail(session, session_id, today).model_dump(mode="json")
+def session_notes(connection: Any, session_id: int, today: date) -> dict[str, Any]:
+    return sessions.session_detail(connection, session_id, today).model_dump(mode="json")
 
 
-def rep_notes(session: Session, methodology: Methodology, rep: Rep, today: date) -> RepNotes:
+def rep_notes(connection: Any, methodology: Methodology, rep: RepRow, today: date) -> RepNotes:
     return RepNotes(
-        rep=team.rep_info(session, methodology, rep, today).model_dump(mode="json"),
-        sessions=[d.model_dump(mode="json") for d in sessions.rep_sessions(session, rep, today)],
+        rep=team.rep_info(connection, methodology, rep, today).model_dump(mode="json"),
+        sessions=[d.model_dump(mode="json") for d in sessions.rep_sessions(connection, rep, today)],
         actions=[
             item.model_dump(mode="json")
-            for item in actions.list_actions(session, today, rep, which="all")
+            for item in actions.list_actions(connection, today, rep.id, which="all")
         ],
-        plan=_plan_if_any(session, methodology, rep, today),
+        plan=_plan_if_any(connection, methodology, rep, today),
     )
 
 
-def _plan_if_any(session: Session, methodology: Methodology, rep: Rep, today: date) -> dict | None:
+def _plan_if_any(
+    connection: Any, methodology: Methodology, rep: RepRow, today: date
+) -> dict | None:
     try:
-        view = plans.plan_view(session, methodology, rep, today)
+        view = plans.plan_view(connection, methodology, rep, today)
     except NotFound:
         return None
     return view.model_dump(mode="json")
 
 
 def notes_of_every_rep(
-    session: Session, methodology: Methodology, folder: Path, today: date, overwrite: bool
+    connection: Any, methodology: Methodology, folder: Path, today: date, overwrite: bool
 ) -> list[tuple[Path, RepNotes]]:
     """The file and the notes of each rep, archived reps included. All or nothing: when
     a file exists and `overwrite` is not given, nothing is returned to be written."""
-    reps = team.all_reps(session, include_archived=True)
+    reps = team.all_reps(connection, include_archived=True)
     targets: list[Path] = []
     for rep in reps:
         targets.append(_free_name(folder, rep, targets))
@@ -71,12 +71,12 @@ def notes_of_every_rep(
             hint="Pass --force to overwrite them.",
         )
     return [
-        (path, rep_notes(session, methodology, rep, today))
+        (path, rep_notes(connection, methodology, rep, today))
         for rep, path in zip(reps, targets, strict=True)
     ]
 
 
-def _free_name(folder: Path, rep: Rep, taken: list[Path]) -> Path:
+def _free_name(folder: Path, rep: RepRow, taken: list[Path]) -> Path:
     """ "Ana Souza" and "Ana Souza!" share a slug: the later one gets a number."""
     base, number = file_slug(rep.name), rep.id
     path = folder / f"{base}.md"

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.dates import as_local
 from coachcli.db import coaching as queries
+from coachcli.db.reps import RepRow
+from coachcli.db.shared import driver
 from coachcli.enums import ActionStatus, SessionKind
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
-from coachcli.models import ActionItem, CoachingSession, Rep
 from coachcli.services import assessments, deals, plans
 from coachcli.services.actions import (
     ActionInfo,
@@ -24,6 +24,11 @@ from coachcli.services.actions import (
     close_action,
     create_action,
 )
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachcli.models import CoachingSession, Rep
 
 CARRY_DECISIONS = ("done", "keep", "drop")
 
@@ -101,13 +106,13 @@ class ConsequenceAnswers:
         return []
 
 
-def build_brief(session: Session, methodology: Methodology, rep: Rep, today: date) -> Brief:
-    last = queries.last_session(session, rep.id, SessionKind.one_on_one)
+def build_brief(connection: Any, methodology: Methodology, rep: RepRow, today: date) -> Brief:
+    last = queries.last_session(connection, rep.id, SessionKind.one_on_one)
     last_day = _local_day(last.held_at) if last else None
     since = (today - last_day).days if last_day else None
     cadence = methodology.cadence.one_on_one_days
     role = methodology.roles.get(rep.role)
-    focus, learning = plans.current_focus(session, methodology, rep)
+    focus, learning = plans.current_focus(connection, methodology, rep)
     return Brief(
         rep=rep.name,
         role=role.name if role else rep.role,
@@ -117,12 +122,12 @@ def build_brief(session: Session, methodology: Methodology, rep: Rep, today: dat
         days_since_last=since,
         one_on_one_due=since is None or since >= cadence,
         open_actions=[
-            action_info(a, rep.name, today) for a in queries.open_actions(session, rep.id)
+            action_info(a, rep.name, today) for a in queries.open_actions(connection, rep.id)
         ],
         sprint_focus=focus,
         sprint_learning=learning,
-        top_gap=assessments.largest_gap(session, methodology, rep),
-        deals_at_risk=deals.deals_at_risk(session, methodology, rep, today),
+        top_gap=assessments.largest_gap(connection, methodology, rep),
+        deals_at_risk=deals.deals_at_risk(connection, methodology, rep.id, today),
     )
 
 
@@ -140,17 +145,16 @@ def parse_carry(text: str) -> CarryDecision:
     return CarryDecision(int(match[1]), match[2].lower(), note.strip() or None)
 
 
-def check_carry(session: Session, rep: Rep, decisions: list[CarryDecision]) -> None:
+def check_carry(connection: Any, rep: RepRow | Rep, decisions: list[CarryDecision]) -> None:
     """Every decision names an open action of this rep (exit 1 otherwise)."""
     for decision in decisions:
-        item = session.get(ActionItem, decision.action_id)
+        item = queries.action_by_id(connection, decision.action_id)
         if item is None:
             raise NotFound(f"--carry names action #{decision.action_id}, which does not exist.")
         if item.rep_id != rep.id:
-            owner = session.get(Rep, item.rep_id)
             raise Conflict(
-                f"Action #{item.id} belongs to {owner.name}, not {rep.name}; "
-                f"carry it over in a session with {owner.name}."
+                f"Action #{item.id} belongs to {item.rep_name}, not {rep.name}; "
+                f"carry it over in a session with {item.rep_name}."
             )
         if item.status != ActionStatus.open:
             raise Conflict(f"Action #{item.id} is already {item.status}.")
@@ -172,6 +176,8 @@ def save_session(
     brief: Brief,
     timing: Timing,
 ) -> int:
+    from coachcli.models import CoachingSession
+
     record = CoachingSession(
         rep_id=rep.id,
         kind=answers.kind,
@@ -192,7 +198,7 @@ def _save(
     carry: list[CarryDecision],
     actions: list[NewAction],
 ) -> int:
-    check_carry(session, rep, carry)
+    check_carry(driver(session), rep, carry)
     session.add(record)
     session.flush()
     for decision in carry:
@@ -203,6 +209,8 @@ def _save(
 
 
 def _apply_carry(session: Session, decision: CarryDecision, record: CoachingSession) -> None:
+    from coachcli.models import ActionItem
+
     item = session.get(ActionItem, decision.action_id)
     if decision.decision == "keep":
         if decision.note:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from coachcli.clock import Clock
 from coachcli.db import deals as queries
+from coachcli.db.shared import driver
 from coachcli.enums import DealStatus
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
@@ -181,7 +182,7 @@ def _owners(
 ) -> _Owners:
     """Match owners to reps (services/team.py's OwnerIndex: ids first, then names);
     with --create-reps, add the owners the file names, never one known only by id."""
-    index = team.owner_index(session)
+    index = team.owner_index(driver(session))
     # An OwnerId-only export: the owner column holds ids, and a deal shows its rep's name.
     ids = header_key(parsed.columns.get("owner", "")).endswith("ownerid")
     owners = _Owners({}, {}, [], [])

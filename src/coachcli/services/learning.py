@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.dates import as_local
 from coachcli.db import plans as queries
+from coachcli.db.plans import LearningRow, SprintRow
+from coachcli.db.shared import driver
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
-from coachcli.models import LearningActivity, Rep, Sprint
 from coachcli.services.fields import clean_text
 from coachcli.services.plan_answers import competency_key
 from coachcli.services.sprints import check_due_in_sprint, open_sprint_of
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachcli.models import LearningActivity, Rep
 
 
 class LearningInfo(BaseModel):
@@ -33,7 +39,7 @@ class LearningInfo(BaseModel):
 
 
 def learning_info(
-    methodology: Methodology, item: LearningActivity, rep_name: str, today: date
+    methodology: Methodology, item: LearningRow | LearningActivity, rep_name: str, today: date
 ) -> LearningInfo:
     competency = methodology.competencies.get(item.competency)
     done = item.done_at is not None
@@ -59,10 +65,12 @@ def add_learning(
     competency: str,
     title: str,
     due: date,
-    sprint: Sprint | None,
+    sprint: SprintRow | None,
     kind: str | None,
     now: datetime,
 ) -> LearningActivity:
+    from coachcli.models import LearningActivity
+
     item = LearningActivity(
         rep_id=rep.id,
         sprint_id=sprint.id if sprint else None,
@@ -90,8 +98,9 @@ def assign(
 ) -> LearningInfo:
     """Assign learning; it belongs to the rep's open sprint unless `outside_sprint`."""
     key = competency_key(methodology, competency)
-    plan = queries.latest_plan(session, rep.id)
-    sprint = None if outside_sprint or plan is None else open_sprint_of(session, plan)
+    connection = driver(session)
+    plan = queries.latest_plan(connection, rep.id)
+    sprint = None if outside_sprint or plan is None else open_sprint_of(connection, plan)
     if sprint is not None:
         try:
             check_due_in_sprint(due, sprint.start, sprint.end)
@@ -114,6 +123,8 @@ def complete(
     today: date,
     now: datetime,
 ) -> LearningInfo:
+    from coachcli.models import LearningActivity, Rep
+
     item = session.get(LearningActivity, learning_id)
     if item is None:
         raise NotFound(f"No learning activity #{learning_id}.", hint="`coach learning` lists them.")
@@ -127,7 +138,7 @@ def complete(
 
 
 def list_learning(
-    session: Session, methodology: Methodology, today: date, rep: Rep | None, open_only: bool
+    connection: Any, methodology: Methodology, today: date, rep_id: int | None, open_only: bool
 ) -> list[LearningInfo]:
-    rows = queries.learning(session, rep.id if rep else None, open_only)
-    return [learning_info(methodology, item, name, today) for item, name in rows]
+    rows = queries.learning(connection, rep_id, open_only)
+    return [learning_info(methodology, item, item.rep_name, today) for item in rows]

@@ -27,12 +27,11 @@ from coachcli.dates import Period, quarter_of
 from coachcli.db import pipeline as queries
 from coachcli.db.pipeline import FLAGS, DealGroup, FlagRules, RepPeriod
 from coachcli.db.rates import Pricing, foreign_deals
-from coachcli.db.reader import RepRow, active_reps, all_reps
+from coachcli.db.reps import RepRow, active_reps
 from coachcli.enums import DealStatus
 from coachcli.errors import Invalid
 from coachcli.methodology_schema import Methodology
 from coachcli.services.deal_events import Ranks
-from coachcli.services.rep_names import choose_rep
 
 if TYPE_CHECKING:
     from sqlite3 import Connection
@@ -508,11 +507,6 @@ def _flags(
         limit = getattr(limits, flag, None)  # the methodology sets limits on some flags
         views[flag] = flag_view(flag, count, value, open_count, limit, deals)
     return views
-
-
-def find_rep(connection: Connection, text: str) -> RepRow:
-    """The rep `--rep` names, archived ones included (their history still counts)."""
-    return choose_rep(text, all_reps(connection), include_archived=True)
 
 
 def pipeline_health(

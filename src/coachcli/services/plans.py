@@ -10,23 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.dates import as_local
 from coachcli.db import plans as queries
-from coachcli.db.reps import quotas_by_rep
+from coachcli.db.coaching import actions_due_between
+from coachcli.db.plans import PlanRow, SprintRow
+from coachcli.db.reps import RepRow, quotas_by_rep
+from coachcli.db.shared import driver
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import (
     Methodology,
-)
-from coachcli.models import (
-    DevelopmentPlan,
-    Expectation,
-    PlanRevision,
-    Rep,
-    Sprint,
 )
 from coachcli.services.actions import ActionInfo, action_info
 from coachcli.services.assessments import (
@@ -57,6 +53,11 @@ from coachcli.services.sprints import (
     sprint_label,
 )
 from coachcli.services.team import QuotaUpdate, set_quota
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachcli.models import DevelopmentPlan, PlanRevision, Rep, Sprint
 
 
 class ExpectationView(BaseModel):
@@ -115,12 +116,19 @@ def set_expectations(
 ) -> QuotaUpdate | None:
     """Expectations for a period; a quota given with them becomes the period's quota (a
     change is returned, and kept in the rep's quota history)."""
-    row = queries.expectation_for(session, rep.id, given.period.label) or Expectation(
-        rep_id=rep.id,
-        period=given.period.label,
-        start=given.period.start,
-        end=given.period.end,
-        set_at=now,
+    from coachcli.models import Expectation
+
+    found = queries.expectation_for(driver(session), rep.id, given.period.label)
+    row = (
+        session.get(Expectation, found.id)
+        if found
+        else Expectation(
+            rep_id=rep.id,
+            period=given.period.label,
+            start=given.period.start,
+            end=given.period.end,
+            set_at=now,
+        )
     )
     row.quota, row.new_logos = given.quota, given.new_logos
     row.renewals, row.expansion = given.renewals, given.expansion
@@ -141,8 +149,10 @@ def create_plan(
     first: SprintInput,
     now: datetime,
 ) -> DevelopmentPlan:
+    from coachcli.models import DevelopmentPlan
+
     year = first.start.year
-    refuse_second_plan(session, rep, year)
+    refuse_second_plan(driver(session), rep, year)
     plan = DevelopmentPlan(rep_id=rep.id, year=year, goals=check_goals(goals), created_at=now)
     session.add(plan)
     session.flush()
@@ -150,9 +160,9 @@ def create_plan(
     return plan
 
 
-def refuse_second_plan(session: Session, rep: Rep, year: int) -> None:
+def refuse_second_plan(connection: Any, rep: RepRow | Rep, year: int) -> None:
     """One plan a year, and none while the last one still has a sprint open."""
-    existing = queries.latest_plan(session, rep.id)
+    existing = queries.latest_plan(connection, rep.id)
     if existing is None:
         return
     if existing.year >= year:
@@ -161,7 +171,7 @@ def refuse_second_plan(session: Session, rep: Rep, year: int) -> None:
             hint="See it with `coach plan show`; change it with `coach plan assess`, "
             "`coach plan sprint` or `coach plan revise`.",
         )
-    if open_sprint_of(session, existing) is not None:
+    if open_sprint_of(connection, existing) is not None:
         raise Conflict(
             f"{rep.name}'s {existing.year} plan still has an open sprint.",
             hint="Close it first with `coach plan sprint` (or shorten it with `plan revise`).",
@@ -172,11 +182,13 @@ def _add_sprint(
     session: Session,
     methodology: Methodology,
     rep: Rep,
-    plan: DevelopmentPlan,
+    plan: PlanRow | DevelopmentPlan,
     given: SprintInput,
     number: int,
     now: datetime,
 ) -> Sprint:
+    from coachcli.models import Sprint
+
     focus = competency_key(methodology, given.focus)
     if not given.objectives:
         raise Invalid("A sprint needs at least one measurable objective (--objective).")
@@ -198,8 +210,8 @@ def _add_sprint(
     return sprint
 
 
-def current_plan(session: Session, rep: Rep) -> DevelopmentPlan:
-    plan = queries.latest_plan(session, rep.id)
+def current_plan(connection: Any, rep: RepRow | Rep) -> PlanRow:
+    plan = queries.latest_plan(connection, rep.id)
     if plan is None:
         raise NotFound(
             f"{rep.name} has no development plan yet.",
@@ -216,9 +228,12 @@ def close_and_open_sprint(
     given: SprintInput,
     now: datetime,
 ) -> Sprint:
-    plan = current_plan(session, rep)
-    current = open_sprint_of(session, plan)
-    sprints = queries.sprints_of(session, plan.id)
+    from coachcli.models import Sprint
+
+    connection = driver(session)
+    plan = current_plan(connection, rep)
+    current = open_sprint_of(connection, plan)
+    sprints = queries.sprints_of(connection, plan.id)
     last = current or (sprints[-1] if sprints else None)
     if last is not None:
         check_start(given.start, day_after(last), sprint_label(last))
@@ -227,8 +242,9 @@ def close_and_open_sprint(
             raise Invalid(
                 "Close the current sprint first: give its --outcome (achieved, partly, not)."
             )
-        current.outcome, current.retro, current.closed_at = close.outcome, close.retro, now
-        session.add(current)
+        closing = session.get(Sprint, current.id)
+        closing.outcome, closing.retro, closing.closed_at = close.outcome, close.retro, now
+        session.add(closing)
     number = (sprints[-1].number + 1) if sprints else 1
     return _add_sprint(session, methodology, rep, plan, given, number, now)
 
@@ -243,8 +259,12 @@ def revise_plan(
     now: datetime,
 ) -> PlanRevision:
     """Apply changes to the goals and the open sprint, keeping what they were before."""
-    plan = current_plan(session, rep)
-    sprint = open_sprint_of(session, plan)
+    from coachcli.models import DevelopmentPlan, PlanRevision, Sprint
+
+    connection = driver(session)
+    plan = session.get(DevelopmentPlan, current_plan(connection, rep).id)
+    found = open_sprint_of(connection, plan)
+    sprint = session.get(Sprint, found.id) if found else None
     recorded = {}
     if "goals" in changes:
         recorded["goals"] = {"from": plan.goals, "to": check_goals(changes["goals"])}
@@ -286,24 +306,26 @@ def _revise_sprint(
                 f"The sprint cannot end ({end.isoformat()}) before it starts "
                 f"({sprint.start.isoformat()})."
             )
-        check_new_end(session, methodology, sprint, end)
+        check_new_end(driver(session), methodology, sprint, end)
         recorded["sprint_end"] = {"from": sprint.end.isoformat(), "to": end.isoformat()}
         sprint.end = end
     session.add(sprint)
     return recorded
 
 
-def plan_view(session: Session, methodology: Methodology, rep: Rep, today: date) -> PlanView:
-    plan = queries.latest_plan(session, rep.id)
-    assessment = latest_assessment(session, methodology, rep)
+def plan_view(connection: Any, methodology: Methodology, rep: RepRow, today: date) -> PlanView:
+    plan = queries.latest_plan(connection, rep.id)
+    assessment = latest_assessment(connection, methodology, rep)
     if plan is None and assessment is None:
         raise NotFound(
             f"{rep.name} has no development plan or assessment yet.",
             hint=f"Build one with `coach plan {rep.name.split()[0]}`.",
         )
-    sprints = [_sprint_view(session, methodology, rep, s, today) for s in _sprints(session, plan)]
+    sprints = [
+        _sprint_view(connection, methodology, rep, s, today) for s in _sprints(connection, plan)
+    ]
     current = next((s for s in reversed(sprints) if not s.closed), None)
-    expectation = queries.latest_expectation(session, rep.id, today)
+    expectation = queries.latest_expectation(connection, rep.id, today)
     return PlanView(
         rep=rep.name,
         role=role_name(methodology, rep.role),
@@ -319,24 +341,24 @@ def plan_view(session: Session, methodology: Methodology, rep: Rep, today: date)
         else None,
         learning=[
             learning_info(methodology, item, rep.name, today)
-            for item, _ in queries.learning(session, rep.id)
+            for item in queries.learning(connection, rep.id)
         ],
         revisions=[
             RevisionView(revised_at=as_local(r.revised_at), reason=r.reason, changes=r.changes)
-            for r in (queries.revisions_of(session, plan.id) if plan else [])
+            for r in (queries.revisions_of(connection, plan.id) if plan else [])
         ],
     )
 
 
-def _sprints(session: Session, plan: DevelopmentPlan | None) -> list[Sprint]:
-    return queries.sprints_of(session, plan.id) if plan else []
+def _sprints(connection: Any, plan: PlanRow | None) -> list[SprintRow]:
+    return queries.sprints_of(connection, plan.id) if plan else []
 
 
 def _sprint_view(
-    session: Session, methodology: Methodology, rep: Rep, sprint: Sprint, today: date
+    connection: Any, methodology: Methodology, rep: RepRow, sprint: SprintRow, today: date
 ) -> SprintView:
-    learning = queries.learning_of_sprint(session, sprint.id)
-    actions = queries.actions_due_between(session, rep.id, sprint.start, sprint.end)
+    learning = queries.learning_of_sprint(connection, sprint.id)
+    actions = actions_due_between(connection, rep.id, sprint.start, sprint.end)
     competency = methodology.competencies.get(sprint.focus)
     return SprintView(
         id=sprint.id,
@@ -358,18 +380,18 @@ def _sprint_view(
 
 
 def current_focus(
-    session: Session, methodology: Methodology, rep: Rep
+    connection: Any, methodology: Methodology, rep: RepRow | Rep
 ) -> tuple[str | None, list[str]]:
     """The open sprint's focus and its open learning, for the one-on-one pre-brief."""
-    plan = queries.latest_plan(session, rep.id)
-    sprint = open_sprint_of(session, plan) if plan else None
+    plan = queries.latest_plan(connection, rep.id)
+    sprint = open_sprint_of(connection, plan) if plan else None
     if sprint is None:
         return None, []
     competency = methodology.competencies.get(sprint.focus)
     name = competency.name if competency else sprint.focus
     learning = [
         f"{item.title} (due {item.due.isoformat()})"
-        for item in queries.learning_of_sprint(session, sprint.id)
+        for item in queries.learning_of_sprint(connection, sprint.id)
         if item.done_at is None
     ]
     return f"{name}, sprint {sprint.number} until {sprint.end.isoformat()}", learning
@@ -408,31 +430,33 @@ class NextSprintAnswers:
     sprint: SprintInput
 
 
-def new_plan_facts(session: Session, methodology: Methodology, rep: Rep, today: date) -> PlanFacts:
+def new_plan_facts(
+    connection: Any, methodology: Methodology, rep: RepRow, today: date
+) -> PlanFacts:
     """Refuses before the first question when the rep already has this year's plan."""
-    refuse_second_plan(session, rep, today.year)
-    quotas = quotas_by_rep(session, [rep.id]).get(rep.id, [])
+    refuse_second_plan(connection, rep, today.year)
+    quotas = quotas_by_rep(connection, [rep.id]).get(rep.id, [])
     return PlanFacts(role=rep.role, quotas={quota.period: quota.amount for quota in quotas})
 
 
 def assessment_facts(
-    session: Session, methodology: Methodology, rep: Rep, today: date
+    connection: Any, methodology: Methodology, rep: RepRow, today: date
 ) -> PlanFacts:
     return PlanFacts(role=rep.role)
 
 
-def sprint_facts(session: Session, methodology: Methodology, rep: Rep, today: date) -> PlanFacts:
-    plan = current_plan(session, rep)
-    current = open_sprint_of(session, plan)
-    sprints = queries.sprints_of(session, plan.id)
-    assessment = latest_assessment(session, methodology, rep)
+def sprint_facts(connection: Any, methodology: Methodology, rep: RepRow, today: date) -> PlanFacts:
+    plan = current_plan(connection, rep)
+    current = open_sprint_of(connection, plan)
+    sprints = queries.sprints_of(connection, plan.id)
+    assessment = latest_assessment(connection, methodology, rep)
     gaps = assessment.gaps if assessment else []
     return PlanFacts(
         role=rep.role,
         current_sprint=current.number if current else None,
         gaps=gaps,
         causes={row.competency: row.root_cause for row in gaps if row.root_cause},
-        next_start=next_sprint_start(session, plan, today),
+        next_start=next_sprint_start(connection, plan, today),
         earliest_start=day_after(sprints[-1]) if sprints else None,
         last_sprint=sprint_label(sprints[-1]) if sprints else "the last sprint",
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.dates import as_local
 from coachcli.db import coaching as queries
+from coachcli.db.coaching import ActionRow, ListedSession, SessionRow
+from coachcli.db.reps import RepRow, rep_by_id
 from coachcli.enums import SessionKind
 from coachcli.errors import Invalid, NotFound
-from coachcli.models import ActionItem, CoachingSession, Rep
 from coachcli.services.actions import ActionInfo, action_info
 
 
@@ -64,42 +65,40 @@ def parse_kind(text: str | None) -> str | None:
 
 
 def list_sessions(
-    session: Session, rep: Rep | None = None, kind: str | None = None, limit: int | None = None
+    connection: Any, rep_id: int | None = None, kind: str | None = None, limit: int | None = None
 ) -> tuple[list[SessionSummary], int]:
     """The newest sessions (at most `limit`), and how many there are in all."""
-    rep_id = rep.id if rep else None
-    rows = queries.sessions(session, rep_id, kind, limit)
-    total = len(rows) if limit is None else queries.count_sessions(session, rep_id, kind)
+    rows = queries.sessions(connection, rep_id, kind, limit)
+    total = len(rows) if limit is None else queries.count_sessions(connection, rep_id, kind)
     return _summaries(rows), total
 
 
-def _summaries(rows: list[tuple[CoachingSession, str, int]]) -> list[SessionSummary]:
+def _summaries(rows: list[ListedSession]) -> list[SessionSummary]:
     return [
         SessionSummary(
             id=record.id,
-            rep=name,
+            rep=record.rep_name,
             kind=record.kind,
             held_at=as_local(record.held_at),
             minutes=_minutes(record),
             headline=_headline(record),
-            actions_agreed=agreed,
+            actions_agreed=record.actions_agreed,
         )
-        for record, name, agreed in rows
+        for record in rows
     ]
 
 
-def session_detail(session: Session, session_id: int, today: date) -> SessionDetail:
-    record = session.get(CoachingSession, session_id)
+def session_detail(connection: Any, session_id: int, today: date) -> SessionDetail:
+    record = queries.session_by_id(connection, session_id)
     if record is None:
         raise NotFound(f"No session #{session_id}.", hint="`coach sessions` lists them.")
-    rep = session.get(Rep, record.rep_id)
-    return detail_of(session, record, rep, today)
+    return detail_of(connection, record, rep_by_id(connection, record.rep_id), today)
 
 
 def detail_of(
-    session: Session,
-    record: CoachingSession,
-    rep: Rep,
+    connection: Any,
+    record: SessionRow,
+    rep: RepRow,
     today: date,
     known: _SessionActions | None = None,
 ) -> SessionDetail:
@@ -109,8 +108,8 @@ def detail_of(
         return [action_info(item, rep.name, today) for item in items]
 
     if known is None:
-        agreed = queries.actions_of_session(session, record.id)
-        closed = queries.actions_closed_in(session, record.id)
+        agreed = queries.actions_of_session(connection, record.id)
+        closed = queries.actions_closed_in(connection, record.id)
     else:
         agreed, closed = known.agreed.get(record.id, []), known.closed.get(record.id, [])
 
@@ -136,11 +135,11 @@ def detail_of(
     )
 
 
-def rep_sessions(session: Session, rep: Rep, today: date) -> list[SessionDetail]:
+def rep_sessions(connection: Any, rep: RepRow, today: date) -> list[SessionDetail]:
     """Every session of a rep in full, newest first (for the running export document)."""
-    rows = queries.sessions(session, rep.id)
-    known = _SessionActions.of(queries.actions_of_rep(session, rep.id))
-    return [detail_of(session, record, rep, today, known) for record, _, _ in rows]
+    rows = queries.sessions(connection, rep.id)
+    known = _SessionActions.of(queries.actions_of_rep(connection, rep.id))
+    return [detail_of(connection, record, rep, today, known) for record in rows]
 
 
 @dataclass
@@ -148,11 +147,11 @@ class _SessionActions:
     """A rep's actions by the session that agreed them and the one that closed them:
     two lookups instead of two queries per session."""
 
-    agreed: dict[int, list[ActionItem]] = field(default_factory=dict)
-    closed: dict[int, list[ActionItem]] = field(default_factory=dict)
+    agreed: dict[int, list[ActionRow]] = field(default_factory=dict)
+    closed: dict[int, list[ActionRow]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, items: list[ActionItem]) -> _SessionActions:
+    def of(cls, items: list[ActionRow]) -> _SessionActions:
         known = cls()
         for item in items:
             if item.session_id is not None:
@@ -162,12 +161,12 @@ class _SessionActions:
         return known
 
 
-def _minutes(record: CoachingSession) -> int | None:
+def _minutes(record: SessionRow) -> int | None:
     if record.duration_seconds is None:
         return None
     return max(1, round(record.duration_seconds / 60))
 
 
-def _headline(record: CoachingSession) -> str:
+def _headline(record: SessionRow) -> str:
     text = record.goal if record.kind == SessionKind.one_on_one else record.standard
     return (text or "").splitlines()[0] if text else ""

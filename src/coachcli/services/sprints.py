@@ -7,17 +7,13 @@ one may not start inside the one before (SPEC section 1, item 3).
 from __future__ import annotations
 
 from datetime import date, timedelta
-
-from sqlmodel import Session
+from typing import Any
 
 from coachcli.db import plans as queries
+from coachcli.db.plans import PlanRow, SprintRow
 from coachcli.errors import Conflict, Invalid
 from coachcli.methodology_schema import (
     Methodology,
-)
-from coachcli.models import (
-    DevelopmentPlan,
-    Sprint,
 )
 
 
@@ -31,11 +27,11 @@ def check_start(start: date, earliest: date | None, inside: str = "the last spri
     return start
 
 
-def day_after(sprint: Sprint) -> date:
+def day_after(sprint: SprintRow) -> date:
     return sprint.end + timedelta(days=1)
 
 
-def sprint_label(sprint: Sprint) -> str:
+def sprint_label(sprint: SprintRow) -> str:
     return f"sprint {sprint.number} ({sprint.start.isoformat()} to {sprint.end.isoformat()})"
 
 
@@ -52,20 +48,20 @@ def check_due_in_sprint(due: date, start: date, end: date) -> date:
     return due
 
 
-def open_sprint_of(session: Session, plan: DevelopmentPlan) -> Sprint | None:
+def open_sprint_of(connection: Any, plan: PlanRow) -> SprintRow | None:
     return next(
-        (s for s in reversed(queries.sprints_of(session, plan.id)) if s.closed_at is None), None
+        (s for s in reversed(queries.sprints_of(connection, plan.id)) if s.closed_at is None), None
     )
 
 
-def next_sprint_start(session: Session, plan: DevelopmentPlan, today: date) -> date:
+def next_sprint_start(connection: Any, plan: PlanRow, today: date) -> date:
     """Sprints run back to back: the day after the last one ends, or today if that is later."""
-    sprints = queries.sprints_of(session, plan.id)
+    sprints = queries.sprints_of(connection, plan.id)
     after_last = day_after(sprints[-1]) if sprints else today
     return max(after_last, today)
 
 
-def check_new_end(session: Session, methodology: Methodology, sprint: Sprint, end: date) -> None:
+def check_new_end(connection: Any, methodology: Methodology, sprint: SprintRow, end: date) -> None:
     """A sprint may end sooner than planned, but not run past the longest sprint, and not
     leave its learning due after it."""
     latest = sprint_end(sprint.start, methodology.cadence.sprint_max_weeks)
@@ -75,7 +71,7 @@ def check_new_end(session: Session, methodology: Methodology, sprint: Sprint, en
             f"end it by {latest.isoformat()}.",
             hint="Open the next sprint with `coach plan sprint` for what comes after.",
         )
-    late = [item for item in queries.learning_of_sprint(session, sprint.id) if item.due > end]
+    late = [item for item in queries.learning_of_sprint(connection, sprint.id) if item.due > end]
     if late:
         titles = "; ".join(f"#{item.id} {item.title} (due {item.due})" for item in late)
         raise Invalid(

@@ -6,18 +6,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from coachcli.clock import Clock
 from coachcli.dates import Period, as_local, parse_period, quarter_of
 from coachcli.db import reps as queries
+from coachcli.db.reps import QuotaRow, RepRow
+from coachcli.db.shared import driver
 from coachcli.errors import Conflict, Invalid, NotFound
 from coachcli.methodology_schema import Methodology
-from coachcli.models import Quota, QuotaChange, Rep, RepAlias
 from coachcli.services.fields import MAX_NAME_LENGTH
 from coachcli.services.rep_names import choose_rep, crm_id_key, fold, name_key
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachcli.models import Rep
 
 MAX_CRM_ID_LENGTH = 64
 # The kinds of RepAlias: an owner id in the CRM, a name the rep had before.
@@ -141,9 +147,11 @@ def add_rep(
     *,
     clock: Clock,
 ) -> RepInfo:
+    from coachcli.models import Rep
+
     name = clean_name(name)
     today = clock.today()
-    ensure_name_free(session, name)
+    ensure_name_free(driver(session), name)
     rep = Rep(
         name=name,
         name_key=name_key(name),
@@ -156,11 +164,11 @@ def add_rep(
     session.flush()
     if quota is not None:
         set_quota(session, rep.id, quota, period or quarter_of(today), clock.now(), "team add")
-    return rep_info(session, methodology, rep, today, with_quotas=True)
+    return rep_info(driver(session), methodology, rep, today, with_quotas=True)
 
 
-def ensure_name_free(session: Session, name: str, except_id: int | None = None) -> str:
-    existing = queries.rep_by_key(session, name_key(name))
+def ensure_name_free(connection: Any, name: str, except_id: int | None = None) -> str:
+    existing = queries.rep_by_key(connection, name_key(name))
     if existing is not None and existing.id != except_id:
         state = " (archived)" if existing.archived_at else ""
         raise Conflict(
@@ -175,12 +183,16 @@ def set_quota(
 ) -> QuotaUpdate | None:
     """Set the quota of a period; a change is kept in the rep's quota history (`source`
     says which command made it). None when the amount was already that."""
-    quota = queries.quota_for(session, rep_id, period.label)
-    old = quota.amount if quota is not None else None
+    from coachcli.models import Quota, QuotaChange
+
+    found = queries.quota_for(driver(session), rep_id, period.label)
+    old = found.amount if found is not None else None
     if old == amount:
         return None
-    if quota is None:
+    if found is None:
         quota = Quota(rep_id=rep_id, period=period.label, start=period.start, end=period.end)
+    else:
+        quota = session.get(Quota, found.id)
     quota.amount = amount
     session.add(quota)
     session.add(QuotaChange(rep_id=rep_id, period=period.label, old_amount=old,
@@ -188,32 +200,44 @@ def set_quota(
     return QuotaUpdate(period.label, old, amount)
 
 
-def resolve_rep(session: Session, text: str, include_archived: bool = False) -> Rep:
+def resolve_rep(connection: Any, text: str, include_archived: bool = False) -> RepRow:
     """The rep a user means by a name as they type it (the rule: services/rep_names.py)."""
-    return choose_rep(text, queries.all_reps(session, include_archived=True), include_archived)
+    return choose_rep(text, queries.all_reps(connection, include_archived=True), include_archived)
 
 
-def all_reps(session: Session, include_archived: bool = False) -> list[Rep]:
-    return queries.all_reps(session, include_archived)
+def rep_to_change(session: Session, text: str, include_archived: bool = False) -> Rep:
+    """The rep meant by `text`, as a record of `session` that a write command can change."""
+    return rep_record(session, resolve_rep(driver(session), text, include_archived).id)
+
+
+def rep_record(session: Session, rep_id: int) -> Rep:
+    from coachcli.models import Rep
+
+    return session.get(Rep, rep_id)
+
+
+def all_reps(connection: Any, include_archived: bool = False) -> list[RepRow]:
+    return queries.all_reps(connection, include_archived)
 
 
 def list_reps(
-    session: Session, methodology: Methodology, today: date, include_archived: bool = False
+    connection: Any, methodology: Methodology, today: date, include_archived: bool = False
 ) -> list[RepInfo]:
-    reps = queries.all_reps(session, include_archived)
-    quotas = queries.quotas_by_rep(session, [rep.id for rep in reps])
+    reps = queries.all_reps(connection, include_archived)
+    quotas = queries.quotas_by_rep(connection, [rep.id for rep in reps])
     return [_info(methodology, rep, quotas.get(rep.id, []), today) for rep in reps]
 
 
 def rep_info(
-    session: Session, methodology: Methodology, rep: Rep, today: date, with_quotas: bool = False
-) -> RepInfo:
+    connection: Any, methodology: Methodology, rep: RepRow | Rep, today: date,
+    with_quotas: bool = False,
+) -> RepInfo:  # fmt: skip
     """A rep as shown; `with_quotas` adds every quota, the quota history and the names
     imports know the rep by (team show)."""
-    quotas = queries.quotas_by_rep(session, [rep.id]).get(rep.id, [])
+    quotas = queries.quotas_by_rep(connection, [rep.id]).get(rep.id, [])
     info = _info(methodology, rep, quotas, today, with_quotas)
     if with_quotas:
-        aliases = queries.aliases(session, rep.id)
+        aliases = queries.aliases(connection, rep.id)
         info.crm_ids = [alias.value for alias in aliases if alias.kind == CRM_ID]
         info.former_names = [alias.value for alias in aliases if alias.kind == FORMER_NAME]
         info.quota_history = [
@@ -224,14 +248,15 @@ def rep_info(
                 changed_at=as_local(change.changed_at),
                 source=change.source,
             )
-            for change in queries.quota_changes(session, rep.id)
+            for change in queries.quota_changes(connection, rep.id)
         ]
     return info
 
 
 def _info(
-    methodology: Methodology, rep: Rep, quotas: list[Quota], today: date, with_quotas=False
-) -> RepInfo:
+    methodology: Methodology, rep: RepRow | Rep, quotas: list[QuotaRow], today: date,
+    with_quotas: bool = False,
+) -> RepInfo:  # fmt: skip
     current, reason = quota_in_effect(quotas, today)
     role = methodology.roles.get(rep.role)
     return RepInfo(
@@ -251,7 +276,7 @@ def _info(
     )
 
 
-def quota_in_effect(quotas: list[Quota], today: date) -> tuple[Quota | None, str]:
+def quota_in_effect(quotas: list[QuotaRow], today: date) -> tuple[QuotaRow | None, str]:
     """The quota whose period holds today, and why it is that one. Where periods overlap
     (a year and its quarters), the shortest holds: it is the most specific target. No
     quota holding today means none, never last quarter's figure."""
@@ -274,7 +299,7 @@ def edit_rep(
     today, now = clock.today(), clock.now()
     if changes.name is not None:
         name = clean_name(changes.name)
-        ensure_name_free(session, name, except_id=rep.id)
+        ensure_name_free(driver(session), name, except_id=rep.id)
         remember_former_name(session, rep, rep.name, name)
         rep.name, rep.name_key = name, name_key(name)
     for text in changes.remove_crm_ids:
@@ -291,8 +316,7 @@ def edit_rep(
     if changes.quota is not None:
         period = quota_period(changes.period) if changes.period else quarter_of(today)
         set_quota(session, rep.id, changes.quota, period, now, "team edit")
-    session.flush()
-    return rep_info(session, methodology, rep, today, with_quotas=True)
+    return rep_info(driver(session), methodology, rep, today, with_quotas=True)
 
 
 def set_archived(
@@ -304,8 +328,7 @@ def set_archived(
         raise Conflict(f"{rep.name} is not archived.")
     rep.archived_at = clock.now() if archived else None
     session.add(rep)
-    session.flush()
-    return rep_info(session, methodology, rep, clock.today())
+    return rep_info(driver(session), methodology, rep, clock.today())
 
 
 # ---- how imports know a rep -----------------------------------------------------------------
@@ -331,27 +354,31 @@ def add_crm_id(session: Session, rep_id: int, text: str) -> None:
     its 15-character form are one id). An id is one rep's: another's is exit 1."""
     value = clean_crm_id(text)
     key = crm_id_key(value)
-    existing = queries.alias_by_key(session, CRM_ID, key)
+    existing = queries.alias_by_key(driver(session), CRM_ID, key)
     if existing is not None and existing.rep_id != rep_id:
-        other = session.get(Rep, existing.rep_id)
+        other = queries.rep_by_id(driver(session), existing.rep_id)
         raise Conflict(
             f"Owner id {value} is {other.name}'s already.",
             hint=f"Take it from them first: coach team edit {_quoted(other.name)} "
             f"--remove-crm-id {existing.value}",
         )
     if existing is None:
+        from coachcli.models import RepAlias
+
         session.add(RepAlias(rep_id=rep_id, kind=CRM_ID, value=value, key=key))
         session.flush()
 
 
 def remove_crm_id(session: Session, rep: Rep, text: str) -> None:
-    existing = queries.alias_by_key(session, CRM_ID, crm_id_key(clean_crm_id(text)))
+    from coachcli.models import RepAlias
+
+    existing = queries.alias_by_key(driver(session), CRM_ID, crm_id_key(clean_crm_id(text)))
     if existing is None or existing.rep_id != rep.id:
         raise NotFound(
             f"{rep.name} has no owner id {text.strip()}.",
             hint=f"coach team show {_quoted(rep.name)} lists the ids.",
         )
-    session.delete(existing)
+    session.delete(session.get(RepAlias, existing.id))
     session.flush()
 
 
@@ -361,7 +388,10 @@ def remember_former_name(session: Session, rep: Rep, old: str, new: str) -> None
     key = fold(old)
     if key == fold(new):
         return  # only case or accents changed: names match without them anyway
-    alias = queries.alias_by_key(session, FORMER_NAME, key) or RepAlias(kind=FORMER_NAME, key=key)
+    from coachcli.models import RepAlias
+
+    found = queries.alias_by_key(driver(session), FORMER_NAME, key)
+    alias = session.get(RepAlias, found.id) if found else RepAlias(kind=FORMER_NAME, key=key)
     alias.rep_id, alias.value = rep.id, old
     session.add(alias)
 
@@ -394,14 +424,14 @@ class OwnerIndex:
         )
 
 
-def owner_index(session: Session) -> OwnerIndex:
-    reps = queries.all_reps(session, include_archived=True)
+def owner_index(connection: Any) -> OwnerIndex:
+    reps = queries.all_reps(connection, include_archived=True)
     by_name = {rep.name_key: rep.id for rep in reps}
     by_name |= {name_key(rep.email): rep.id for rep in reps if rep.email}
     folds: dict[str, list[int]] = {}
     for rep in reps:
         folds.setdefault(fold(rep.name), []).append(rep.id)
-    aliases = queries.aliases(session)
+    aliases = queries.aliases(connection)
     return OwnerIndex(
         names={rep.id: rep.name for rep in reps},
         by_id={a.key: a.rep_id for a in aliases if a.kind == CRM_ID},
