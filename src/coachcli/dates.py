@@ -154,6 +154,14 @@ def as_local(moment: datetime) -> datetime:
     return moment.astimezone()
 
 
+@lru_cache(maxsize=4096)
+def local_day(moment: datetime) -> date:
+    """The local day of a stored UTC timestamp. Cached: a list of 30,000 actions holds
+    few distinct moments (a session's actions share one), and each conversion asks the
+    operating system for the zone's offset."""
+    return as_local(moment).date()
+
+
 # Dates as CRMs export them: ISO, M/D/YYYY (D/M/YYYY when day first) or D.M.YYYY,
 # two- or four-digit years, optionally followed by a time that is dropped.
 EXPORT_DATE_FORMS = "YYYY-MM-DD, M/D/YYYY (D/M/YYYY when day first) or D.M.YYYY"

@@ -47,7 +47,7 @@ def list_(
         items = actions.list_actions(connection, context.today(), found and found.id, which)
     from coachcli.render.columns import ACTION_COLUMNS, OPEN_ACTION_COLUMNS
 
-    records = [item.model_dump(mode="json") for item in items]
+    records = output.plain(items)
     columns = ACTION_COLUMNS if which == "all" else OPEN_ACTION_COLUMNS
     chosen = output.chosen_format(fmt, as_json)
     what = "actions (soonest due first)"
@@ -113,4 +113,4 @@ def _close(action_id: int, status: str, note: str | None, as_json: bool) -> None
 
 
 def _done(message: str, info, as_json: bool) -> None:
-    output.changed(message, info.model_dump(mode="json"), as_json)
+    output.changed(message, output.plain(info), as_json)

@@ -82,6 +82,14 @@ def emit_document(
         show(screen(data))
 
 
+def plain(values: Any) -> Any:
+    """Service results (pydantic models, dataclasses, lists of them) as plain JSON-ready
+    values for the renderers, in one pass of pydantic's compiled serialiser."""
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(values)
+
+
 def changed(message: str, record: dict[str, Any], as_json: bool) -> None:
     """After a command changed a record: a line for the person, the record itself as JSON
     when asked (--json), so a script can read what was stored."""

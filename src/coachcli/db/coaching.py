@@ -10,7 +10,7 @@ from coachcli.db.reader import Params, columns, first, one_of, records, scalar, 
 from coachcli.enums import ActionStatus
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActionRow:
     """An action item as stored (the columns of `action_item`)."""
 
@@ -28,12 +28,12 @@ class ActionRow:
     reschedules: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ListedAction(ActionRow):
     rep_name: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SessionRow:
     """A coaching session as stored (the columns of `coaching_session`)."""
 
@@ -55,7 +55,7 @@ class SessionRow:
     evidence: dict
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ListedSession(SessionRow):
     rep_name: str
     actions_agreed: int

@@ -11,7 +11,7 @@ from typing import Any
 from coachcli.db.reader import Params, columns, first, one_of, records, scalar, where
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DealRow:
     """A deal as stored (the columns of `deal`)."""
 
@@ -45,12 +45,12 @@ class DealRow:
     last_change: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ListedDeal(DealRow):
     rep_name: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventRow:
     id: int
     deal_id: int
@@ -61,7 +61,7 @@ class EventRow:
     snapshot_id: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StepRow:
     id: int
     deal_id: int

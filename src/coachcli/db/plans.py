@@ -10,7 +10,7 @@ from typing import Any
 from coachcli.db.reader import columns, first, records, where
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ExpectationRow:
     id: int
     rep_id: int
@@ -26,7 +26,7 @@ class ExpectationRow:
     set_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AssessmentRow:
     id: int
     rep_id: int
@@ -34,7 +34,7 @@ class AssessmentRow:
     assessed_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RatingRow:
     id: int
     assessment_id: int
@@ -47,7 +47,7 @@ class RatingRow:
     cause_note: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PlanRow:
     id: int
     rep_id: int
@@ -56,7 +56,7 @@ class PlanRow:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RevisionRow:
     id: int
     plan_id: int
@@ -65,7 +65,7 @@ class RevisionRow:
     changes: dict
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SprintRow:
     id: int
     plan_id: int
@@ -79,7 +79,7 @@ class SprintRow:
     retro: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LearningRow:
     id: int
     rep_id: int
@@ -93,7 +93,7 @@ class LearningRow:
     note: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ListedLearning(LearningRow):
     rep_name: str
 

@@ -12,7 +12,7 @@ from typing import Any
 from coachcli.db.reader import columns, first, one_of, records
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RepRow:
     """A rep as stored (the columns of `rep`)."""
 
@@ -26,7 +26,7 @@ class RepRow:
     archived_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class QuotaRow:
     id: int
     rep_id: int
@@ -36,7 +36,7 @@ class QuotaRow:
     amount: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class QuotaChangeRow:
     id: int
     rep_id: int
@@ -47,7 +47,7 @@ class QuotaChangeRow:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AliasRow:
     id: int
     rep_id: int

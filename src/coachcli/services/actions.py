@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 from coachcli.clock import Clock
-from coachcli.dates import DATE_FORMS, as_local, parse_date
+from coachcli.dates import DATE_FORMS, local_day, parse_date
 from coachcli.db import coaching as queries
 from coachcli.db.coaching import ActionRow
 from coachcli.enums import ActionStatus
@@ -35,7 +33,11 @@ class NewAction:
         return f"{self.what} | {self.who} | {self.due.isoformat()}"
 
 
-class ActionInfo(BaseModel):
+@dataclass(slots=True)
+class ActionInfo:
+    """An action as shown. A plain dataclass, not a pydantic model: `actions --all`
+    lists tens of thousands, and pydantic's validation of each cost more than the read."""
+
     id: int
     rep: str
     what: str
@@ -107,7 +109,7 @@ def create_action(
 
 
 def action_info(item: ActionRow | ActionItem, rep_name: str, today: date) -> ActionInfo:
-    created = as_local(item.created_at).date()
+    created = local_day(item.created_at)
     overdue = (today - item.due).days if item.status == ActionStatus.open else 0
     return ActionInfo(
         id=item.id,

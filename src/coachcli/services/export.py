@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 from coachcli.db.reps import RepRow
 from coachcli.errors import Conflict, NotFound
 from coachcli.methodology_schema import Methodology
@@ -37,10 +39,7 @@ def rep_notes(connection: Any, methodology: Methodology, rep: RepRow, today: dat
     return RepNotes(
         rep=team.rep_info(connection, methodology, rep, today).model_dump(mode="json"),
         sessions=[d.model_dump(mode="json") for d in sessions.rep_sessions(connection, rep, today)],
-        actions=[
-            item.model_dump(mode="json")
-            for item in actions.list_actions(connection, today, rep.id, which="all")
-        ],
+        actions=to_jsonable_python(actions.list_actions(connection, today, rep.id, which="all")),
         plan=_plan_if_any(connection, methodology, rep, today),
     )
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
-from coachcli.dates import as_local
+from coachcli.dates import local_day
 from coachcli.db import coaching as queries
 from coachcli.db.reps import RepRow
 from coachcli.db.shared import driver
@@ -108,7 +108,7 @@ class ConsequenceAnswers:
 
 def build_brief(connection: Any, methodology: Methodology, rep: RepRow, today: date) -> Brief:
     last = queries.last_session(connection, rep.id, SessionKind.one_on_one)
-    last_day = _local_day(last.held_at) if last else None
+    last_day = local_day(last.held_at) if last else None
     since = (today - last_day).days if last_day else None
     cadence = methodology.cadence.one_on_one_days
     role = methodology.roles.get(rep.role)
@@ -129,10 +129,6 @@ def build_brief(connection: Any, methodology: Methodology, rep: RepRow, today: d
         top_gap=assessments.largest_gap(connection, methodology, rep),
         deals_at_risk=deals.deals_at_risk(connection, methodology, rep.id, today),
     )
-
-
-def _local_day(moment: datetime) -> date:
-    return as_local(moment).date()
 
 
 def parse_carry(text: str) -> CarryDecision:

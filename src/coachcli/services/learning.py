@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from coachcli.dates import as_local
+from coachcli.dates import local_day
 from coachcli.db import plans as queries
 from coachcli.db.plans import LearningRow, SprintRow
 from coachcli.db.shared import driver
@@ -52,7 +52,7 @@ def learning_info(
         kind=item.kind,
         due=item.due,
         done=done,
-        done_on=as_local(item.done_at).date() if done else None,
+        done_on=local_day(item.done_at) if done else None,
         overdue_days=0 if done else max(0, (today - item.due).days),
         sprint_id=item.sprint_id,
         note=item.note,
