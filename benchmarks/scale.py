@@ -28,17 +28,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 from pathlib import Path
 
-from scale_build import TODAY, cached_workspace
 from timing import Paired, child_env, coach, paired
 
 READ, LIST, WRITE, IMPORT = 1.0, 1.5, 1.5, 6.0
@@ -113,7 +113,7 @@ def commands(picks: Picks, scratch: Path, full_export: Path) -> list[Command]:
         *writes(picks),
         Command(
             "deal import (50,000 rows)",
-            ("deal", "import", str(full_export), "--as-of", str(TODAY)),
+            ("deal", "import", str(full_export)),  # as of today, a week after the last
             IMPORT,
             writes=True,
             memory_mib=IMPORT_MIB,
@@ -133,7 +133,7 @@ NEW_DEAL = {
     "--name": "Benchmark pilot",
     "--stage": "Prospecting",
     "--amount": "48k",
-    "--close": str(TODAY + timedelta(days=45)),
+    "--close": "+45d",
     "--category": "Pipeline",
 }
 
@@ -171,13 +171,13 @@ class Result:
     failure: str | None
 
 
-def measure(command: Command, runs: int, workspace: Path, scratch: Path) -> Result:
+def measure(command: Command, runs: int, workspace: Workspace, scratch: Path) -> Result:
     """Reads run on one working copy; each run of a write gets a fresh copy."""
     home = scratch / ("write" if command.writes else "read") / "home"
     if not command.writes and not home.exists():
-        copy_home(workspace, home)
-    prepare = (lambda: copy_home(workspace, home)) if command.writes else None
-    found = paired(coach(*command.args), runs, child_env(home, str(TODAY)), prepare)
+        copy_home(workspace.folder, home)
+    prepare = (lambda: copy_home(workspace.folder, home)) if command.writes else None
+    found = paired(coach(*command.args), runs, child_env(home, workspace.today), prepare)
     return result(command, found)
 
 
@@ -204,9 +204,10 @@ def result(command: Command, found: Paired) -> Result:
     )
 
 
-def print_table(results: list[Result], manifest: dict, runs: int) -> None:
+def print_table(results: list[Result], manifest: dict, runs: int, floor_mib: float) -> None:
     """A plain table that fits 100 columns, then the error of each failed command."""
     print_header(manifest, runs, [r.baseline_seconds for r in results if not r.failure])
+    print(f"(peak memory reads at least {floor_mib:.0f} MiB, this process's own size)\n")
     print(f"{'command':<34} {'seconds':>8} {'ratio':>6} {'peak MiB':>9}  {'goal':<17} holds")
     for r in results:
         print(_row(r))
@@ -227,7 +228,7 @@ def print_header(manifest: dict, runs: int, baselines: list[float]) -> None:
         f"{rows['deal_snapshot']} imports; today {manifest['today']}"
     )
     baseline = f"{statistics.median(baselines):.2f} s" if baselines else "-"
-    print(f'medians of {runs} paired runs; python -c "import sqlmodel": {baseline}\n')
+    print(f'medians of {runs} paired runs; python -c "import sqlmodel": {baseline}')
 
 
 def _row(r: Result) -> str:
@@ -249,32 +250,51 @@ def options() -> argparse.Namespace:
     return parser.parse_args()
 
 
+@dataclass(frozen=True)
+class Workspace:
+    folder: Path
+    today: str
+    manifest: dict
+
+
+def workspace(given: argparse.Namespace) -> Workspace:
+    """The cached workspace, built first if needed by benchmarks/scale_build.py in a
+    process of its own: this one stays small (see timing.py on peak memory)."""
+    script = Path(__file__).with_name("scale_build.py")
+    argv = [sys.executable, str(script), "--seed", str(given.seed), "--cache", str(given.cache)]
+    argv += ["--rebuild"] if given.rebuild else []
+    built = subprocess.run(argv, check=True, stdout=subprocess.PIPE, text=True)
+    folder = Path(built.stdout.strip())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return Workspace(folder, manifest["today"], manifest)
+
+
 def main() -> None:
     given = options()
-    workspace = cached_workspace(given.cache.expanduser(), given.seed, given.rebuild)
-    manifest = json.loads((workspace / "manifest.json").read_text())
+    found = workspace(given)
     with tempfile.TemporaryDirectory(prefix="coach-scale-") as folder:
         scratch = Path(folder)
-        chosen = commands(
-            pick(workspace / "home" / "coach.db"), scratch, workspace / "import-full.csv"
-        )
+        database = found.folder / "home" / "coach.db"
+        chosen = commands(pick(database), scratch, found.folder / "import-full.csv")
         chosen = [c for c in chosen if not given.only or given.only in c.label]
         if not chosen:
             raise SystemExit(f"No command matches --only {given.only!r}.")
         results = []
         for command in chosen:
             print(f"timing coach {command.label} …", file=sys.stderr, flush=True)
-            results.append(measure(command, given.runs, workspace, scratch))
+            results.append(measure(command, given.runs, found, scratch))
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     if given.json:
         report = {
             "python": sys.executable,
             "runs": given.runs,
-            "workspace": manifest,
+            "workspace": found.manifest,
+            "memory_floor_mib": round(floor, 1),
             "results": [asdict(r) for r in results],
         }
         print(json.dumps(report, indent=2))
     else:
-        print_table(results, manifest, given.runs)
+        print_table(results, found.manifest, given.runs, floor)
     if any(r.failure for r in results):
         sys.exit(1)
 

@@ -14,6 +14,7 @@ of the schema's migrations, so a schema change builds it again.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -260,3 +261,19 @@ def count_rows(database_path: Path) -> dict[str, int]:
         }
     finally:
         connection.close()
+
+
+def main() -> None:
+    """Print the folder of the workspace, built first if needed (progress on stderr).
+    benchmarks/scale.py runs this apart, so that its own process stays small: a child
+    it times cannot show a peak memory below the size of the process that started it."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--rebuild", action="store_true")
+    given = parser.parse_args()
+    print(cached_workspace(given.cache.expanduser(), given.seed, given.rebuild))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,9 @@ A child runs with the caller's interpreter, its own data folder and a pinned day
 and may write its bytecode cache (PYTHONDONTWRITEBYTECODE is cleared), as it does
 on any installed copy. Its wall time is measured around the process, and its peak
 memory is the maximum resident set size the kernel reports when it is reaped
-(os.wait4), which counts that child alone.
+(os.wait4), which counts that child alone, but never less than the size of the
+process that started it (Linux keeps the larger across fork and exec): the process
+that times must stay small, so it builds nothing and imports no coach itself.
 
 `paired` runs the baseline and the command in turn (A B A B …), so both see the
 same machine at the same moment; the ratio is the median of the pairwise ratios.
