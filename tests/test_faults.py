@@ -1,4 +1,4 @@
-"""Nothing is lost: a write killed at any moment (kill -9) and writers at once.
+"""Nothing is lost: a write or an upgrade killed at any moment (kill -9), writers at once.
 
 Each kill lands at a moment chosen by a seeded random delay spread over the command's
 measured run, or by what the command does (its first write to the -wal file, its first
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -21,7 +22,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from .test_upgrades import SCHEMAS, every_row_kept, table_rows
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("commands_built_once")]
 
 HEADER = "Id,Name,Opportunity Owner,StageName,Amount,CloseDate\n"
 KEPT_DEALS = 2000  # in every export, with the export's own amount
@@ -288,9 +291,57 @@ def test_writers_at_once_each_save_whole_or_say_the_database_is_busy(
     assert ("Call Globex" in actions) == saved[0]
     assert ("Call Initech" in actions) == saved[1]
     team = {rep["name"] for rep in coach("team", "list", "--json").json()}
-    assert team - {"Ana Souza"} == {
-        n for n, s in zip(("Ben Carter", "Chloe Dubois"), saved[2:4], strict=True) if s
-    }
+    added = [
+        name for name, ok in zip(("Ben Carter", "Chloe Dubois"), saved[2:4], strict=True) if ok
+    ]
+    assert team == {"Ana Souza", *added}
     assert import_state(coach_home / "coach.db", 1, first=True)[0] == saved[4]
     assert session_state(coach_home / "coach.db", 1) == saved[5]
     assert integrity(coach_home / "coach.db") == ["ok"]
+
+
+def test_a_writer_kept_waiting_past_the_busy_timeout_says_so_and_saves_nothing(
+    coach, ana, coach_home
+):
+    database = coach_home / "coach.db"
+    with closing(sqlite3.connect(database, isolation_level=None)) as other_writer:
+        other_writer.execute("BEGIN IMMEDIATE")  # held until the command has given up
+        child = start("actions", "add", "ana", "Call Globex | Ana | +2d")
+        # Meanwhile a person still reads: a writer never blocks a reader.
+        listed = coach("team", "list", "--json")
+        assert listed.exit_code == 0, listed.stderr
+        assert [rep["name"] for rep in listed.json()] == ["Ana Souza"]
+        errors = finish(child)
+        other_writer.execute("ROLLBACK")
+    assert child.returncode == 1
+    assert f"Cannot use the database {database}: database is locked." in errors
+    assert BUSY in errors
+    assert coach("actions", "ana", "--json").json() == []
+    assert coach("actions", "add", "ana", "Call Globex | Ana | +2d").exit_code == 0
+
+
+# ---- kill -9 during an upgrade --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("after_backup", [0.0, 0.01, 0.04])
+def test_an_upgrade_killed_midway_is_finished_by_the_next_command(coach, coach_home, after_backup):
+    """Killed while it backs up the old file, or while it migrates: the next command
+    finishes the upgrade, and a backup of the file as it was is kept."""
+    coach_home.mkdir(mode=0o700)
+    shutil.copyfile(SCHEMAS / "v4.db", coach_home / "coach.db")
+    child = start("team", "list", "--json")
+    while child.poll() is None and not list(coach_home.glob("*.bak*")):
+        time.sleep(0.0005)
+    time.sleep(after_backup)
+    child.send_signal(signal.SIGKILL)
+    check_ended_well_or_killed(child)
+    listed = coach("team", "list", "--json")  # the next command
+    assert listed.exit_code == 0, listed.stderr
+    assert [rep["name"] for rep in listed.json()] == ["Ana Souza", "Ben Carter"]
+    check = coach("db", "check", "--full", "--json").json()
+    assert check["ok"] and check["schema_version"] == check["latest_version"]
+    every_row_kept(4, coach_home / "coach.db")
+    as_it_was = table_rows(SCHEMAS / "v4.db", kept=True)
+    backups = list(coach_home.glob("coach.db.v4-*.bak"))
+    assert backups and all(table_rows(backup) == as_it_was for backup in backups)
+    assert list(coach_home.glob(".*partial*")) == []  # a killed backup's leftovers go

@@ -13,19 +13,17 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from contextlib import closing
-from functools import cache
 from pathlib import Path
 
 import pytest
-import typer.main
-import typer.testing
 
 from coachcli.db.migrations import LATEST_VERSION, open_database
 
 from .conftest import CLOCK
 from .test_migrations import schema_of
 
-pytestmark = pytest.mark.slow
+# About 15 commands a file: building the command tree was most of each.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("commands_built_once")]
 
 SCHEMAS = Path(__file__).parent / "schemas"
 VERSIONS = sorted(int(path.stem[1:]) for path in SCHEMAS.glob("v*.db"))
@@ -36,13 +34,6 @@ REWRITTEN = {("deal", "currency"), ("deal", "max_stage_rank")}
 # Tables migrations add rows to: 0007 starts each quota's history with its value, 0009
 # gives a deal first seen closed its won or lost event.
 GROWN = {"coach_migration", "quota_change", "deal_event"}
-
-
-@pytest.fixture(autouse=True)
-def commands_built_once(monkeypatch):
-    """`coach` builds the command tree once for this module's reads (about 15 a file):
-    building it for each costs 0.1 s, most of a read of these small files."""
-    monkeypatch.setattr(typer.testing, "_get_command", cache(typer.main.get_command))
 
 
 def test_a_schema_file_is_kept_for_every_release():
