@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from timing import checked, child_env, coach
 
 STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote",
           "Negotiation/Review"]  # fmt: skip
@@ -68,17 +66,8 @@ def write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def child_env(home: Path) -> dict[str, str]:
-    env = {**os.environ, "COACH_HOME": str(home), "COACH_TODAY": str(TODAY)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def timed(args: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "coachcli", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    return time.perf_counter() - start
+    return checked(coach(*args), env).seconds
 
 
 def main() -> None:
@@ -92,7 +81,7 @@ def main() -> None:
         second = write(work / "week2.csv", moved(deals(options.deals, seed=1), seed=2))
         imports, reimports = [], []
         for run in range(options.runs):
-            env = child_env(work / f"home{run}")
+            env = child_env(work / f"home{run}", str(TODAY))
             imports.append(timed(["deal", "import", str(first), "--create-reps",
                                   "--as-of", "2026-11-15"], env))  # fmt: skip
             reimports.append(timed(["deal", "import", str(second)], env))

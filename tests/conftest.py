@@ -6,9 +6,12 @@ import json
 import os
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 from coachcli.cli.app import app
@@ -52,6 +55,16 @@ def coach() -> Callable[..., Result]:
         return Result(runner.invoke(app, list(args), input=input, catch_exceptions=True))
 
     return run
+
+
+@pytest.fixture
+def commands_built_once(monkeypatch):
+    """`coach` builds the command tree once, not at every run (0.1 s each): for modules
+    that run many commands (tests/test_upgrades.py, tests/test_faults.py)."""
+    monkeypatch.setattr(typer.testing, "_get_command", _build_command)
+
+
+_build_command = cache(typer.main.get_command)
 
 
 @pytest.fixture
