@@ -34,6 +34,7 @@ from coachcli.clock import Clock
 from coachcli.config import DB_FILENAME, load_methodology
 from coachcli.db.deals import _stored
 from coachcli.db.migrations import MIGRATIONS, open_database
+from coachcli.db.shared import driver
 
 TODAY = date(2026, 11, 20)  # a Friday: the workspace's today (COACH_TODAY)
 LAST_IMPORT = TODAY - timedelta(days=4)  # CRM exports are taken on Mondays
@@ -121,7 +122,7 @@ def _team(database_path: Path, methodology, seed: int):
     try:
         with database.session(write=True) as session:
             reps = seed_team(session, methodology, FIRST, TODAY, seed)
-            owners = team.owner_index(session)
+            owners = team.owner_index(driver(session))
     finally:
         database.close()
     say(f"  team, quotas and plans of {len(reps)} reps")

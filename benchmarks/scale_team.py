@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from coachcli.clock import Clock
 from coachcli.dates import parse_period, quarter_of
 from coachcli.db import plans as plan_queries
+from coachcli.db.shared import driver
 from coachcli.methodology_schema import Methodology
 from coachcli.models import Rep, Sprint
 from coachcli.services import assessments, learning, plans, team
@@ -187,7 +188,7 @@ def _assess(session, methodology, rep: TeamRep, model: Rep, day: date, rng) -> d
     ]
     given = [RatingInput(key, value, source="observation") for key, value in ratings.items()]
     assessments.record_assessment(session, methodology, model, given, causes, at(day, 15))
-    rep.gaps.append((day, assessments.largest_gap(session, methodology, model)))
+    rep.gaps.append((day, assessments.largest_gap(driver(session), methodology, model)))
     return ratings
 
 
@@ -224,15 +225,16 @@ def _note_sprint(session, methodology, rep: TeamRep, sprint: SprintInput, today,
     name = methodology.competencies[sprint.focus].name
     opened = _open_sprint(session, rep.id)
     rep.sprints.append(SprintSpan(sprint.start, sprint.end, opened.number, name))
-    for item in plan_queries.learning_of_sprint(session, opened.id):
+    for item in plan_queries.learning_of_sprint(driver(session), opened.id):
         done = item.due + timedelta(days=rng.randint(-6, 3))
         if done <= today - timedelta(1) and rng.random() < 0.85:
             learning.complete(session, methodology, item.id, None, today, at(done, 16))
 
 
 def _open_sprint(session, rep_id: int) -> Sprint:
-    plan = plan_queries.latest_plan(session, rep_id)
-    return plan_queries.sprints_of(session, plan.id)[-1]
+    """The rep's latest sprint, as a record of `session` that can be changed."""
+    plan = plan_queries.latest_plan(driver(session), rep_id)
+    return session.get(Sprint, plan_queries.sprints_of(driver(session), plan.id)[-1].id)
 
 
 def _close_last_sprint(session, rep: TeamRep, sprint: SprintInput, rng) -> None:

@@ -99,17 +99,19 @@ def paired(
     runs: int,
     env: dict[str, str],
     prepare: Callable[[], None] | None = None,
+    baseline: Sequence[str] = BASELINE,
 ) -> Paired:
     """Baseline and command in turn, after one untimed run of each (which warms the
     file cache and writes the bytecode). `prepare`, untimed, runs before each pair
     (so that what it leaves to the disk weighs on both): a write gets a fresh copy of
-    the workspace, so runs do not drift."""
-    run(BASELINE, env)
+    the workspace, so runs do not drift. `baseline`: what the command is compared with
+    (`import sqlmodel` unless said)."""
+    run(baseline, env)
     pairs: list[tuple[Run, Run]] = []
     for attempt in range(runs + 1):
         if prepare is not None:
             prepare()
-        base = run(BASELINE, env) if attempt else None
+        base = run(baseline, env) if attempt else None
         ours = run(argv, env)
         if ours.returncode != 0:
             return Paired(0.0, 0.0, 0.0, ours.peak_bytes, _failure(ours))

@@ -88,6 +88,21 @@ def test_version(coach):
     assert result.stdout.strip() == f"coach {__version__}"
 
 
+def test_version_answers_before_the_command_tree_is_built():
+    """`coach --version` is what scripts ask most often: it imports neither typer nor
+    anything of the commands (issue 12, start-up)."""
+    probe = (
+        "import sys\n"
+        "from coachcli.cli.main import run\n"
+        "sys.argv = ['coach', '--version']\n"
+        "run()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'click', 'rich'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    assert result.stdout.splitlines() == [f"coach {__version__}", "[]"]
+
+
 def test_python_dash_m_runs(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "coachcli", "--version"], capture_output=True, text=True, check=False

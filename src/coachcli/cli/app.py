@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from coachcli import __version__
+from coachcli import VERSION_LINE
 from coachcli.cli import actions as actions_cli
 from coachcli.cli import config as config_cli
 from coachcli.cli import db as db_cli
@@ -104,7 +104,7 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"coach {__version__}")
+        typer.echo(VERSION_LINE)
         raise typer.Exit()
 
 
