@@ -47,11 +47,10 @@ def list_(
         items = actions.list_actions(connection, context.today(), found and found.id, which)
     from coachcli.render.columns import ACTION_COLUMNS, OPEN_ACTION_COLUMNS
 
-    records = output.plain(items)
     columns = ACTION_COLUMNS if which == "all" else OPEN_ACTION_COLUMNS
     chosen = output.chosen_format(fmt, as_json)
     what = "actions (soonest due first)"
-    output.emit_limited(records, columns, chosen, limit, what, empty="No actions to show.")
+    output.emit_limited(items, columns, chosen, limit, what, empty="No actions to show.")
 
 
 @app.command("add")

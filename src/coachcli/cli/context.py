@@ -47,7 +47,7 @@ def database() -> Iterator[Database]:
     """The opened, migrated database for this command; closed when the block ends."""
     from coachcli.db.migrations import open_database
 
-    opened = open_database(_chosen_url(), state.clock)
+    opened = open_database(chosen_url(), state.clock)
     try:
         yield opened
     finally:
@@ -61,11 +61,11 @@ def reading() -> Iterator[Connection]:
     """A read-only snapshot of this command's database for a report (db/reader.py)."""
     from coachcli.db.reader import reading as read_snapshot
 
-    with read_snapshot(_chosen_url(), state.clock) as connection:
+    with read_snapshot(chosen_url(), state.clock) as connection:
         yield connection
 
 
-def _chosen_url() -> str:
+def chosen_url() -> str:
     """--db, else COACH_DB, else the file in the data folder (made private first)."""
     from coachcli.config import data_dir, database_url, ensure_private_dir
 

@@ -41,11 +41,15 @@ def check(
     """Check integrity (quickly, or in full), schema version and file permissions."""
     from dataclasses import asdict
 
+    from coachcli.config import sqlite_path
+    from coachcli.db.integrity import check_database
+    from coachcli.db.migrations import LATEST_VERSION
     from coachcli.render.storage import check_markdown, check_table
-    from coachcli.services import storage
 
-    with context.database() as db:
-        report = storage.check(db, full)
+    url = context.chosen_url()
+    path = sqlite_path(url)
+    with context.reading() as connection:
+        report = check_database(connection, str(path or url), path, LATEST_VERSION, full)
     data = {**asdict(report), "ok": report.ok}
     output.emit_document(data, output.chosen_format(fmt, as_json), check_markdown, check_table)
     if not report.ok:

@@ -101,7 +101,7 @@ def changed(message: str, record: dict[str, Any], as_json: bool) -> None:
 
 
 def emit_records(
-    records: Sequence[dict[str, Any]],
+    records: Sequence[Any],
     columns: Sequence[Any],
     fmt: Format | ListFormat,
     title: str | None = None,
@@ -110,7 +110,9 @@ def emit_records(
 ) -> None:
     """A list in the chosen format; JSON is the list of records as given, CSV the
     table's columns with their raw values. `footer` lines (totals) end a table or
-    Markdown; JSON and CSV leave them to the program that reads them."""
+    Markdown; JSON and CSV leave them to the program that reads them. Records are
+    dicts, or service results (dataclasses, pydantic models) that JSON serialises as
+    they are and the other formats turn into dicts first (`plain`)."""
     from coachcli.render.records import csv_table, markdown_table, to_json
     from coachcli.render.tables import rich_table
     from coachcli.render.text import markdown_text
@@ -118,7 +120,9 @@ def emit_records(
     # By value: list commands pass a ListFormat, the others a Format.
     if fmt == Format.json:
         write(to_json(list(records)))
-    elif fmt == Format.markdown:
+        return
+    records = plain(list(records))
+    if fmt == Format.markdown:
         text = markdown_table(records, columns)
         if footer:  # a paragraph after the table, a line each (two spaces break a line)
             text += "\n" + "  \n".join(markdown_text(line) for line in footer) + "\n"
@@ -146,7 +150,7 @@ def row_limit(limit: int | None, fmt: Format | ListFormat) -> int | None:
 
 
 def emit_limited(
-    records: Sequence[dict[str, Any]],
+    records: Sequence[Any],
     columns: Sequence[Any],
     fmt: Format | ListFormat,
     limit: int | None,

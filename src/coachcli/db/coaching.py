@@ -69,18 +69,15 @@ def actions(
     rep_id: int | None = None,
     statuses: tuple[str, ...] = (ActionStatus.open,),
     due_before: date | None = None,
-) -> list[ListedAction]:
-    """Action items with their rep's name, soonest due first."""
+) -> list[ActionRow]:
+    """Action items, soonest due first (their reps' names: reps.rep_names, read once
+    rather than joined to each of 30,000 rows)."""
     clause, params = where(
         ("a.rep_id = :rep_id", {"rep_id": rep_id}) if rep_id is not None else None,
         one_of("a.status", statuses) if statuses else None,
         ("a.due < :before", {"before": due_before.isoformat()}) if due_before else None,
     )
-    sql = (
-        f"SELECT {columns(ListedAction, 'a', rep_name='r.name')} FROM action_item a "
-        f"JOIN rep r ON r.id = a.rep_id {clause} ORDER BY a.due, a.id"
-    )
-    return records(connection, ListedAction, sql, params)
+    return records(connection, ActionRow, f"{_ACTIONS} {clause} ORDER BY a.due, a.id", params)
 
 
 def open_actions(connection: Any, rep_id: int) -> list[ActionRow]:

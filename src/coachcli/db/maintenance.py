@@ -4,37 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import text
 
 from coachcli.db.engine import Database, prepare_private_file
 from coachcli.errors import Conflict, StorageError
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    path: str
-    integrity: list[str]
-    # None when not checked: the full check (--full) counts them.
-    foreign_key_problems: int | None
-    schema_version: int
-    latest_version: int
-    journal_mode: str
-    file_mode: str | None
-    # integrity_check and foreign_key_check, or only quick_check (seconds less on a
-    # five-year workspace: it skips comparing each index with its table).
-    full: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return (
-            self.integrity == ["ok"]
-            and not self.foreign_key_problems
-            and self.schema_version == self.latest_version
-        )
-
 
 SIDECARS = ("-wal", "-shm", "-journal")
 
@@ -123,19 +96,3 @@ def restore_database(database: Database, source: Path) -> None:
             origin.close()
     except sqlite3.Error as error:
         raise StorageError(f"Cannot restore from {source}: {error}.") from None
-
-
-def check_database(
-    database: Database, schema_version: int, latest: int, full: bool = False
-) -> CheckReport:
-    with database.session() as session:
-        pragma = "integrity_check" if full else "quick_check"
-        integrity = [row[0] for row in session.exec(text(f"PRAGMA {pragma}"))]
-        foreign = len(list(session.exec(text("PRAGMA foreign_key_check")))) if full else None
-        journal = session.exec(text("PRAGMA journal_mode")).one()[0]
-    mode = None
-    if database.path is not None and database.path.exists():
-        mode = oct(database.path.stat().st_mode & 0o777)
-    return CheckReport(
-        str(database.label), integrity, foreign, schema_version, latest, journal, mode, full
-    )

@@ -70,6 +70,11 @@ def active_reps(connection: Any) -> list[RepRow]:
     return all_reps(connection)
 
 
+def rep_names(connection: Any) -> dict[int, str]:
+    """Every rep's name by id, archived reps included."""
+    return dict(connection.execute("SELECT id, name FROM rep"))
+
+
 def rep_by_id(connection: Any, rep_id: int) -> RepRow | None:
     return first(connection, RepRow, f"{_REPS} WHERE r.id = :id", {"id": rep_id})
 

@@ -10,6 +10,7 @@ from coachcli.clock import Clock
 from coachcli.dates import DATE_FORMS, local_day, parse_date
 from coachcli.db import coaching as queries
 from coachcli.db.coaching import ActionRow
+from coachcli.db.reps import rep_names
 from coachcli.enums import ActionStatus
 from coachcli.errors import Conflict, Invalid, NotFound
 
@@ -132,7 +133,8 @@ def list_actions(
     statuses = {"open": (ActionStatus.open,), "overdue": (ActionStatus.open,), "all": ()}[which]
     due_before = today if which == "overdue" else None
     rows = queries.actions(connection, rep_id, statuses, due_before)
-    return [action_info(item, item.rep_name, today) for item in rows]
+    names = rep_names(connection)
+    return [action_info(item, names[item.rep_id], today) for item in rows]
 
 
 def get_action(session: Session, action_id: int) -> ActionItem:

@@ -6,21 +6,13 @@ from pathlib import Path
 
 from coachcli.db.engine import Database
 from coachcli.db.maintenance import (
-    CheckReport,
     backup_database,
     backup_migrations,
-    check_database,
     restore_database,
     stamped_backup_path,
 )
-from coachcli.db.migrations import LATEST_VERSION, MIGRATIONS, applied_migrations, upgrade
+from coachcli.db.migrations import MIGRATIONS, upgrade
 from coachcli.errors import StorageError
-
-
-def check(database: Database, full: bool = False) -> CheckReport:
-    """The quick integrity check, or (`full`) the full one and the foreign keys."""
-    version = len(applied_migrations(database) or [])
-    return check_database(database, version, LATEST_VERSION, full)
 
 
 def backup(database: Database, target: Path, overwrite: bool = False) -> Path:
