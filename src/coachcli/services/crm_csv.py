@@ -359,10 +359,14 @@ class Export:
         used = layout.used()
         self.unmapped = [h for i, h in enumerate(headers) if i not in used and h.strip()]
 
-    def batches(self, ids: IdRegister | None = None, size: int = BATCH_ROWS):
-        """The rows in batches of `size` records. `ids` keeps the deal ids seen, to tell
-        a duplicate by the line where its id was first seen (default: in memory)."""
+    def batches(
+        self, ids: IdRegister | None = None, size: int | None = None
+    ) -> Iterator[ExportBatch]:
+        """The rows in batches of `size` records (default BATCH_ROWS). `ids` keeps the
+        deal ids seen, to tell a duplicate by the line where its id was first seen
+        (default: in memory)."""
         ids = ids if ids is not None else _IdsInMemory()
+        size = size or BATCH_ROWS
         parser = self._parser()
         records = _records(self._handle, self._head.text, self._head.source)
         next(records)  # the header
