@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from coachcli.db import deals as queries
 from coachcli.services import crm_csv
 from coachcli.services.crm_csv import parse_export, read_export
 
@@ -39,7 +40,9 @@ def stored(coach) -> dict[str, tuple]:
 
 @pytest.fixture
 def batches_of_three(monkeypatch):
+    """Batches of three rows, the file's ids kept in memory for the first four only."""
     monkeypatch.setattr(crm_csv, "BATCH_ROWS", 3)
+    monkeypatch.setattr(queries, "IDS_IN_MEMORY", 4)
 
 
 # ---- batches ---------------------------------------------------------------------------------

@@ -141,6 +141,7 @@ def _typed_rows(rows: list) -> list[dict]:
 _DEAL_COLUMNS = ", ".join(f'"{column.name}"' for column in DEAL.columns)
 # Values bound to one statement; SQLite allows 32,766.
 _MOST_VALUES = 30_000
+IDS_IN_MEMORY = 200_000
 
 
 class ImportTarget:
@@ -203,14 +204,21 @@ class ImportTarget:
     def unseen_open(self, size: int = 5_000) -> Iterator[list[dict]]:
         """The open deals from CRM exports, not already missing, that no id of the file
         named, in batches of `size`."""
-        found = self.connection.exec_driver_sql(
-            f"SELECT {_DEAL_COLUMNS} FROM deal WHERE id <= ? AND status = 'open' "
-            "AND source != 'manual' AND missing_since IS NULL "
+        connection = self.connection
+        connection.exec_driver_sql("DROP TABLE IF EXISTS temp.import_unseen")
+        # Noted first: the caller marks each deal missing while these are read.
+        connection.exec_driver_sql(
+            "CREATE TEMP TABLE import_unseen AS SELECT id FROM deal WHERE id <= ? "
+            "AND status = 'open' AND source != 'manual' AND missing_since IS NULL "
             "AND id NOT IN (SELECT deal_id FROM import_seen) ORDER BY id",
             (self.last,),
         )
+        found = connection.exec_driver_sql(
+            f"SELECT {_DEAL_COLUMNS} FROM import_unseen u JOIN deal USING (id) ORDER BY u.rowid"
+        )
         while part := found.fetchmany(size):
             yield _typed_rows(part)
+        connection.exec_driver_sql("DROP TABLE temp.import_unseen")
 
     def close(self) -> None:
         for table in ("import_alias", "import_seen"):
@@ -218,31 +226,45 @@ class ImportTarget:
 
 
 class FileIds:
-    """The deal ids of a file being imported and the line each is first on, kept in a
-    temporary table: duplicates are told without holding every id in memory."""
+    """The deal ids of a file being imported and the line each is first on: duplicates
+    are told without holding every id of a large export in memory. Up to
+    IDS_IN_MEMORY ids are kept in a dict (the cheaper for a 50,000-row export), more
+    in a temporary table of the import's connection."""
 
     def __init__(self, session: Session):
-        self.connection = connection = session.connection()
-        connection.exec_driver_sql("DROP TABLE IF EXISTS temp.import_file_id")
-        connection.exec_driver_sql(
-            "CREATE TEMP TABLE import_file_id (external_id TEXT PRIMARY KEY, line INTEGER)"
-        )
+        self.session = session
+        self.lines: dict[str, int] | None = {}
 
     def first_lines(self, ids: list[tuple[str, int]]) -> dict[str, int]:
-        self.connection.exec_driver_sql("INSERT OR IGNORE INTO import_file_id VALUES (?, ?)", ids)
-        lines: dict[str, int] = {}
+        lines = self.lines
+        if lines is not None and len(lines) + len(ids) <= IDS_IN_MEMORY:
+            return {external_id: lines.setdefault(external_id, line) for external_id, line in ids}
+        connection = self.session.connection()
+        if lines is not None:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS temp.import_file_id")
+            connection.exec_driver_sql(
+                "CREATE TEMP TABLE import_file_id (external_id TEXT PRIMARY KEY, line INTEGER)"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO import_file_id VALUES (?, ?)", list(lines.items())
+            )
+            self.lines = None
+        connection.exec_driver_sql("INSERT OR IGNORE INTO import_file_id VALUES (?, ?)", ids)
+        found: dict[str, int] = {}
         for part in _chunks(list({external_id for external_id, _ in ids}), _MOST_VALUES):
             marks = ", ".join("?" for _ in part)
-            lines.update(
-                self.connection.exec_driver_sql(
+            found.update(
+                connection.exec_driver_sql(
                     f"SELECT external_id, line FROM import_file_id WHERE external_id IN ({marks})",
                     tuple(part),
                 ).all()
             )
-        return lines
+        return found
 
     def close(self) -> None:
-        self.connection.exec_driver_sql("DROP TABLE IF EXISTS temp.import_file_id")
+        if self.lines is None:
+            self.session.connection().exec_driver_sql("DROP TABLE IF EXISTS temp.import_file_id")
+        self.lines = {}
 
 
 def _read_column(name: str, values: tuple) -> Iterable:

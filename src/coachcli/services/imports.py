@@ -47,6 +47,7 @@ REPORT_ORDER = (
 )
 SHOWN_BAD_ROWS = 50
 LEFT_OUT_SHOWN = 20  # lines listed for each reason a row was left out
+_LABELS_KEPT = 50_000
 
 
 class Change(BaseModel):
@@ -404,8 +405,9 @@ class _ImportPlan:
             self._deal_done()
 
     def _deal_done(self) -> None:
-        self.log.add(self.found)
-        self.found = []
+        if self.found:
+            self.log.add(self.found)
+            self.found = []
 
     def take(self) -> _Writes:
         """What the batch will write; the plan starts the next one empty."""
@@ -528,6 +530,8 @@ class _ImportPlan:
     def _label(self, kind: str, text: str | None, currency: str | None) -> str | None:
         key = (kind, text, currency)
         if key not in self.labels:
+            if len(self.labels) >= _LABELS_KEPT:  # a million distinct amounts are not kept
+                self.labels.clear()
             self.labels[key] = value_label(self.methodology, kind, text, currency)
         return self.labels[key]
 
