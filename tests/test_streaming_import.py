@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from coachcli.db import deals as queries
-from coachcli.services import crm_csv
+from coachcli.services import crm_csv, imports
 from coachcli.services.crm_csv import parse_export, read_export
 
 HEADER = "Id,Name,Opportunity Owner,StageName,Amount,CloseDate\n"
@@ -163,8 +163,12 @@ def test_deleted_deals_are_counted_and_their_first_lines_listed(coach, ana, writ
 # ---- the report, however many changes --------------------------------------------------------
 
 
-def test_json_streams_every_change_as_the_whole_report_would_be_written(coach, ana, write):
+def test_json_streams_every_change_as_the_whole_report_would_be_written(
+    coach, ana, write, monkeypatch
+):
     from coachcli.render.records import to_json
+
+    monkeypatch.setattr(imports, "SPILLED_DEALS", 7)  # the changes come back in parts
 
     result = coach("deal", "import", write("a.csv", HEADER + rows(120)), "--json")
     assert result.exit_code == 0, result.stderr
@@ -175,8 +179,10 @@ def test_json_streams_every_change_as_the_whole_report_would_be_written(coach, a
     assert empty.json()["changes"] == [] and empty.stdout == to_json(empty.json())
 
 
-def test_the_table_counts_every_deal_and_markdown_lists_every_one(coach, ana, write):
+def test_the_table_counts_every_deal_and_markdown_lists_every_one(coach, ana, write, monkeypatch):
     from coachcli.render.deals import import_markdown
+
+    monkeypatch.setattr(imports, "SPILLED_DEALS", 7)
 
     coach("deal", "import", write("a.csv", HEADER + rows(3) + rows(100, start=10)), "--as-of",
           "2054-11-15")  # fmt: skip

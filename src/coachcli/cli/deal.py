@@ -448,19 +448,16 @@ def _emit_import(report, log, fmt: Format) -> None:
 
 
 def _write_json_report(data: dict, log) -> None:
-    """The report as JSON, every change read back from the log as it is written out:
-    the same text as the whole report at once, without holding it."""
+    """The report as JSON, its changes read back from the log a part at a time as they
+    are written out: the same text as the whole report at once, without holding it."""
     from coachcli.render.records import to_json
 
     head, tail = to_json({**data, "changes": []}).split('\n  "changes": [],\n')
     output.write(head + '\n  "changes": [')
-    written, pieces = 0, []
-    for changes in log.deals():
-        for change in changes:
-            item = to_json(change).rstrip("\n").replace("\n", "\n    ")
-            pieces.append(("," if written else "") + "\n    " + item)
-            written += 1
-        if len(pieces) >= 1_000:
-            output.write("".join(pieces))
-            pieces = []
-    output.write("".join(pieces) + ("\n  ]" if written else "]") + ",\n" + tail)
+    written = False
+    for part in log.parts():
+        # A list's items, one level deeper: "[\n  {…},\n  {…}\n]" → "\n    {…},\n    {…}"
+        items = to_json([change for changes in part for change in changes]).rstrip("\n")
+        output.write(("," if written else "") + items[1:-1].rstrip("\n").replace("\n", "\n  "))
+        written = True
+    output.write(("\n  ]" if written else "]") + ",\n" + tail)

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
+from pydantic_core import to_json
 from sqlmodel import Session
 
 from coachcli.clock import Clock
@@ -48,6 +49,7 @@ REPORT_ORDER = (
 SHOWN_BAD_ROWS = 50
 LEFT_OUT_SHOWN = 20  # lines listed for each reason a row was left out
 _LABELS_KEPT = 50_000
+SPILLED_DEALS = 1_000  # deals a line of a change log's file
 
 
 class Change(BaseModel):
@@ -97,9 +99,9 @@ class ImportReport(BaseModel):
 class ChangeLog:
     """The changes an import reports, deal by deal as they are found: all counted; the
     changes of the first `shown` deals that moved and of the first `shown` that are
-    only new kept (what a screen shows); and, when `every` change is asked for, each
-    deal's changes written as a JSON line to an unnamed temporary file, read back by
-    `deals()` once the import is saved, so that a million changes never sit in memory."""
+    only new kept (what a screen shows); and, when `every` change is asked for, all of
+    them written, SPILLED_DEALS deals a line of JSON, to an unnamed temporary file, read
+    back once the import is saved, so that a million changes never sit in memory."""
 
     def __init__(self, shown: int = 40, every: bool = False):
         self.shown, self.every = shown, every
@@ -107,6 +109,7 @@ class ChangeLog:
         self.deals_changed = 0
         self.moved: list[list[Change]] = []
         self.new: list[list[Change]] = []
+        self.waiting: list[list[Change]] = []  # deals not yet written to the file
         # Closed by close(), or by leaving the log's with-block.
         self.file = tempfile.TemporaryFile() if every else None  # noqa: SIM115
 
@@ -120,19 +123,33 @@ class ChangeLog:
         if len(kept) < self.shown:
             kept.append(changes)
         if self.file is not None:
-            line = [change.model_dump(mode="json") for change in changes]
-            self.file.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+            self.waiting.append(changes)
+            if len(self.waiting) >= SPILLED_DEALS:
+                self._spill()
+
+    def _spill(self) -> None:
+        assert self.file is not None
+        if self.waiting:
+            self.file.write(to_json(self.waiting) + b"\n")  # pydantic's compiled writer
+            self.waiting = []
 
     def kept(self) -> list[Change]:
         return [change for changes in (*self.moved, *self.new) for change in changes]
 
-    def deals(self) -> Iterator[list[dict[str, Any]]]:
-        """Each deal's changes as JSON values, in the order found (when `every`)."""
+    def parts(self) -> Iterator[list[list[dict[str, Any]]]]:
+        """Every deal's changes as JSON values, in the order found, a part at a time
+        (when the log keeps `every` change); each call reads them all again."""
         if self.file is None:
             raise ValueError("this log keeps only the changes a screen shows")
+        self._spill()
         self.file.seek(0)
         for line in self.file:
             yield json.loads(line)
+
+    def deals(self) -> Iterator[list[dict[str, Any]]]:
+        """Each deal's changes as JSON values, in the order found (see `parts`)."""
+        for part in self.parts():
+            yield from part
 
     def close(self) -> None:
         if self.file is not None:
