@@ -1,5 +1,6 @@
 """Deals from a CRM's CSV export: Salesforce, HubSpot, Pipedrive or any file a mapping
-describes. Pure: bytes in, typed rows and per-line errors out; nothing is stored here.
+describes. Pure: a file (read as a stream, `read_export`) or bytes (`parse_export`)
+in, typed rows and per-line errors out; nothing is stored here.
 
 Headers match ignoring case, spaces and punctuation ("Close Date" = "close_date").
 The methodology's stages are passed in (the shipped defaults when not), so stage

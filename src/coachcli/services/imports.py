@@ -78,8 +78,9 @@ class ImportReport(BaseModel):
     nothing_changed: bool
     snapshot_id: int | None
     counts: dict[str, int]
-    # Every change, in the order found (see ChangeLog: a log that keeps every change
-    # hands them out as a stream; `changes` then holds those of the deals a screen shows).
+    # The changes of the deals a screen shows: the first ChangeLog.shown deals that
+    # moved, then the first that are only new. Every change, in the order found, is
+    # read from a log that keeps them all (ChangeLog(every=True)).
     changes: list[Change]
     deals_changed: int
     # Owners by name that match no rep, and owner ids that match none (which only
