@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from coachcli.config import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 from coachcli.errors import Conflict, Invalid, StorageError
@@ -58,11 +60,32 @@ _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 def read_text_file(path: Path) -> bytes:
     """The bytes of a file meant to be text (a CSV export): a binary file, or a device
     such as /dev/zero, is refused from its first megabyte instead of read to the end."""
-    with path.open("rb") as handle:
+    with open_text_file(path) as handle:
+        return handle.read()
+
+
+def open_text_file(path: Path) -> BinaryIO:
+    """A file meant to be text, open for reading in binary from its start, to be read
+    as a stream: a binary file, or a device such as /dev/zero, is refused from its
+    first megabyte. A pipe is copied into an unnamed temporary file as it is read, so
+    that a reader can go over it more than once, as over any file."""
+    handle = path.open("rb")
+    try:
         first = handle.read(_FIRST_LOOK)
         if b"\x00" in first and not first.startswith(_UTF16_MARKS):
             raise Invalid(
                 f"{path} is not a text file (it holds NUL bytes, as a spreadsheet or "
                 "other binary file does). Export it from the CRM or spreadsheet as CSV."
             )
-        return first + handle.read()
+        if handle.seekable():
+            handle.seek(0)
+            return handle
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
+        copy.write(first)
+        shutil.copyfileobj(handle, copy)
+        copy.seek(0)
+        handle.close()
+        return copy
+    except BaseException:
+        handle.close()
+        raise

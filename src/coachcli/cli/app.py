@@ -61,12 +61,9 @@ class CoachGroup(TyperGroup):
         except KeyboardInterrupt:
             output.error(interrupted_message())
             raise typer.Exit(Interrupted.exit_code) from None
-        except MemoryError:
-            # Each command writes in one transaction, rolled back on the way out here.
-            output.error(
-                "Not enough memory to finish; nothing was saved.",
-                "Close other programs, or split a large export into smaller files.",
-            )
+        except MemoryError as error:
+            error.__traceback__ = None  # let go of its frames, and of the memory they hold
+            output.error(out_of_memory_message(), "Close other programs and run it again.")
             raise typer.Exit(1) from None
         except Exception as crash:
             if state.debug:
@@ -77,6 +74,14 @@ class CoachGroup(TyperGroup):
                 "Run again with --debug to see the traceback.",
             )
             raise typer.Exit(1) from None
+
+
+def out_of_memory_message() -> str:
+    """Each command writes in one transaction, rolled back on the way out when memory
+    runs out before it is saved."""
+    if state.saved:
+        return "The computer ran out of memory after the changes were saved."
+    return "The computer ran out of memory; nothing was saved."
 
 
 def interrupted_message() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -342,19 +343,26 @@ def import_(
     """Import a CRM export as a dated snapshot and report what changed since the last one."""
     from coachcli.bulk import collector_paused
     from coachcli.dates import parse_date
+    from coachcli.render.deals import SHOWN_DEALS
     from coachcli.services import imports
 
     methodology, today = context.methodology(), context.today()
     reading = {"day_first": day_first, "encoding": encoding, "decimal_comma": decimal_comma}
     day = parse_date(as_of, today) if as_of is not None else today
     options = {"create_reps": create_reps, "skip_invalid": skip_invalid, "dry_run": dry_run}
-    with collector_paused():
-        parsed = _parse_file(file, source, mapping, reading, methodology)
+    chosen = output.chosen_format(fmt, as_json)
+    # A screen shows some deals; JSON and Markdown list every change, kept in a file.
+    log = imports.ChangeLog(SHOWN_DEALS, every=chosen != Format.table)
+    with (
+        collector_paused(),
+        log,
+        _opened_export(file, source, mapping, reading, methodology) as export,
+    ):
         with context.database() as db, db.session(write=not dry_run) as session:
             report = imports.import_export(
-                session, methodology, parsed, file.name, day, options, context.clock()
+                session, methodology, export, file.name, day, options, context.clock(), log
             )
-        _emit_import(report, parsed, output.chosen_format(fmt, as_json))
+        _emit_import(report, log, chosen)
 
 
 @app.command("undo-import")
@@ -380,26 +388,28 @@ def undo_import(
     output.changed(undo_done(record), record, as_json)
 
 
-def _parse_file(file: Path, source: str, mapping: Path | None, reading: dict, methodology):
-    """`reading`: how to read the file (day_first, encoding, decimal_comma), None where
-    the file decides."""
+@contextmanager
+def _opened_export(file: Path, source: str, mapping: Path | None, reading: dict, methodology):
+    """The export open for reading. `reading`: how to read the file (day_first,
+    encoding, decimal_comma), None where the file decides."""
     from coachcli.errors import Invalid
-    from coachcli.files import read_text_file
-    from coachcli.services.crm_csv import SOURCES, parse_export, parse_mapping
+    from coachcli.files import open_text_file
+    from coachcli.services.crm_csv import SOURCES, parse_mapping, read_export
 
     if source not in (*SOURCES, "auto"):
         raise Invalid(f"--from must be one of {', '.join(SOURCES)} or auto; not {source!r}.")
     try:
-        data = read_text_file(file)
         rules = (
             parse_mapping(mapping.read_text(encoding="utf-8-sig"), str(mapping))
             if mapping
             else None
         )
+        handle = open_text_file(file)
     except OSError as error:
         raise Invalid(f"Cannot read {error.filename}: {error.strerror}.") from None
-    day_first = reading.pop("day_first")
-    return parse_export(data, source, rules, methodology.stages, day_first, **reading)
+    with handle:
+        day_first = reading.pop("day_first")
+        yield read_export(handle, source, rules, methodology.stages, day_first, **reading)
 
 
 def _emit_one(info, fmt: Format) -> None:
@@ -420,11 +430,12 @@ def _emit_steps(info, as_json: bool) -> None:
                             empty="No close-plan steps yet.")  # fmt: skip
 
 
-def _emit_import(report, parsed, fmt: Format) -> None:
+def _emit_import(report, log, fmt: Format) -> None:
     from coachcli.render import deals as shown
 
     data = report.model_dump(mode="json")
-    left_out = shown.left_out_rows([row.model_dump(mode="json") for row in parsed.left_out])
+    left_out = [row.model_dump(mode="json") for row in report.left_out]
+    left_out = shown.left_out_rows(left_out, report.left_out_counts)
     if fmt != Format.json:  # the summary is for the person; JSON is the whole report
         lines = shown.import_summary(data)
         lines[1:1] = left_out  # right after what was read
@@ -432,4 +443,26 @@ def _emit_import(report, parsed, fmt: Format) -> None:
         lines = left_out + ([shown.DRY_RUN_NOTE] if report.dry_run else [])
     for line in lines:
         output.note(line)
-    output.emit_document(data, fmt, shown.import_markdown, shown.import_tables)
+    if fmt == Format.json:
+        _write_json_report(data, log)
+    elif fmt == Format.markdown:
+        for part in shown.import_markdown_parts(data, log.deals):
+            output.write(part)
+    else:
+        output.show(shown.import_tables(data))
+
+
+def _write_json_report(data: dict, log) -> None:
+    """The report as JSON, its changes read back from the log a part at a time as they
+    are written out: the same text as the whole report at once, without holding it."""
+    from coachcli.render.records import to_json
+
+    head, tail = to_json({**data, "changes": []}).split('\n  "changes": [],\n')
+    output.write(head + '\n  "changes": [')
+    written = False
+    for part in log.parts():
+        # A list's items, one level deeper: "[\n  {…},\n  {…}\n]" → "\n    {…},\n    {…}"
+        items = to_json([change for changes in part for change in changes]).rstrip("\n")
+        output.write(("," if written else "") + items[1:-1].rstrip("\n").replace("\n", "\n  "))
+        written = True
+    output.write(("\n  ]" if written else "]") + ",\n" + tail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -220,8 +221,11 @@ def import_summary(report: dict[str, Any]) -> list[str]:
     if report["nothing_changed"]:
         lines.append("Nothing changed since the last import; nothing was written.")
     if report["bad_rows"]:
-        lines.append(f"Skipped {counted(len(report['bad_rows']), 'bad row')}:")
+        count = report.get("bad_row_count", len(report["bad_rows"]))
+        lines.append(f"Skipped {counted(count, 'bad row')}:")
         lines += [f"  line {row['line']}: {row['reason']}" for row in report["bad_rows"]]
+        if count > len(report["bad_rows"]):
+            lines.append(f"  … and {count - len(report['bad_rows'])} more")
     if report["unknown_owners"]:
         lines.append(
             f"Owners not on the team: {', '.join(report['unknown_owners'])}. Their deals are "
@@ -241,17 +245,21 @@ def import_summary(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def left_out_rows(left_out: list[dict[str, Any]], shown: int = 20) -> list[str]:
-    """Rows of the file that are not deals to import (deleted in the CRM), by reason."""
+def left_out_rows(
+    left_out: list[dict[str, Any]], counts: dict[str, int] | None = None, shown: int = 20
+) -> list[str]:
+    """Rows of the file that are not deals to import (deleted in the CRM), by reason;
+    `counts`: how many there are of each reason, when `left_out` gives only the first."""
     by_reason: dict[str, list[int]] = {}
     for row in left_out:
         by_reason.setdefault(row["reason"], []).append(row["line"])
     lines = []
     for reason, numbers in by_reason.items():
+        count = (counts or {}).get(reason, len(numbers))
         listed = ", ".join(str(number) for number in numbers[:shown])
-        more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
-        where = "line" if len(numbers) == 1 else "lines"
-        lines.append(f"Left out {counted(len(numbers), 'deal')} {reason} ({where} {listed}{more}).")
+        more = f" and {count - shown} more" if count > shown else ""
+        where = "line" if count == 1 else "lines"
+        lines.append(f"Left out {counted(count, 'deal')} {reason} ({where} {listed}{more}).")
     return lines
 
 
@@ -341,7 +349,8 @@ def import_tables(report: dict[str, Any]) -> Group:
     rows, changed = deal_changes(report, SHOWN_DEALS)
     if rows:
         parts.append(rich_table(rows, CHANGE_COLUMNS, "Changes by deal"))
-    hidden = changed - len(rows)
+    # An import's report may keep the changes of the deals shown only, and count all.
+    hidden = report.get("deals_changed", changed) - len(rows)
     if hidden > 0:
         more = f"… and {counted(hidden, 'more deal')}; --json lists every change."
         parts.append(literal(more, style="dim"))
@@ -349,15 +358,38 @@ def import_tables(report: dict[str, Any]) -> Group:
 
 
 def import_markdown(report: dict[str, Any]) -> str:
-    parts = [f"# Import of {markdown_text(report['file'])} as of {report['as_of']}\n"]
+    return "".join(import_markdown_parts(report))
+
+
+def import_markdown_parts(
+    report: dict[str, Any], deals: Callable[[], Iterable[list[dict[str, Any]]]] | None = None
+) -> Iterator[str]:
+    """The import's Markdown, piece by piece. `deals`: each call reads every deal's
+    changes again, in the order found (a report that keeps them in a file); None: the
+    report's own `changes`."""
+    yield f"# Import of {markdown_text(report['file'])} as of {report['as_of']}\n\n"
     if report["dry_run"]:  # a saved report must not read as if the import happened
-        parts.append(f"{DRY_RUN_NOTE}\n")
+        yield f"{DRY_RUN_NOTE}\n\n"
     counts = _count_rows(report)
-    parts.append(markdown_table(counts, COUNT_COLUMNS) if counts else "Nothing changed.\n")
-    rows, _ = deal_changes(report)
-    if rows:
-        parts += ["## Changes by deal\n", markdown_table(rows, CHANGE_COLUMNS)]
-    return "\n".join(parts)
+    yield markdown_table(counts, COUNT_COLUMNS) if counts else "Nothing changed.\n"
+    if deals is None:
+        rows, _ = deal_changes(report)
+    else:  # those that moved first, then those only new, as deal_changes orders them
+        rows = (
+            deal_changes({"changes": changes})[0][0]
+            for only_new in (False, True)
+            for changes in deals()
+            if _only_new(changes) == only_new
+        )
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    table = markdown_table([first], CHANGE_COLUMNS)
+    yield "\n## Changes by deal\n\n" + table
+    rule = table.count("\n") - 1  # the header's lines, to drop from each row's table
+    for row in rows:
+        yield markdown_table([row], CHANGE_COLUMNS).split("\n", rule)[-1]
 
 
 def total_lines(totals: list[dict[str, Any]]) -> list[str]:

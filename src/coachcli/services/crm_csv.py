@@ -1,5 +1,6 @@
 """Deals from a CRM's CSV export: Salesforce, HubSpot, Pipedrive or any file a mapping
-describes. Pure: bytes in, typed rows and per-line errors out; nothing is stored here.
+describes. Pure: a file (read as a stream, `read_export`) or bytes (`parse_export`)
+in, typed rows and per-line errors out; nothing is stored here.
 
 Headers match ignoring case, spaces and punctuation ("Close Date" = "close_date").
 The methodology's stages are passed in (the shipped defaults when not), so stage
@@ -13,11 +14,12 @@ import csv
 import io
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
-from typing import Any, Literal, NamedTuple, Protocol
+from itertools import chain
+from typing import Any, BinaryIO, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
@@ -312,6 +314,110 @@ _SOURCE_KEYS = {
 }
 
 
+# Rows are read and typed this many at a time: a batch is what an import holds in
+# memory, compares and writes at once.
+BATCH_ROWS = 5_000
+
+
+class IdRegister(Protocol):
+    """Where the deal ids of one file are kept while it is read, to find duplicates."""
+
+    def first_lines(self, ids: list[tuple[str, int]]) -> dict[str, int]:
+        """Record each (deal id, line) not seen before; the first line of each id."""
+        ...
+
+
+class _IdsInMemory:
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
+
+    def first_lines(self, ids: list[tuple[str, int]]) -> dict[str, int]:
+        lines = self.lines
+        return {external_id: lines.setdefault(external_id, line) for external_id, line in ids}
+
+
+class ExportBatch(NamedTuple):
+    """Rows read together: the deals, the bad rows, the rows that are not deals."""
+
+    rows: list[DealRow]
+    errors: list[RowError]
+    left_out: list[RowError]
+
+
+class Export:
+    """A CRM export open for reading: what its header and a first reading of the whole
+    file settled (format, columns, date order, decimal mark), and its rows, typed batch
+    by batch as they are read (`batches`), so that no more than a batch is held."""
+
+    def __init__(self, handle: BinaryIO, head: _Head, parser: Callable[[], _RowParser]):
+        self._handle, self._head, self._parser = handle, head, parser
+        self.source, self.day_first = head.source, head.day_first
+        self.decimal_comma = head.decimal_comma
+        headers, layout = head.headers, head.layout
+        self.columns = {
+            name: headers[index] for name, index in layout.columns.items() if index < len(headers)
+        }
+        used = layout.used()
+        self.unmapped = [h for i, h in enumerate(headers) if i not in used and h.strip()]
+
+    def batches(
+        self, ids: IdRegister | None = None, size: int | None = None
+    ) -> Iterator[ExportBatch]:
+        """The rows in batches of `size` records (default BATCH_ROWS). `ids` keeps the
+        deal ids seen, to tell a duplicate by the line where its id was first seen
+        (default: in memory)."""
+        ids = ids if ids is not None else _IdsInMemory()
+        size = size or BATCH_ROWS
+        parser = self._parser()
+        records = _records(self._handle, self._head.text, self._head.source)
+        next(records)  # the header
+        for line, fields in records:
+            parser.add(line, fields)
+            if parser.pending >= size:
+                yield parser.batch(ids)
+        yield parser.batch(ids)
+
+
+def read_export(
+    handle: BinaryIO,
+    source: str = "auto",
+    mapping: ImportMapping | None = None,
+    stages: Mapping[str, StageLike] | None = None,
+    day_first: bool | None = None,
+    *,
+    encoding: str | None = None,
+    decimal_comma: bool | None = None,
+) -> Export:
+    """Open a CRM export (a binary file that can be read again from its start) for
+    reading. The whole file is read once here, in a stream, to settle what needs all
+    of it (its encoding, its date order and decimal mark, and that it is CSV with at
+    least one row); the rows are typed as `Export.batches` reads them again.
+
+    `source` is salesforce, hubspot, pipedrive or auto (the map matching most headers).
+    `stages` maps methodology slugs to stages (default: the shipped methodology).
+    `day_first` None means the mapping's option, else a guess from the file's dates.
+    `encoding` None means UTF-8 or UTF-16 (by their marks), else Windows-1252.
+    `decimal_comma` None means the mapping's option, else what the amounts show.
+    Raises Invalid when the file as a whole cannot be read as a deal export.
+    """
+    if source != "auto" and source not in SOURCES:
+        raise Invalid(f"Unknown source {source!r}; use auto, {', '.join(SOURCES)}.")
+    mapping = mapping or ImportMapping()
+    codec = _settle_codec(handle, source, encoding)
+    text = _TextForm(codec, _delimiter(handle, codec))
+    reading = _Reading(day_first, encoding, decimal_comma)
+    head = _first_reading(handle, text, source, mapping, reading)
+    table = _stage_table(stages)
+
+    def parser() -> _RowParser:
+        return _RowParser(
+            head.source, head.layout, mapping, table, head.day_first, head.decimal_comma
+        )
+
+    parser()  # the mapping's stages are checked before any row is read
+    return Export(handle, head, parser)
+
+
 def parse_export(
     data: bytes,
     source: str = "auto",
@@ -322,18 +428,33 @@ def parse_export(
     encoding: str | None = None,
     decimal_comma: bool | None = None,
 ) -> ParsedExport:
-    """Parse a CRM export into deal rows and per-line errors.
-
-    `source` is salesforce, hubspot, pipedrive or auto (the map matching most headers).
-    `stages` maps methodology slugs to stages (default: the shipped methodology).
-    `day_first` None means the mapping's option, else a guess from the file's dates.
-    `encoding` None means UTF-8 or UTF-16 (by their marks), else Windows-1252.
-    `decimal_comma` None means the mapping's option, else what the amounts show.
-    Raises Invalid when the file as a whole cannot be read as a deal export.
-    """
+    """Parse a CRM export held in memory into deal rows and per-line errors (see
+    read_export for the arguments); a large file is better read with read_export."""
     with collector_paused():
-        reading = _Reading(day_first, encoding, decimal_comma)
-        return _parse(data, source, mapping or ImportMapping(), stages, reading)
+        export = read_export(
+            io.BytesIO(data),
+            source,
+            mapping,
+            stages,
+            day_first,
+            encoding=encoding,
+            decimal_comma=decimal_comma,
+        )
+        rows, errors, left_out = [], [], []
+        for batch in export.batches():
+            rows += batch.rows
+            errors += batch.errors
+            left_out += batch.left_out
+        return ParsedExport(
+            source=export.source,
+            day_first=export.day_first,
+            decimal_comma=export.decimal_comma,
+            rows=rows,
+            errors=errors,
+            left_out=left_out,
+            columns=export.columns,
+            unmapped=export.unmapped,
+        )
 
 
 class _Reading(NamedTuple):
@@ -344,74 +465,182 @@ class _Reading(NamedTuple):
     decimal_comma: bool | None
 
 
+class _TextForm(NamedTuple):
+    codec: str
+    delimiter: str
+
+
+class _Head(NamedTuple):
+    """What the first reading settled."""
+
+    text: _TextForm
+    headers: list[str]
+    source: str
+    layout: _Layout
+    day_first: bool
+    decimal_comma: bool | None
+
+
 def _first_given(*choices: bool | None) -> bool | None:
     return next((choice for choice in choices if choice is not None), None)
 
 
-def _parse(
-    data: bytes,
-    source: str,
-    mapping: ImportMapping,
-    stages: Mapping[str, StageLike] | None,
-    reading: _Reading,
-) -> ParsedExport:
-    if source != "auto" and source not in SOURCES:
-        raise Invalid(f"Unknown source {source!r}; use auto, {', '.join(SOURCES)}.")
-    text = _decode(data, source, reading.encoding)
-    records = _records(text, source)
-    if not records:
+def _first_reading(
+    handle: BinaryIO, text: _TextForm, source: str, mapping: ImportMapping, reading: _Reading
+) -> _Head:
+    """Read every record once: the header, that there are rows, and what the dates
+    and amounts say. A file that is not valid CSV is refused before its header is
+    judged, as when the file was read whole."""
+    records = _records(handle, text, source)
+    first = next(records, None)
+    if first is None:
         raise Invalid(f"The file is empty. {_expected(source)}")
-    headers = records[0][1]
-    chosen = _detect(headers, source, mapping)
-    layout = _match_columns(headers, chosen, mapping)
-    if len(records) == 1:
+    headers = first[1]
+    problem, layout = None, None
+    try:
+        chosen = _detect(headers, source, mapping)
+        layout = _match_columns(headers, chosen, mapping)
+    except Invalid as error:
+        problem = error
+    day_first = _first_given(reading.day_first, mapping.options.day_first)
+    decimal_comma = _first_given(reading.decimal_comma, mapping.options.decimal_comma)
+    dates = _DateOrder(layout) if layout and day_first is None else None
+    amounts = _DecimalMarks(layout) if layout and decimal_comma is None else None
+    rows = 0
+    for line, fields in records:
+        rows += 1
+        if dates:
+            dates.add(fields)
+        if amounts:
+            amounts.add(line, fields)
+    if problem is not None:
+        raise problem
+    assert layout is not None
+    if not rows:
         # Importing it would report every deal as missing from the CRM.
         raise Invalid(
             "The file has a header line but no rows, so there are no deals to import; "
             "nothing was saved. Export again with the deals included (check the export's "
             "filters)."
         )
-    day_first = _first_given(reading.day_first, mapping.options.day_first)
-    if day_first is None:
-        day_first = bool(_guess_day_first(records[1:], layout))
-    decimal_comma = _first_given(reading.decimal_comma, mapping.options.decimal_comma)
-    if decimal_comma is None:
-        decimal_comma = _settle_decimal_mark(records[1:], layout)
-    parser = _RowParser(chosen, layout, mapping, _stage_table(stages), day_first, decimal_comma)
-    for line, fields in records[1:]:
-        parser.add(line, fields)
-    used = layout.used()
-    return ParsedExport(
-        source=chosen,
-        day_first=day_first,
-        decimal_comma=decimal_comma,
-        rows=_DEAL_ROWS.validate_python(parser.rows),
-        errors=parser.errors,
-        left_out=parser.left_out,
-        columns={
-            name: headers[index] for name, index in layout.columns.items() if index < len(headers)
-        },
-        unmapped=[h for i, h in enumerate(headers) if i not in used and h.strip()],
-    )
+    if dates:
+        day_first = dates.settle()
+    if amounts:
+        decimal_comma = amounts.settle()
+    return _Head(text, headers, chosen, layout, bool(day_first), decimal_comma)
 
 
-def _decode(data: bytes, source: str, encoding: str | None) -> str:
-    """Text of the file: `encoding` when given; else a byte-order mark, UTF-16 without
-    one, UTF-8, and last Windows-1252 (what Excel on Windows saves as "CSV")."""
+# The file is read this much at a time; a physical line longer than _LONGEST_LINE
+# characters is no CSV export (and would otherwise be held whole).
+_CHUNK = 1 << 20
+_LONGEST_LINE = 1 << 24
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    handle.seek(0)
+    while chunk := handle.read(_CHUNK):
+        yield chunk
+
+
+def _settle_codec(handle: BinaryIO, source: str, encoding: str | None) -> str:
+    """The codec of the file, read through once: `encoding` when given; else a
+    byte-order mark, UTF-16 without one, UTF-8, and last Windows-1252 (what Excel on
+    Windows saves as "CSV"). A file that none of them reads whole is refused."""
     if encoding:
-        return _decode_as(data, encoding)
+        return _check_codec(handle, _codec_named(encoding), encoding)
+    handle.seek(0)
+    start = handle.read(4096)
     for mark, codec in _BOMS:
-        if data.startswith(mark):
-            return _decode_as(data, codec)
-    bare = _bare_utf16(data)
+        if start.startswith(mark):
+            return _check_codec(handle, codec, codec)
+    bare = _bare_utf16(start, handle.seek(0, io.SEEK_END))
     if bare:
-        return _decode_as(data, bare)
-    if b"\x00" in data:
-        raise Invalid(f"The file is not a CSV file (it holds binary data). {_expected(source)}")
+        return _check_codec(handle, bare, bare)
+    scan = _Utf8Scan()
+    for chunk in _chunks(handle):
+        if b"\x00" in chunk:
+            raise Invalid(f"The file is not a CSV file (it holds binary data). {_expected(source)}")
+        scan.add(chunk)
+    scan.add(b"", final=True)
+    if scan.failed_at is None:
+        return "utf-8"
+    if scan.mixed:
+        raise Invalid(
+            f"The file mixes UTF-8 with another encoding ({_where(handle, scan.failed_at)} "
+            f"is not UTF-8, while other characters are). {_ENCODING_HINT}"
+        )
+    if scan.windows_failed_at is not None:
+        raise Invalid(
+            f"The file is neither UTF-8 nor Windows-1252 text: "
+            f"{_where(handle, scan.windows_failed_at)} is not a character in either. "
+            f"{_ENCODING_HINT}"
+        )
+    return "cp1252"
+
+
+class _Utf8Scan:
+    """Whether a file read in chunks is UTF-8; if not, where it first is not, whether it
+    holds UTF-8 characters all the same (it mixes encodings), and where after that
+    point it is not Windows-1252 either. Before the first byte that is not UTF-8, a
+    file that mixes nothing is ASCII, which Windows-1252 reads alike."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.lenient = codecs.getincrementaldecoder("utf-8")("ignore")
+        self.read = 0  # bytes given so far
+        self.failed_at: int | None = None
+        self.windows_failed_at: int | None = None
+        self.mixed = False
+
+    def add(self, chunk: bytes, final: bool = False) -> None:
+        """The next chunk; `final` (with an empty chunk) after the last."""
+        start, self.read = self.read, self.read + len(chunk)
+        if self.failed_at is None:
+            held = len(self.decoder.getstate()[0])  # bytes of a character begun before
+            try:
+                self.mixed = self.mixed or not self.decoder.decode(chunk, final).isascii()
+                return
+            except UnicodeDecodeError as error:
+                # The error's text is the held bytes and the chunk.
+                before = error.object[: error.start].decode("utf-8")
+                self.mixed = self.mixed or not before.isascii()
+                start = start - held + error.start
+                chunk, self.failed_at = error.object[error.start :], start
+        self.mixed = self.mixed or not self.lenient.decode(chunk, final).isascii()
+        if self.windows_failed_at is None:
+            try:
+                chunk.decode("cp1252")
+            except UnicodeDecodeError as error:
+                self.windows_failed_at = start + error.start
+
+
+def _codec_named(encoding: str) -> str:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return _windows_text(data, error)
+        codec = codecs.lookup(encoding).name
+        "".encode(codec)  # rot13 and base64 are codecs, but not text encodings
+    except LookupError:
+        raise Invalid(
+            f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, cp1252, "
+            "latin-1 or cp850."
+        ) from None
+    return "utf-8-sig" if codec == "utf-8" else codec  # a mark is not part of a header
+
+
+def _check_codec(handle: BinaryIO, codec: str, encoding: str) -> str:
+    """`codec` when the whole file reads with it."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    read = 0
+    for chunk in chain(_chunks(handle), [b""]):  # an empty last chunk ends the decoding
+        held = len(decoder.getstate()[0])  # bytes of a character the last chunk began
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            raise Invalid(
+                f"The file is not {encoding} text: {_where(handle, read - held + error.start)} "
+                f"cannot be read that way. {_ENCODING_HINT}"
+            ) from None
+        read += len(chunk)
+    return codec
 
 
 _BOMS = (
@@ -425,11 +654,11 @@ _ENCODING_HINT = (
 )
 
 
-def _bare_utf16(data: bytes) -> str | None:
+def _bare_utf16(sample: bytes, size: int) -> str | None:
     """UTF-16 without a byte-order mark: in CSV text most characters are ASCII, so every
     other byte is zero."""
-    sample = data[:4096]
-    if len(sample) < 4 or len(data) % 2:
+    sample = sample[:4096]
+    if len(sample) < 4 or size % 2:
         return None
     high, low = sample[0::2], sample[1::2]
     if low.count(0) > 0.9 * len(low) and not high.count(0):
@@ -439,70 +668,68 @@ def _bare_utf16(data: bytes) -> str | None:
     return None
 
 
-def _windows_text(data: bytes, utf8_error: UnicodeDecodeError) -> str:
-    """cp1252 when the whole file decodes with it and none of it is UTF-8: a file that
-    mixes the two would come out garbled either way."""
-    mixed = any(ord(char) > 0x7F for char in data.decode("utf-8", "ignore"))
-    try:
-        if not mixed:
-            return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise Invalid(
-            f"The file is neither UTF-8 nor Windows-1252 text: {_where(data, error)} is "
-            f"not a character in either. {_ENCODING_HINT}"
-        ) from None
-    raise Invalid(
-        f"The file mixes UTF-8 with another encoding ({_where(data, utf8_error)} is not "
-        f"UTF-8, while other characters are). {_ENCODING_HINT}"
-    )
+def _where(handle: BinaryIO, offset: int) -> str:
+    """The byte at `offset` and its line (the file is read again up to there)."""
+    lines, read = 0, 0
+    for chunk in _chunks(handle):
+        if read + len(chunk) > offset:
+            lines += chunk.count(b"\n", 0, offset - read)
+            return f"byte 0x{chunk[offset - read]:02X} on line {lines + 1}"
+        lines, read = lines + chunk.count(b"\n"), read + len(chunk)
+    raise AssertionError("the offset is past the end of the file")
 
 
-def _decode_as(data: bytes, encoding: str) -> str:
-    try:
-        codec = codecs.lookup(encoding).name
-        "".encode(codec)  # rot13 and base64 are codecs, but not text encodings
-    except LookupError:
-        raise Invalid(
-            f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, cp1252, "
-            "latin-1 or cp850."
-        ) from None
-    if codec == "utf-8":
-        codec = "utf-8-sig"  # a byte-order mark is not part of the first header
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as error:
-        raise Invalid(
-            f"The file is not {encoding} text: {_where(data, error)} cannot be read that "
-            f"way. {_ENCODING_HINT}"
-        ) from None
-
-
-def _where(data: bytes, error: UnicodeDecodeError) -> str:
-    line = data.count(b"\n", 0, error.start) + 1
-    return f"byte 0x{data[error.start]:02X} on line {line}"
-
-
-def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
-    """Non-empty records with the physical line each starts on (quoted newlines count)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    records = []
+def _records(handle: BinaryIO, text: _TextForm, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-empty records with the physical line each starts on (quoted newlines count),
+    read from the start of the file as they are needed."""
+    handle.seek(0)
+    stream = io.TextIOWrapper(handle, encoding=text.codec, newline="")  # type: ignore[arg-type]
+    reader = csv.reader(_lines(stream, source), delimiter=text.delimiter, strict=True)
     last = 0
     try:
         for fields in reader:
             start, last = last + 1, reader.line_num
             if fields and (fields[0].strip() or any(value.strip() for value in fields)):
-                records.append((start, fields))
+                yield start, fields
     except csv.Error as error:
         raise Invalid(
             f"Line {last + 1} is not valid CSV ({error}); check its quotes. {_expected(source)}"
         ) from None
-    return records
+    finally:
+        stream.detach()  # the handle stays open for the next reading
 
 
-def _delimiter(text: str) -> str:
-    """Comma, unless the header line clearly uses semicolons or tabs (European Excel)."""
-    first = text.lstrip("\r\n").partition("\n")[0]
-    counts = {mark: first.count(mark) for mark in ",;\t"}
+def _lines(stream: io.TextIOWrapper, source: str) -> Iterator[str]:
+    number = 0
+    while line := stream.readline(_LONGEST_LINE):
+        number += 1
+        if len(line) == _LONGEST_LINE and line[-1] not in "\r\n":
+            raise Invalid(
+                f"Line {number} is longer than {_LONGEST_LINE // (1 << 20)} million "
+                f"characters; this is no CSV export. {_expected(source)}"
+            )
+        yield line
+
+
+def _delimiter(handle: BinaryIO, codec: str) -> str:
+    """Comma, unless the header line clearly uses semicolons or tabs (European Excel):
+    the marks are counted on the first line that is not empty, up to its newline."""
+    counts = dict.fromkeys(",;\t", 0)
+    handle.seek(0)
+    stream = io.TextIOWrapper(handle, encoding=codec, newline="")  # type: ignore[arg-type]
+    try:
+        started = False
+        while piece := stream.read(1 << 16):
+            if not started:
+                piece = piece.lstrip("\r\n")
+                started = bool(piece)
+            line, newline, _ = piece.partition("\n")
+            for mark in counts:
+                counts[mark] += line.count(mark)
+            if newline:
+                break
+    finally:
+        stream.detach()  # the handle stays open for the readings that follow
     return max(counts, key=lambda mark: (counts[mark], mark == ","))
 
 
@@ -617,19 +844,6 @@ class _Layout:
                 fields[index] = next((fields[i] for i in others if fields[i].strip()), default)
         return fields
 
-    def cells(self, records: list[tuple[int, list[str]]], name: str) -> list[tuple[int, str]]:
-        """(line, text) of every column a field may be read from, defaults aside."""
-        if name not in self.columns:
-            return []
-        indexes = [self.columns[name], *self.fallbacks.get(name, ())]
-        # A list comprehension: this runs over every row of a 50,000-row export.
-        return [
-            (line, fields[index])
-            for line, fields in records
-            for index in indexes
-            if index < len(fields)
-        ]
-
     def used(self) -> set[int]:
         return {*self.columns.values(), *(i for more in self.fallbacks.values() for i in more)}
 
@@ -717,42 +931,83 @@ def _shorten(headers: list[str], limit: int = 12) -> str:
     return shown + (f" and {len(headers) - limit} more" if len(headers) > limit else "")
 
 
-def _guess_day_first(records: list[tuple[int, list[str]]], layout: _Layout) -> bool:
-    """As the file's dates say; a file whose every slashed date reads two ways (only
-    days up to the 12th) is refused: a guess would move deals by months."""
-    values = {text for name in _DATE_FIELDS for _, text in layout.cells(records, name)}
-    values.update(text for name, text in layout.defaults.items() if name in _DATE_FIELDS)
-    found = guess_day_first(values)
-    if found is not None:
-        return found
-    example = two_way_date(sorted(values))
-    if example is not None:
-        raise Invalid(
-            f"Dates such as {example!r} read as two different days (day first or month "
-            "first), and no date in the file says which. Pass --day-first if the file "
-            "writes 31/12/2026, or --month-first for 12/31/2026."
-        )
-    return False
+class _DateOrder:
+    """Whether slashed dates are day first, as the file's dates say, read as they come
+    (the dates a mapping's defaults give first). A file whose every slashed date reads
+    two ways (only days up to the 12th) is refused: a guess would move deals by months."""
+
+    def __init__(self, layout: _Layout):
+        self.indexes = [
+            index
+            for name in _DATE_FIELDS
+            if name in layout.columns
+            for index in (layout.columns[name], *layout.fallbacks.get(name, ()))
+        ]
+        self.found: bool | None = None
+        self.example: str | None = None  # the first two-way date in sorted order
+        for name, text in layout.defaults.items():
+            if name in _DATE_FIELDS:
+                self._look(text)
+
+    def add(self, fields: list[str]) -> None:
+        if self.found is not None:
+            return
+        for index in self.indexes:
+            # Only a slashed date can say, or read two ways.
+            if index < len(fields) and "/" in fields[index]:
+                self._look(fields[index])
+
+    def _look(self, text: str) -> None:
+        found = guess_day_first((text,))
+        if found is not None:
+            self.found = self.found if self.found is not None else found
+        elif (self.example is None or text < self.example) and two_way_date((text,)):
+            self.example = text
+
+    def settle(self) -> bool:
+        if self.found is not None:
+            return self.found
+        if self.example is not None:
+            raise Invalid(
+                f"Dates such as {self.example.strip()!r} read as two different days (day "
+                "first or month first), and no date in the file says which. Pass "
+                "--day-first if the file writes 31/12/2026, or --month-first for 12/31/2026."
+            )
+        return False
 
 
-def _settle_decimal_mark(records: list[tuple[int, list[str]]], layout: _Layout) -> bool | None:
+class _DecimalMarks:
     """Whether amounts that read both ways ("12.500") have a decimal comma, as the
     amounts that read only one way say; None when no amount reads both ways. A file
     that says nothing, or says both, is refused: a guess would be wrong by 1,000."""
-    seen: set[str] = set()
-    first: dict[str, tuple[int, str]] = {}  # mark → where it is first seen, and the amount
-    for line, text in layout.cells(records, "amount"):
-        raw = text.strip()
-        if raw and raw not in seen:  # one look per distinct amount
-            seen.add(raw)
-            mark = decimal_mark(raw)
-            if mark:
-                first.setdefault(mark, (line, raw))
-    if "either" not in first:
-        return None
-    if ("comma" in first) != ("point" in first):
-        return "comma" in first
-    raise Invalid(_undecided_amounts(first))
+
+    def __init__(self, layout: _Layout):
+        columns = layout.columns
+        self.indexes = (
+            [columns["amount"], *layout.fallbacks.get("amount", ())] if "amount" in columns else []
+        )
+        self.seen: set[str] = set()  # one look per distinct amount, within a bound
+        self.first: dict[str, tuple[int, str]] = {}  # mark → where first seen, the amount
+
+    def add(self, line: int, fields: list[str]) -> None:
+        for index in self.indexes:
+            if index < len(fields):
+                raw = fields[index].strip()
+                if raw and raw not in self.seen:
+                    if len(self.seen) >= _CACHE_LIMIT:
+                        self.seen.clear()
+                    self.seen.add(raw)
+                    mark = decimal_mark(raw)
+                    if mark:
+                        self.first.setdefault(mark, (line, raw))
+
+    def settle(self) -> bool | None:
+        first = self.first
+        if "either" not in first:
+            return None
+        if ("comma" in first) != ("point" in first):
+            return "comma" in first
+        raise Invalid(_undecided_amounts(first))
 
 
 def _undecided_amounts(first: dict[str, tuple[int, str]]) -> str:
@@ -810,7 +1065,10 @@ def _shipped_stages() -> dict[str, StageInfo]:
 
 
 _UNSEEN = object()
-_DEAL_ROWS = TypeAdapter(list[DealRow])  # one validation pass over all rows is fast
+_DEAL_ROWS = TypeAdapter(list[DealRow])  # one validation pass over a batch is fast
+# Conversions remembered per field, and amounts looked at once: past this many, the
+# memory starts again (a million distinct timestamps would otherwise all be kept).
+_CACHE_LIMIT = 50_000
 _TEXT_FIELDS = ("external_id", "name", "account", "next_step", "lost_reason", "stage", "owner_id")
 _REQUIRED = frozenset(REQUIRED)
 
@@ -826,10 +1084,10 @@ class _RowParser:
     stages: _StageTable
     day_first: bool
     decimal_comma: bool | None = None
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    # Records read since the last batch: each parsed row with its problems, and where
+    # among them a duplicate id is told, which only the batch's look at the ids says.
+    read: list[tuple[dict[str, Any], list[str], int]] = field(default_factory=list)
     left_out: list[RowError] = field(default_factory=list)
-    _seen: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         user_stages = {header_key(text): slug for text, slug in self.mapping.stages.items()}
@@ -902,6 +1160,8 @@ class _RowParser:
                 continue
             value = known.get(raw, _UNSEEN)
             if value is _UNSEEN:
+                if len(known) >= _CACHE_LIMIT:
+                    known.clear()
                 try:
                     value = known[raw] = convert(raw)
                 except Invalid as error:
@@ -911,14 +1171,33 @@ class _RowParser:
         if converted.get("status") == _DELETED:  # gone from the CRM, as if not exported
             self.left_out.append(RowError(line=line, reason="deleted in the CRM"))
             return
+        self.read.append((parsed, problems, len(problems)))
         self._finish(parsed, converted, problems)
-        if problems:
-            reason = "; ".join(problems)
-            self.errors.append(
-                RowError(line=line, reason=reason, external_id=parsed.get("external_id"))
-            )
-        else:
-            self.rows.append(parsed)
+
+    @property
+    def pending(self) -> int:
+        return len(self.read) + len(self.left_out)
+
+    def batch(self, ids: IdRegister) -> ExportBatch:
+        """The records read since the last batch, typed, with each duplicate id told:
+        `ids` gives the line where each id was first seen, in this batch or before."""
+        read, left_out = self.read, self.left_out
+        self.read, self.left_out = [], []
+        given = [(parsed["external_id"], parsed["line"]) for parsed, _, _ in read
+                 if "external_id" in parsed]  # fmt: skip
+        first = ids.first_lines(given) if given else {}
+        rows, errors = [], []
+        for parsed, problems, at in read:
+            external_id = parsed.get("external_id")
+            if external_id is not None and first[external_id] != parsed["line"]:
+                where = first[external_id]
+                problems.insert(at, f"duplicate id {external_id!r} (first on line {where})")
+            if problems:
+                reason = "; ".join(problems)
+                errors.append(RowError(line=parsed["line"], reason=reason, external_id=external_id))
+            else:
+                rows.append(parsed)
+        return ExportBatch(_DEAL_ROWS.validate_python(rows), errors, left_out)
 
     def _fit(self, fields: list[str], problems: list[str]) -> list[str]:
         """Short records are padded (spreadsheets drop empty trailing cells)."""
@@ -929,11 +1208,6 @@ class _RowParser:
         return fields[: self.width]
 
     def _finish(self, parsed: dict[str, Any], converted: dict[str, Any], problems: list[str]):
-        external_id = parsed.get("external_id")
-        if external_id:
-            first = self._seen.setdefault(external_id, parsed["line"])
-            if first != parsed["line"]:
-                problems.append(f"duplicate id {external_id!r} (first on line {first})")
         amount, amount_currency = converted.pop("amount", (None, None))
         parsed["amount"] = amount
         parsed["currency"] = converted.pop("currency", amount_currency) or self.default_currency

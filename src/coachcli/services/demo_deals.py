@@ -110,11 +110,11 @@ def _import(session: Session, methodology: Methodology, deals: list[dict], as_of
     writer = csv.DictWriter(buffer, HEADER)
     writer.writeheader()
     writer.writerows(deals)
-    parsed = crm_csv.parse_export(
-        buffer.getvalue().encode(), "salesforce", None, methodology.stages
+    export = crm_csv.read_export(
+        io.BytesIO(buffer.getvalue().encode()), "salesforce", None, methodology.stages
     )
     options = {"create_reps": False, "skip_invalid": False, "dry_run": False}
     # Each weekly export is imported as if on its own morning.
     taken = Clock(datetime.combine(as_of, time(8), tzinfo=UTC))
     name = f"opportunities-{as_of}.csv"
-    imports.import_export(session, methodology, parsed, name, as_of, options, taken)
+    imports.import_export(session, methodology, export, name, as_of, options, taken)
