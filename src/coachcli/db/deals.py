@@ -1,4 +1,5 @@
-"""Queries about deals, their events, close plans and import snapshots.
+"""The writes of CRM imports and the snapshots they keep (deals are read through
+db/deal_reads.py).
 
 Imports work on plain rows through SQLAlchemy Core (executemany in one
 transaction): 50,000 ORM objects would take tens of seconds to flush.
@@ -14,102 +15,15 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from coachcli.models import ClosePlanStep, Deal, DealBeforeImport, DealEvent, DealSnapshot, Rep
+from coachcli.models import Deal, DealBeforeImport, DealEvent, DealSnapshot
 
 DEAL = Deal.__table__
 EVENT = DealEvent.__table__
 BEFORE = DealBeforeImport.__table__
 # Below this many rows an import keeps the indexes as they are (see _indexes_set_aside).
 BULK_LOAD_ROWS = 2_000
-
-
-def deal_by_external_id(session: Session, external_id: str) -> Deal | None:
-    return session.exec(select(Deal).where(Deal.external_id == external_id)).first()
-
-
-def deals_with_id_start(session: Session, start: str) -> list[Deal]:
-    """Deals whose CRM id is `start` or `start` and three more characters (a
-    Salesforce id's 15- and 18-character forms), case as given."""
-    query = select(Deal).where(
-        (Deal.external_id == start)
-        | (
-            (func.length(Deal.external_id) == len(start) + 3)
-            & col(Deal.external_id).startswith(start)
-        )
-    )
-    return list(session.exec(query))
-
-
-def deals_named(session: Session, prefix: str) -> list[Deal]:
-    """Deals whose name starts with `prefix`, ignoring case (SQLite's lower() is ASCII)."""
-    rows = session.exec(select(Deal).where(func.lower(Deal.name).like(f"{prefix.lower()}%")))
-    return [deal for deal in rows if deal.name.casefold().startswith(prefix.casefold())]
-
-
-def deals(
-    session: Session,
-    rep_id: int | None = None,
-    statuses: tuple[str, ...] = (),
-    close_from: date | None = None,
-    close_to: date | None = None,
-    limit: int | None = None,
-) -> list[tuple[Deal, str | None]]:
-    """Deals with their rep's name, soonest close date first, those without one last."""
-    query = select(Deal, Rep.name).join(Rep, col(Rep.id) == Deal.rep_id, isouter=True)
-    query = _filtered(query, rep_id, statuses, close_from, close_to)
-    query = query.order_by(col(Deal.close_date).is_(None), Deal.close_date, Deal.id)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.exec(query))
-
-
-def totals_by_currency(
-    session: Session,
-    home: str,
-    rep_id: int | None = None,
-    statuses: tuple[str, ...] = (),
-    close_from: date | None = None,
-    close_to: date | None = None,
-) -> list[tuple[str, int, float]]:
-    """(currency, count, amount) of the deals `deals` would list; no currency is `home`."""
-    code = func.coalesce(Deal.currency, home)
-    query = select(code, func.count(), func.total(Deal.amount)).select_from(Deal)
-    query = _filtered(query, rep_id, statuses, close_from, close_to).group_by(code)
-    return [(currency, count, amount) for currency, count, amount in session.exec(query)]
-
-
-def _filtered(
-    query: Any,
-    rep_id: int | None,
-    statuses: tuple[str, ...],
-    close_from: date | None,
-    close_to: date | None,
-) -> Any:
-    if rep_id is not None:
-        query = query.where(Deal.rep_id == rep_id)
-    if statuses:
-        query = query.where(col(Deal.status).in_(statuses))
-    if close_from is not None:
-        query = query.where(Deal.close_date >= close_from)
-    if close_to is not None:
-        query = query.where(Deal.close_date <= close_to)
-    return query
-
-
-def events_of(session: Session, deal_id: int) -> list[DealEvent]:
-    query = select(DealEvent).where(DealEvent.deal_id == deal_id)
-    return list(session.exec(query.order_by(DealEvent.day, DealEvent.id)))
-
-
-def steps_of(session: Session, deal_id: int) -> list[ClosePlanStep]:
-    query = select(ClosePlanStep).where(ClosePlanStep.deal_id == deal_id)
-    return list(session.exec(query.order_by(ClosePlanStep.position, ClosePlanStep.id)))
-
-
-def next_manual_number(session: Session) -> int:
-    return (session.exec(select(func.max(Deal.id))).first() or 0) + 1
 
 
 def last_snapshot(session: Session) -> DealSnapshot | None:
